@@ -1,0 +1,132 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// config is the service configuration: HAILONG_* environment variables,
+// each overridable by a flag of the same name in lower case.
+type config struct {
+	Addr          string
+	BaseURL       string
+	DataDir       string
+	MongoURI      string
+	MongoDB       string
+	RedisURL      string
+	Secret        string
+	AdminPassword string
+	LogFormat     string
+	Demo          bool
+}
+
+// configError is a configuration mistake: the process exits with code 2
+// before anything starts.
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
+func configErrorf(format string, a ...any) error { return &configError{msg: fmt.Sprintf(format, a...)} }
+
+// setting describes one configuration entry for flags, env and the README.
+type setting struct {
+	env, flag, def, help string
+	dst                  *string
+}
+
+func (c *config) settings() []setting {
+	return []setting{
+		{"HAILONG_ADDR", "addr", ":8080", "address to listen on", &c.Addr},
+		{"HAILONG_BASE_URL", "base-url", "", "public URL used in QR codes and links (default: derived from the listen address)", &c.BaseURL},
+		{"HAILONG_DATA_DIR", "data-dir", "./data", "directory of the embedded stores and the generated secret", &c.DataDir},
+		{"HAILONG_MONGO_URI", "mongo-uri", "", "MongoDB URI; empty runs embedded FerretDB", &c.MongoURI},
+		{"HAILONG_MONGO_DB", "mongo-db", "hailong", "MongoDB database name", &c.MongoDB},
+		{"HAILONG_REDIS_URL", "redis-url", "", "Redis URL; empty runs embedded miniredis", &c.RedisURL},
+		{"HAILONG_SECRET", "secret", "", "HMAC key, at least 32 characters; generated into the data dir in embedded mode", &c.Secret},
+		{"HAILONG_ADMIN_PASSWORD", "admin-password", "", "password of the first admin account (random and printed once if empty)", &c.AdminPassword},
+		{"HAILONG_LOG_FORMAT", "log-format", "text", "log format: text or json", &c.LogFormat},
+	}
+}
+
+// parseConfig reads the environment, then flags, then validates. Errors are
+// *configError with one line naming the setting.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, s := range c.settings() {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.dst, s.flag, def, s.help+" ("+s.env+")")
+	}
+	demo := "true"
+	if v := getenv("HAILONG_DEMO"); v != "" {
+		demo = v
+	}
+	fs.StringVar(&demo, "demo", demo, "load demo units and desks into an empty database (HAILONG_DEMO)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, configErrorf("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return c, configErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	d, err := strconv.ParseBool(demo)
+	if err != nil {
+		return c, configErrorf("HAILONG_DEMO: %q is not true or false", demo)
+	}
+	c.Demo = d
+	return c, c.validate()
+}
+
+func (c *config) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return configErrorf("HAILONG_ADDR: %q is not host:port (%v)", c.Addr, err)
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			return configErrorf("HAILONG_BASE_URL: %q is not an http(s) URL like https://hailong.example.gov.vn", c.BaseURL)
+		}
+		c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(c.MongoURI, "mongodb://") && !strings.HasPrefix(c.MongoURI, "mongodb+srv://") {
+		return configErrorf("HAILONG_MONGO_URI: must start with mongodb:// or mongodb+srv://")
+	}
+	if c.MongoDB == "" || strings.ContainsAny(c.MongoDB, `/\. "$`) {
+		return configErrorf("HAILONG_MONGO_DB: %q is not a valid database name", c.MongoDB)
+	}
+	if c.RedisURL != "" {
+		if _, err := redis.ParseURL(c.RedisURL); err != nil {
+			return configErrorf("HAILONG_REDIS_URL: %v", err)
+		}
+	}
+	if c.Secret != "" && len(c.Secret) < 32 {
+		return configErrorf("HAILONG_SECRET: must have at least 32 characters")
+	}
+	if c.Secret == "" && c.MongoURI != "" {
+		return configErrorf("HAILONG_SECRET: required with HAILONG_MONGO_URI, so every replica signs codes with the same key")
+	}
+	if c.DataDir == "" && c.MongoURI == "" {
+		return configErrorf("HAILONG_DATA_DIR: required for the embedded store")
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 8 {
+		return configErrorf("HAILONG_ADMIN_PASSWORD: must have at least 8 characters")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return configErrorf("HAILONG_LOG_FORMAT: %q is not text or json", c.LogFormat)
+	}
+	return nil
+}

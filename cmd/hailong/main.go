@@ -1,0 +1,66 @@
+// Command hailong runs the Hài Lòng service: citizens rate the public
+// service they received at a one-stop desk, officials watch the results.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode reports err on stderr and maps it to the process exit code:
+// 2 for configuration mistakes, 1 for everything else.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(stderr, "hailong:", err)
+	var ce *configError
+	if errors.As(err, &ce) {
+		return 2
+	}
+	return 1
+}
+
+const usage = `Hài Lòng — citizen satisfaction surveys at one-stop desks.
+
+Usage:
+  hailong [serve] [flags]   run the service (default)
+  hailong help              show this text
+
+Run "hailong serve -h" for the flags; every flag also reads a HAILONG_* variable.
+`
+
+// run is the whole program; main only wires the process to it, so tests
+// can run the real thing in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := parseConfig("hailong serve", args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return configErrorf("unknown command %q (try \"hailong help\")", cmd)
+	}
+}

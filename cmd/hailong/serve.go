@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"hailong/dashboard"
+	"hailong/qr"
+	"hailong/static"
+	"hailong/survey"
+	"hailong/web"
+)
+
+// app is everything serve wires together.
+type app struct {
+	cfg      config
+	log      *slog.Logger
+	stores   *stores
+	secret   []byte
+	codes    *qr.Signer
+	survey   *survey.Store
+	users    *dashboard.Users
+	sessions *dashboard.Sessions
+	render   *web.Renderer
+	catalog  *web.Catalog
+	assets   *web.Assets
+	instr    *survey.Instruments
+	baseURL  string
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// serve runs the HTTP service until ctx is done, then shuts down in reverse
+// order: HTTP (letting in-flight submissions finish), then Redis, then
+// MongoDB, then the embedded stores.
+func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	log := newLogger(cfg.LogFormat, stderr)
+	a := &app{cfg: cfg, log: log}
+
+	// Everything that can be checked without touching a store is checked
+	// first, so a broken build fails before it locks anything.
+	var err error
+	if a.instr, err = survey.LoadInstruments(); err != nil {
+		return err
+	}
+	if a.catalog, err = web.LoadCatalog(static.FS, "i18n/messages.yaml"); err != nil {
+		return err
+	}
+	if a.assets, err = web.NewAssets(static.FS); err != nil {
+		return err
+	}
+	if a.render, err = web.NewRenderer(static.FS, a.catalog, a.assets); err != nil {
+		return err
+	}
+
+	if cfg.MongoURI == "" {
+		unlock, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	a.secret = []byte(cfg.Secret)
+	if len(a.secret) == 0 {
+		if a.secret, err = loadSecret(cfg.DataDir); err != nil {
+			return err
+		}
+	}
+	a.codes = qr.NewSigner(a.secret)
+
+	if a.stores, err = openStores(ctx, cfg, log); err != nil {
+		return err
+	}
+	defer a.stores.close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	a.baseURL = cfg.BaseURL
+	if a.baseURL == "" {
+		a.baseURL = "http://" + publicHost(ln.Addr().(*net.TCPAddr))
+	}
+
+	adminPassword, err := a.prepareData(ctx)
+	if err != nil {
+		return err
+	}
+
+	e := a.routes()
+	srv := &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	e.Server = srv
+
+	if err := a.printWelcome(ctx, stdout, adminPassword, publicHost(ln.Addr().(*net.TCPAddr))); err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("HTTP server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Error("HTTP shutdown", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("HTTP server", "err", err)
+	}
+	return nil
+}
+
+// prepareData creates indexes, the demo city and the first admin. It
+// returns a generated admin password to print once, or "".
+func (a *app) prepareData(ctx context.Context) (string, error) {
+	now := time.Now()
+	a.survey = survey.NewStore(a.stores.db)
+	if err := a.survey.EnsureIndexes(ctx); err != nil {
+		return "", err
+	}
+	if a.cfg.Demo {
+		seeded, err := a.survey.SeedDemo(ctx, now)
+		if err != nil {
+			return "", fmt.Errorf("demo data: %w", err)
+		}
+		if seeded {
+			a.log.Info("demo units and desks created")
+		}
+	}
+	a.users = dashboard.NewUsers(a.stores.db)
+	a.sessions = dashboard.NewSessions(a.stores.redis, 8*time.Hour, 24*time.Hour)
+	created, generated, err := a.users.EnsureAdmin(ctx, a.cfg.AdminPassword, now)
+	if err != nil {
+		return "", err
+	}
+	if created {
+		a.log.Info("admin account created")
+	}
+	return generated, nil
+}
+
+// routes builds the Echo instance with every route and middleware.
+func (a *app) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Renderer = a.render
+	e.HTTPErrorHandler = web.ErrorHandler(a.log, a.catalog)
+	e.Use(
+		middleware.Recover(),
+		web.RequestLogger(a.log),
+		web.SecurityHeaders,
+		middleware.BodyLimit("64K"),
+		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}),
+	)
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	e.GET("/readyz", a.ready)
+	e.GET("/static/*", a.assets.Handler)
+
+	pages := e.Group("", web.CSRF)
+	survey.NewHandler(survey.HandlerConfig{
+		Store: a.survey, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
+		Catalog: a.catalog, Log: a.log,
+	}).Register(pages)
+	dashboard.NewHandler(dashboard.Config{
+		Users: a.users, Sessions: a.sessions, Store: a.survey, Codes: a.codes,
+		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log,
+	}).Register(e, pages)
+	return e
+}
+
+// ready answers 200 only when both stores answer within a second.
+func (a *app) ready(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), time.Second)
+	defer cancel()
+	status := map[string]string{"mongo": "ok", "redis": "ok"}
+	code := http.StatusOK
+	if err := a.stores.mongo.Ping(ctx, nil); err != nil {
+		status["mongo"], code = "unavailable", http.StatusServiceUnavailable
+	}
+	if err := a.stores.redis.Ping(ctx).Err(); err != nil {
+		status["redis"], code = "unavailable", http.StatusServiceUnavailable
+	}
+	return c.JSON(code, status)
+}
+
+// printWelcome tells whoever started the service what runs and where to
+// click. The last line, "listening on URL", is what scripts wait for.
+func (a *app) printWelcome(ctx context.Context, w io.Writer, adminPassword, addr string) error {
+	fmt.Fprintf(w, "Hài Lòng\n  MongoDB: %s\n  Redis:   %s\n", a.stores.mongoDesc, a.stores.redisDesc)
+	desks, err := a.survey.Desks(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range desks {
+		if d.Active {
+			fmt.Fprintf(w, "  Phiếu khảo sát (survey, %s): %s/s/%s\n", d.Name, a.baseURL, a.codes.DeskCode(d.ID, d.Generation))
+			break
+		}
+	}
+	fmt.Fprintf(w, "  Trang cán bộ (officials):  %s/login\n", a.baseURL)
+	if adminPassword != "" {
+		fmt.Fprintf(w, "  Tài khoản quản trị (admin account, shown once): admin / %s\n", adminPassword)
+	}
+	fmt.Fprintf(w, "listening on http://%s\n", addr)
+	return nil
+}
+
+// publicHost turns a listen address into one a browser can open:
+// "[::]:8080" and "0.0.0.0:8080" become "localhost:8080".
+func publicHost(addr *net.TCPAddr) string {
+	if addr.IP == nil || addr.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", addr.Port)
+	}
+	return addr.String()
+}

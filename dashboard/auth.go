@@ -1,0 +1,152 @@
+package dashboard
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/web"
+)
+
+const (
+	sessionCookie = "hl_session"
+	ctxUser       = "hailong.user"
+)
+
+// currentUser returns the official the auth middleware let in.
+func currentUser(c echo.Context) *User {
+	u, _ := c.Get(ctxUser).(*User)
+	return u
+}
+
+// requirePage lets signed-in officials through and sends others to the
+// login page, remembering where they were going.
+func (h *Handler) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := h.sessionUser(c)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			next := c.Request().URL.RequestURI()
+			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
+		}
+		c.Set(ctxUser, u)
+		web.SetUserName(c, u.Name)
+		return next(c)
+	}
+}
+
+// requireAPI accepts a session cookie (with its CSRF token on writes) or
+// HTTP Basic credentials, for scripts.
+func (h *Handler) requireAPI(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		if name, pass, ok := c.Request().BasicAuth(); ok {
+			u, err := h.users.Authenticate(ctx, name, pass)
+			if errors.Is(err, ErrBadCredentials) {
+				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="hailong", charset="UTF-8"`)
+				return web.NewError(http.StatusUnauthorized, "err.401", nil)
+			}
+			if err != nil {
+				return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+			}
+			c.Set(ctxUser, u)
+			return next(c)
+		}
+		u, err := h.sessionUser(c)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="hailong", charset="UTF-8"`)
+			return web.NewError(http.StatusUnauthorized, "err.401", nil)
+		}
+		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead && !web.CheckCSRF(c) {
+			return web.NewError(http.StatusForbidden, "err.csrf", nil)
+		}
+		c.Set(ctxUser, u)
+		return next(c)
+	}
+}
+
+// sessionUser returns the signed-in official, or nil when there is none.
+func (h *Handler) sessionUser(c echo.Context) (*User, error) {
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil {
+		return nil, nil
+	}
+	ctx := c.Request().Context()
+	sess, err := h.sessions.Get(ctx, ck.Value, h.now())
+	if errors.Is(err, ErrNoSession) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	u, err := h.users.Get(ctx, sess.Username)
+	if err != nil || u.Disabled {
+		return nil, nil
+	}
+	return u, nil
+}
+
+type loginView struct {
+	Next, Username, Error string
+}
+
+func (h *Handler) loginForm(c echo.Context) error {
+	return web.RenderPage(c, http.StatusOK, "login", web.NewPage(c, "title.login", loginView{Next: safeNext(c.QueryParam("next"))}))
+}
+
+func (h *Handler) login(c echo.Context) error {
+	ctx := c.Request().Context()
+	name := strings.TrimSpace(c.FormValue("username"))
+	next := safeNext(c.FormValue("next"))
+	u, err := h.users.Authenticate(ctx, name, c.FormValue("password"))
+	if errors.Is(err, ErrBadCredentials) {
+		lang := web.Lang(c)
+		h.log.Info("login refused", "user", name)
+		return web.RenderPage(c, http.StatusUnauthorized, "login", web.NewPage(c, "title.login",
+			loginView{Next: next, Username: name, Error: h.catalog.T(lang, "login.failed")}))
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	// A fresh session id at every login: a planted cookie is never promoted.
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if id, _, ok := strings.Cut(ck.Value, "."); ok {
+			_ = h.sessions.Delete(ctx, id)
+		}
+	}
+	value, err := h.sessions.Create(ctx, u.Username, h.now())
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+	h.log.Info("login", "user", u.Username)
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (h *Handler) logout(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if id, _, ok := strings.Cut(ck.Value, "."); ok {
+			_ = h.sessions.Delete(c.Request().Context(), id)
+		}
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,116 @@
+package dashboard
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+// Handler serves the officials' pages and API.
+type Handler struct {
+	users    *Users
+	sessions *Sessions
+	store    *survey.Store
+	codes    survey.DeskCodes
+	baseURL  string
+	catalog  *web.Catalog
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// Config is what the officials' side needs from main.
+type Config struct {
+	Users    *Users
+	Sessions *Sessions
+	Store    *survey.Store
+	Codes    survey.DeskCodes
+	BaseURL  string
+	Catalog  *web.Catalog
+	Log      *slog.Logger
+	Now      func() time.Time
+}
+
+// NewHandler returns the officials' handler.
+func NewHandler(cfg Config) *Handler {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Handler{users: cfg.Users, sessions: cfg.Sessions, store: cfg.Store, codes: cfg.Codes,
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now}
+}
+
+// Register adds the officials' pages to pages (which carries CSRF) and the
+// JSON API under /api/v1 to e.
+func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
+	pages.GET("/login", h.loginForm)
+	pages.POST("/login", h.login, web.RequireCSRF)
+	pages.POST("/logout", h.logout, web.RequireCSRF)
+	pages.GET("/", h.home, h.requirePage)
+
+	api := e.Group("/api/v1", web.CSRF, h.requireAPI)
+	api.GET("/desks", h.apiDesks)
+}
+
+// DeskView is a desk as officials see it, with its full survey URL.
+type DeskView struct {
+	ID         string   `json:"id"`
+	Unit       string   `json:"unit"`
+	UnitName   string   `json:"unit_name"`
+	Name       string   `json:"name"`
+	Instrument string   `json:"instrument"`
+	Fields     []string `json:"fields,omitempty"`
+	Active     bool     `json:"active"`
+	SurveyURL  string   `json:"survey_url"`
+}
+
+func (h *Handler) deskViews(c echo.Context) ([]DeskView, error) {
+	ctx := c.Request().Context()
+	units, err := h.store.Units(ctx)
+	if err != nil {
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	names := map[string]string{}
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
+	desks, err := h.store.Desks(ctx)
+	if err != nil {
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	out := make([]DeskView, 0, len(desks))
+	for _, d := range desks {
+		out = append(out, DeskView{
+			ID: d.ID, Unit: d.Unit, UnitName: names[d.Unit], Name: d.Name, Instrument: d.Instrument,
+			Fields: d.Fields, Active: d.Active,
+			SurveyURL: h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation),
+		})
+	}
+	return out, nil
+}
+
+func (h *Handler) apiDesks(c echo.Context) error {
+	desks, err := h.deskViews(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, desks)
+}
+
+type homeView struct {
+	Desks []DeskView
+}
+
+func (h *Handler) home(c echo.Context) error {
+	desks, err := h.deskViews(c)
+	if err != nil {
+		return err
+	}
+	return web.RenderPage(c, http.StatusOK, "home", web.NewPage(c, "title.home", homeView{Desks: desks}))
+}

@@ -1,0 +1,138 @@
+// Package dashboard is the officials' side: accounts and sessions, the
+// dashboard pages and the JSON API.
+package dashboard
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"golang.org/x/crypto/bcrypt"
+
+	"hailong/survey"
+)
+
+// Roles.
+const (
+	RoleAdmin       = "admin"
+	RoleUnitManager = "unit_manager"
+	RoleViewer      = "viewer"
+)
+
+// User is an official's account. Only a bcrypt hash of the password is kept.
+type User struct {
+	Username     string    `bson:"_id" json:"username"`
+	Name         string    `bson:"name" json:"name"`
+	Role         string    `bson:"role" json:"role"`
+	Unit         string    `bson:"unit,omitempty" json:"unit,omitempty"` // scope root; empty = whole city
+	PasswordHash []byte    `bson:"password_hash" json:"-"`
+	Disabled     bool      `bson:"disabled" json:"disabled"`
+	CreatedAt    time.Time `bson:"created_at" json:"created_at"`
+}
+
+// Users stores officials' accounts.
+type Users struct {
+	c *mongo.Collection
+}
+
+// NewUsers returns the account store over db.
+func NewUsers(db *mongo.Database) *Users {
+	return &Users{c: db.Collection("users")}
+}
+
+// Get returns the user, or survey.ErrNotFound.
+func (s *Users) Get(ctx context.Context, username string) (*User, error) {
+	var u User
+	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: username}}).Decode(&u)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, survey.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user: %w", err)
+	}
+	return &u, nil
+}
+
+// Insert adds a user; survey.ErrDuplicate if the name is taken.
+func (s *Users) Insert(ctx context.Context, u *User) error {
+	_, err := s.c.InsertOne(ctx, u)
+	if mongo.IsDuplicateKeyError(err) {
+		return survey.ErrDuplicate
+	}
+	if err != nil {
+		return fmt.Errorf("insert user: %w", err)
+	}
+	return nil
+}
+
+// Count returns the number of accounts.
+func (s *Users) Count(ctx context.Context) (int64, error) {
+	n, err := s.c.CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// Authenticate returns the user when the password matches an active
+// account. It spends the same bcrypt time for unknown names, so response
+// time does not reveal which accounts exist.
+func (s *Users) Authenticate(ctx context.Context, username, password string) (*User, error) {
+	u, err := s.Get(ctx, username)
+	if errors.Is(err, survey.ErrNotFound) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	if bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(password)) != nil || u.Disabled {
+		return nil, ErrBadCredentials
+	}
+	return u, nil
+}
+
+// ErrBadCredentials is returned for a wrong name, password or a disabled account.
+var ErrBadCredentials = errors.New("bad credentials")
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+
+// HashPassword returns the bcrypt hash stored for password.
+func HashPassword(password string) ([]byte, error) {
+	if len(password) < 8 {
+		return nil, errors.New("password must have at least 8 characters")
+	}
+	return bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+}
+
+// EnsureAdmin creates the "admin" account when there is no account at all.
+// With an empty password it generates one and returns it, to be printed
+// once; otherwise it returns "".
+func (s *Users) EnsureAdmin(ctx context.Context, password string, now time.Time) (created bool, generated string, err error) {
+	n, err := s.Count(ctx)
+	if err != nil || n > 0 {
+		return false, "", err
+	}
+	if password == "" {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		password = base64.RawURLEncoding.EncodeToString(b)
+		generated = password
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return false, "", fmt.Errorf("admin password: %w", err)
+	}
+	u := &User{Username: "admin", Name: "Quản trị hệ thống", Role: RoleAdmin, PasswordHash: hash, CreatedAt: now.UTC()}
+	if err := s.Insert(ctx, u); errors.Is(err, survey.ErrDuplicate) {
+		return false, "", nil // another replica created it first
+	} else if err != nil {
+		return false, "", err
+	}
+	return true, generated, nil
+}

@@ -1,0 +1,58 @@
+package survey
+
+import "time"
+
+// Unit kinds.
+const (
+	KindCity       = "city"
+	KindWard       = "ward"
+	KindCommune    = "commune"
+	KindDepartment = "department"
+)
+
+// Unit is a node of the administrative tree: the city, its wards and
+// communes, its departments.
+type Unit struct {
+	ID     string `bson:"_id" json:"id"`
+	Name   string `bson:"name" json:"name"`
+	NameEN string `bson:"name_en,omitempty" json:"name_en,omitempty"`
+	Parent string `bson:"parent,omitempty" json:"parent,omitempty"`
+	Kind   string `bson:"kind" json:"kind"`
+	// Address is printed on posters and reports.
+	Address   string    `bson:"address,omitempty" json:"address,omitempty"`
+	CreatedAt time.Time `bson:"created_at" json:"created_at"`
+}
+
+// DisplayName returns the unit's name in lang.
+func (u *Unit) DisplayName(lang string) string {
+	return Text{VI: u.Name, EN: u.NameEN}.In(lang)
+}
+
+// Desk is one counter of a one-stop desk. Its survey URL is /s/{code},
+// where the code is signed and changes when the desk's QR is rotated.
+type Desk struct {
+	ID         string   `bson:"_id" json:"id"`
+	Unit       string   `bson:"unit" json:"unit"`
+	Name       string   `bson:"name" json:"name"`
+	NameEN     string   `bson:"name_en,omitempty" json:"name_en,omitempty"`
+	Instrument string   `bson:"instrument" json:"instrument"` // instrument code; the latest version is served
+	Fields     []string `bson:"fields,omitempty" json:"fields,omitempty"`
+	// Generation counts QR rotations; the code is signed over it.
+	Generation int       `bson:"generation" json:"generation"`
+	Active     bool      `bson:"active" json:"active"`
+	CreatedAt  time.Time `bson:"created_at" json:"created_at"`
+}
+
+// DisplayName returns the desk's name in lang.
+func (d *Desk) DisplayName(lang string) string {
+	return Text{VI: d.Name, EN: d.NameEN}.In(lang)
+}
+
+// DeskCodes signs and splits desk codes. qr.Signer implements it; survey
+// depends only on this behaviour, keeping qr a leaf.
+type DeskCodes interface {
+	// DeskCode returns the code of the desk at a QR generation.
+	DeskCode(deskID string, generation int) string
+	// DeskID returns the desk a code claims to be for, without checking it.
+	DeskID(code string) (string, bool)
+}

@@ -1,0 +1,51 @@
+package survey
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// deskCache keeps desks and their units for a few seconds: every form view
+// and submission needs them, and the embedded store scans a collection for
+// each read. A rotated code or a deactivated desk takes effect within ttl.
+type deskCache struct {
+	store *Store
+	ttl   time.Duration
+
+	mu      sync.Mutex
+	entries map[string]deskEntry
+}
+
+type deskEntry struct {
+	desk    *Desk
+	unit    *Unit
+	fetched time.Time
+}
+
+func newDeskCache(s *Store, ttl time.Duration) *deskCache {
+	return &deskCache{store: s, ttl: ttl, entries: map[string]deskEntry{}}
+}
+
+// get returns the desk and its unit. Unknown ids are not cached, so the
+// cache cannot be filled by scanning random codes.
+func (c *deskCache) get(ctx context.Context, id string) (*Desk, *Unit, error) {
+	c.mu.Lock()
+	e, ok := c.entries[id]
+	c.mu.Unlock()
+	if ok && time.Since(e.fetched) < c.ttl {
+		return e.desk, e.unit, nil
+	}
+	d, err := c.store.Desk(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := c.store.Unit(ctx, d.Unit)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	c.entries[id] = deskEntry{desk: d, unit: u, fetched: time.Now()}
+	c.mu.Unlock()
+	return d, u, nil
+}

@@ -1,0 +1,194 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Domain errors returned by the store.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrDuplicate = errors.New("duplicate")
+)
+
+// Store keeps units, desks and responses in MongoDB. It uses only the
+// subset of MongoDB that embedded FerretDB runs correctly: single-document
+// reads and inserts, unique indexes, no pipelines, no transactions.
+type Store struct {
+	db        *mongo.Database
+	units     *mongo.Collection
+	desks     *mongo.Collection
+	responses *mongo.Collection
+}
+
+// NewStore returns a store over db.
+func NewStore(db *mongo.Database) *Store {
+	return &Store{
+		db:        db,
+		units:     db.Collection("units"),
+		desks:     db.Collection("desks"),
+		responses: db.Collection("responses"),
+	}
+}
+
+// EnsureIndexes creates the indexes the store relies on. The unique nonce
+// index is what makes a double tap store one answer.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	return ensureIndexes(ctx, map[*mongo.Collection][]mongo.IndexModel{
+		s.responses: {
+			{Keys: bson.D{{Key: "nonce", Value: 1}}, Options: options.Index().SetUnique(true).SetName("nonce_unique")},
+			{Keys: bson.D{{Key: "submitted_at", Value: 1}}, Options: options.Index().SetName("submitted_at")},
+		},
+		s.desks: {
+			{Keys: bson.D{{Key: "unit", Value: 1}}, Options: options.Index().SetName("unit")},
+		},
+	})
+}
+
+// ensureIndexes creates the missing indexes one at a time. Embedded
+// FerretDB drops the connection when createIndexes names several indexes
+// that already exist, so existing names are skipped.
+func ensureIndexes(ctx context.Context, want map[*mongo.Collection][]mongo.IndexModel) error {
+	for c, models := range want {
+		have := map[string]bool{}
+		specs, err := c.Indexes().ListSpecifications(ctx)
+		if err != nil {
+			return fmt.Errorf("list indexes of %s: %w", c.Name(), err)
+		}
+		for _, sp := range specs {
+			have[sp.Name] = true
+		}
+		for _, m := range models {
+			var o options.IndexOptions
+			for _, set := range m.Options.List() {
+				_ = set(&o)
+			}
+			if o.Name != nil && have[*o.Name] {
+				continue
+			}
+			if _, err := c.Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("create index on %s: %w", c.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// InsertResponse stores r once. A second response with the same nonce
+// returns ErrDuplicate and changes nothing.
+func (s *Store) InsertResponse(ctx context.Context, r *Response) error {
+	if r.ID.IsZero() {
+		r.ID = bson.NewObjectID()
+	}
+	_, err := s.responses.InsertOne(ctx, r)
+	if mongo.IsDuplicateKeyError(err) {
+		return ErrDuplicate
+	}
+	if err != nil {
+		return fmt.Errorf("insert response: %w", err)
+	}
+	return nil
+}
+
+// ResponseByNonce returns the response stored for a form render.
+func (s *Store) ResponseByNonce(ctx context.Context, nonce string) (*Response, error) {
+	var r Response
+	err := s.responses.FindOne(ctx, bson.D{{Key: "nonce", Value: nonce}}).Decode(&r)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find response: %w", err)
+	}
+	return &r, nil
+}
+
+// CountResponses counts stored responses matching filter (nil for all).
+func (s *Store) CountResponses(ctx context.Context, filter bson.D) (int64, error) {
+	if filter == nil {
+		filter = bson.D{}
+	}
+	n, err := s.responses.CountDocuments(ctx, filter)
+	if err != nil {
+		return 0, fmt.Errorf("count responses: %w", err)
+	}
+	return n, nil
+}
+
+// Desk returns the desk with the given id.
+func (s *Store) Desk(ctx context.Context, id string) (*Desk, error) {
+	var d Desk
+	if err := findOne(ctx, s.desks, id, &d); err != nil {
+		return nil, fmt.Errorf("desk %q: %w", id, err)
+	}
+	return &d, nil
+}
+
+// Unit returns the unit with the given id.
+func (s *Store) Unit(ctx context.Context, id string) (*Unit, error) {
+	var u Unit
+	if err := findOne(ctx, s.units, id, &u); err != nil {
+		return nil, fmt.Errorf("unit %q: %w", id, err)
+	}
+	return &u, nil
+}
+
+// Units returns every unit, ordered by id.
+func (s *Store) Units(ctx context.Context) ([]Unit, error) {
+	var out []Unit
+	if err := findAll(ctx, s.units, &out); err != nil {
+		return nil, fmt.Errorf("list units: %w", err)
+	}
+	return out, nil
+}
+
+// Desks returns every desk, ordered by id.
+func (s *Store) Desks(ctx context.Context) ([]Desk, error) {
+	var out []Desk
+	if err := findAll(ctx, s.desks, &out); err != nil {
+		return nil, fmt.Errorf("list desks: %w", err)
+	}
+	return out, nil
+}
+
+// InsertUnit adds a unit; ErrDuplicate if its id exists.
+func (s *Store) InsertUnit(ctx context.Context, u *Unit) error {
+	return insert(ctx, s.units, u)
+}
+
+// InsertDesk adds a desk; ErrDuplicate if its id exists.
+func (s *Store) InsertDesk(ctx context.Context, d *Desk) error {
+	return insert(ctx, s.desks, d)
+}
+
+func insert(ctx context.Context, c *mongo.Collection, doc any) error {
+	_, err := c.InsertOne(ctx, doc)
+	if mongo.IsDuplicateKeyError(err) {
+		return ErrDuplicate
+	}
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", c.Name(), err)
+	}
+	return nil
+}
+
+func findOne(ctx context.Context, c *mongo.Collection, id string, out any) error {
+	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(out)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return ErrNotFound
+	}
+	return err
+}
+
+func findAll(ctx context.Context, c *mongo.Collection, out any) error {
+	cur, err := c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return err
+	}
+	return cur.All(ctx, out)
+}

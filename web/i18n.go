@@ -1,0 +1,109 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"go.yaml.in/yaml/v3"
+)
+
+// Languages the UI speaks; the first is the default.
+var Languages = []string{"vi", "en"}
+
+// Catalog is the UI text in Vietnamese and English, keyed by message id.
+type Catalog struct {
+	msgs map[string]map[string]string
+}
+
+// LoadCatalog reads a YAML map of id → {vi, en}. Every id must have both
+// languages: a missing translation fails startup, not a citizen's page.
+func LoadCatalog(fsys fs.FS, name string) (*Catalog, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var msgs map[string]map[string]string
+	if err := dec.Decode(&msgs); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for id, tr := range msgs {
+		for _, l := range Languages {
+			if strings.TrimSpace(tr[l]) == "" {
+				return nil, fmt.Errorf("%s: message %q has no %q text", name, id, l)
+			}
+		}
+	}
+	return &Catalog{msgs: msgs}, nil
+}
+
+// T returns the message id in lang, formatted with args. An unknown id
+// shows itself, so a missing key is visible but never breaks a page.
+func (c *Catalog) T(lang, id string, args ...any) string {
+	tr, ok := c.msgs[id]
+	if !ok {
+		return id
+	}
+	s, ok := tr[lang]
+	if !ok {
+		s = tr[Languages[0]]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Has reports whether the catalogue defines id.
+func (c *Catalog) Has(id string) bool {
+	_, ok := c.msgs[id]
+	return ok
+}
+
+const langCookie = "lang"
+
+// Lang picks the request's language: ?lang= (remembered in a cookie), then
+// the cookie, then Accept-Language, then Vietnamese.
+func Lang(c echo.Context) string {
+	if l := c.QueryParam("lang"); isLang(l) {
+		if ck, err := c.Cookie(langCookie); err != nil || ck.Value != l {
+			c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+		}
+		return l
+	}
+	if l := c.FormValue("lang"); c.Request().Method == http.MethodPost && isLang(l) {
+		return l
+	}
+	if ck, err := c.Cookie(langCookie); err == nil && isLang(ck.Value) {
+		return ck.Value
+	}
+	return fromAcceptLanguage(c.Request().Header.Get("Accept-Language"))
+}
+
+// fromAcceptLanguage returns the first supported language of the header, in
+// the order the browser lists them (q-values are almost always descending).
+func fromAcceptLanguage(h string) string {
+	for _, part := range strings.Split(h, ",") {
+		tag := strings.TrimSpace(strings.SplitN(part, ";", 2)[0])
+		base := strings.ToLower(strings.SplitN(tag, "-", 2)[0])
+		if isLang(base) {
+			return base
+		}
+	}
+	return Languages[0]
+}
+
+func isLang(l string) bool {
+	for _, x := range Languages {
+		if l == x {
+			return true
+		}
+	}
+	return false
+}
