@@ -38,6 +38,7 @@ const usage = `Hài Lòng — citizen satisfaction surveys at one-stop desks.
 
 Usage:
   hailong [serve] [flags]   run the service (default)
+  hailong healthcheck       exit 0 when the local service is ready (for containers)
   hailong help              show this text
 
 Run "hailong serve -h" for the flags; every flag also reads a HAILONG_* variable.
@@ -57,6 +58,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return serve(ctx, cfg, stdout, stderr)
+	case "healthcheck":
+		cfg, err := parseConfig("hailong healthcheck", args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return healthcheck(ctx, cfg)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

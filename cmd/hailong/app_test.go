@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// testAdminPassword is the admin password every test app starts with.
+const testAdminPassword = "mat-khau-thu-nghiem"
+
+// testApp is the real program started through run() on 127.0.0.1:0.
+type testApp struct {
+	URL     string
+	DataDir string
+	cancel  context.CancelFunc
+	done    chan error
+	stderr  *lockedBuffer
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// startApp runs the service on dataDir with env on top of a test
+// configuration, and waits until it listens. It is stopped at test end.
+func startApp(t testing.TB, dataDir string, env map[string]string, args ...string) *testApp {
+	t.Helper()
+	a, err := tryStartApp(t, dataDir, env, args...)
+	if err != nil {
+		t.Fatalf("start app: %v", err)
+	}
+	return a
+}
+
+func tryStartApp(t testing.TB, dataDir string, env map[string]string, args ...string) (*testApp, error) {
+	t.Helper()
+	vars := map[string]string{
+		"HAILONG_ADDR":           "127.0.0.1:0",
+		"HAILONG_DATA_DIR":       dataDir,
+		"HAILONG_ADMIN_PASSWORD": testAdminPassword,
+		"HAILONG_LOG_FORMAT":     "text",
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	getenv := func(k string) string { return vars[k] }
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	a := &testApp{DataDir: dataDir, cancel: cancel, done: make(chan error, 1), stderr: &lockedBuffer{}}
+	go func() {
+		err := run(ctx, args, getenv, pw, a.stderr)
+		pw.CloseWithError(io.EOF)
+		a.done <- err
+	}()
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
+				urlc <- u
+			}
+		}
+		close(urlc)
+	}()
+	select {
+	case u, ok := <-urlc:
+		if !ok {
+			cancel()
+			return nil, <-a.done
+		}
+		a.URL = u
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatalf("app did not start within 60 s; stderr:\n%s", a.stderr.String())
+	}
+	t.Cleanup(func() { a.Stop(t) })
+	return a, nil
+}
+
+// Stop shuts the app down gracefully and fails the test if run failed.
+// Stopping twice is fine.
+func (a *testApp) Stop(t testing.TB) {
+	t.Helper()
+	if a.cancel == nil {
+		return
+	}
+	a.cancel()
+	a.cancel = nil
+	select {
+	case err := <-a.done:
+		if err != nil {
+			t.Errorf("run returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("app did not stop within 30 s")
+	}
+}
+
+// client returns an HTTP client with a cookie jar that does not follow
+// redirects, so tests see the 303s.
+func client(t testing.TB) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{
+		Jar:     jar,
+		Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// openDataDir opens a stopped app's embedded store, to check what it wrote
+// on disk.
+func openDataDir(t testing.TB, dataDir string) *mongo.Database {
+	t.Helper()
+	uri, stop, err := startFerretDB(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		stop()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cl.Disconnect(context.Background())
+		stop()
+	})
+	return cl.Database("hailong")
+}
