@@ -217,11 +217,8 @@ func (a *app) printWelcome(ctx context.Context, w io.Writer, adminPassword, addr
 	if err != nil {
 		return err
 	}
-	for _, d := range desks {
-		if d.Active {
-			fmt.Fprintf(w, "  Phiếu khảo sát (survey, %s): %s/s/%s\n", d.Name, a.baseURL, a.codes.DeskCode(d.ID, d.Generation))
-			break
-		}
+	if d := firstDesk(desks); d != nil {
+		fmt.Fprintf(w, "  Phiếu khảo sát (survey, %s): %s/s/%s\n", d.Name, a.baseURL, a.codes.DeskCode(d.ID, d.Generation))
 	}
 	fmt.Fprintf(w, "  Trang cán bộ (officials):  %s/login\n", a.baseURL)
 	if adminPassword != "" {
@@ -238,4 +235,20 @@ func publicHost(addr *net.TCPAddr) string {
 		return fmt.Sprintf("localhost:%d", addr.Port)
 	}
 	return addr.String()
+}
+
+// firstDesk picks the desk to show at startup: an active desk of the
+// top-level unit (the city's own one-stop desk) if there is one.
+func firstDesk(desks []survey.Desk) *survey.Desk {
+	var first *survey.Desk
+	for i := range desks {
+		d := &desks[i]
+		if !d.Active {
+			continue
+		}
+		if first == nil || (d.Unit < first.Unit) || (d.Unit == first.Unit && d.ID < first.ID) {
+			first = d
+		}
+	}
+	return first
 }
