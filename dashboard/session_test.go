@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"hailong/internal/testdb"
 )
 
 func TestSessions(t *testing.T) {
-	forEachRedis(t, func(t *testing.T, rdb *redis.Client, advance func(time.Duration)) {
+	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
+		rdb, advance := r.Client, r.Advance
 		ctx := context.Background()
 		s := NewSessions(rdb, time.Hour, 3*time.Hour)
 		now := time.Now()

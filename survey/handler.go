@@ -16,6 +16,7 @@ import (
 // the thank-you page.
 type Handler struct {
 	store       *Store
+	committer   *Committer
 	instruments *Instruments
 	codes       DeskCodes
 	tickets     ticketer
@@ -28,6 +29,7 @@ type Handler struct {
 // HandlerConfig is what the citizen side needs from main.
 type HandlerConfig struct {
 	Store       *Store
+	Committer   *Committer
 	Instruments *Instruments
 	Codes       DeskCodes
 	Secret      []byte
@@ -44,6 +46,7 @@ func NewHandler(cfg HandlerConfig) *Handler {
 	}
 	return &Handler{
 		store:       cfg.Store,
+		committer:   cfg.Committer,
 		instruments: cfg.Instruments,
 		codes:       cfg.Codes,
 		tickets:     newTicketer(cfg.Secret),

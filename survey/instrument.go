@@ -20,6 +20,10 @@ const (
 	TypeChoice = "choice" // one integer code from the item's own options
 	TypeMulti  = "multi"  // any number of string keys from the item's own options
 	TypeText   = "text"   // free text
+	// TypePoints is one integer code from the item's own options, where codes
+	// may start at 0: the 0/1/2 points of a TT 01/2018/TT-VPCP indicator, with
+	// the rubric as option labels so a province can adjust it as data.
+	TypePoints = "points"
 )
 
 // Elements are the five SIPAS Part II elements (yếu tố) of QĐ 1001/QĐ-BNV.
@@ -130,19 +134,25 @@ func (in *Instrument) validate() error {
 			if it.NA && s.Has(NotApplicable) {
 				bad("%s: scale %q uses code 0, which is reserved for \"không áp dụng\"", where, it.Scale)
 			}
-		case TypeChoice, TypeMulti:
+		case TypeChoice, TypeMulti, TypePoints:
 			if len(it.Options) < 2 {
 				bad("%s: needs at least two options", where)
 			}
 			seen := map[string]bool{}
 			for _, o := range it.Options {
 				k := o.Key
-				if it.Type == TypeChoice {
+				switch {
+				case it.Type == TypeChoice:
 					k = fmt.Sprint(o.Code)
 					if o.Code < 1 {
 						bad("%s: option codes start at 1", where)
 					}
-				} else if !codePattern.MatchString(o.Key) {
+				case it.Type == TypePoints:
+					k = fmt.Sprint(o.Code)
+					if o.Code < 0 {
+						bad("%s: point codes must not be negative", where)
+					}
+				case !codePattern.MatchString(o.Key):
 					bad("%s: option key %q must match %s", where, o.Key, codePattern)
 				}
 				if seen[k] {

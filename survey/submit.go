@@ -65,7 +65,7 @@ func (h *Handler) submit(c echo.Context) error {
 		// out of every figure, and answer as if all were well.
 		r.Status, r.Reasons = StatusSuspect, []string{"honeypot"}
 	}
-	switch err := h.store.InsertResponse(ctx, r); {
+	switch err := h.committer.Submit(ctx, r); {
 	case err == nil:
 	case errors.Is(err, ErrDuplicate):
 		// A double tap or a resent POST: the first copy is stored.

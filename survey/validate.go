@@ -91,7 +91,7 @@ func validateItem(it *Item, vals []string, a *Answers) string {
 		}
 	}
 	switch it.Type {
-	case TypeScale, TypeChoice:
+	case TypeScale, TypeChoice, TypePoints:
 		if len(vals) == 0 || (len(vals) == 1 && strings.TrimSpace(vals[0]) == "") {
 			if it.Required {
 				return ProblemRequired

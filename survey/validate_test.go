@@ -3,6 +3,7 @@ package survey
 import (
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -88,5 +89,81 @@ func TestValidateParsesAnswers(t *testing.T) {
 	}
 	if a.Comment != "Rất tốt\ncảm ơn" {
 		t.Errorf("comment = %q", a.Comment)
+	}
+}
+
+// TestValidatePoints checks TT 01/2018 indicators, whose codes are points
+// and may be 0 without meaning "không áp dụng".
+func TestValidatePoints(t *testing.T) {
+	in, err := ParseInstrument([]byte(goodInstrument + pointsItem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		vals   []string // nil: field absent
+		want   string   // problem; "" means valid
+		points int
+	}{
+		{"code 0", []string{"0"}, "", 0},
+		{"code 2", []string{" 2 "}, "", 2},
+		{"code 3", []string{"3"}, ProblemInvalid, 0},
+		{"negative", []string{"-1"}, ProblemInvalid, 0},
+		{"not a number", []string{"hai"}, ProblemInvalid, 0},
+		{"missing", nil, ProblemRequired, 0},
+		{"blank", []string{""}, ProblemRequired, 0},
+		{"two values", []string{"0", "2"}, ProblemTooMany, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := url.Values{"q": {"4"}}
+			if tt.vals != nil {
+				v["p"] = tt.vals
+			}
+			a, err := Validate(in, v)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("got %v, want valid", err)
+				}
+				if got, ok := a.Scores["p"]; !ok || got != tt.points {
+					t.Errorf("points = %d (stored %v), want %d", got, ok, tt.points)
+				}
+				return
+			}
+			ve, ok := err.(*ValidationError)
+			if !ok {
+				t.Fatalf("got %v, want *ValidationError", err)
+			}
+			if want := map[string]string{"p": tt.want}; !reflect.DeepEqual(ve.Fields, want) {
+				t.Errorf("problems = %v, want %v", ve.Fields, want)
+			}
+		})
+	}
+}
+
+func TestValidateShippedTT01(t *testing.T) {
+	set, err := LoadInstruments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, ok := set.Get("tt01@1")
+	if !ok {
+		t.Fatal("tt01@1 not loaded")
+	}
+	v := url.Values{"rating": {"2"}}
+	for i := 1; i <= 9; i++ {
+		v.Set("i"+strconv.Itoa(i), strconv.Itoa(i%3))
+	}
+	a, err := Validate(in, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Scores["i3"] != 0 || a.Scores["i5"] != 2 || len(a.Scores) != 10 {
+		t.Errorf("scores = %v", a.Scores)
+	}
+	v.Set("i1", "0")
+	v.Set("rating", "0")
+	if _, err := Validate(in, v); err == nil || err.(*ValidationError).Fields["rating"] != ProblemInvalid {
+		t.Errorf("rating 0 must be invalid: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"hailong/internal/embedded"
 )
 
 // testAdminPassword is the admin password every test app starts with.
@@ -139,7 +142,7 @@ func client(t testing.TB) *http.Client {
 // on disk.
 func openDataDir(t testing.TB, dataDir string) *mongo.Database {
 	t.Helper()
-	uri, stop, err := startFerretDB(dataDir)
+	uri, stop, err := embedded.StartFerretDB(filepath.Join(dataDir, "ferretdb"))
 	if err != nil {
 		t.Fatal(err)
 	}

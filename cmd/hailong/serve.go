@@ -28,6 +28,8 @@ type app struct {
 	secret   []byte
 	codes    *qr.Signer
 	survey   *survey.Store
+	rollups  *survey.Rollups
+	commit   *survey.Committer
 	users    *dashboard.Users
 	sessions *dashboard.Sessions
 	render   *web.Renderer
@@ -102,6 +104,22 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	// The committer outlives HTTP: submissions in flight at shutdown
+	// are stored and their rollups flushed before the stores close.
+	commitCtx, stopCommit := context.WithCancel(context.Background())
+	commitDone := make(chan struct{})
+	go func() {
+		defer close(commitDone)
+		a.commit.Run(commitCtx)
+	}()
+	defer func() {
+		stopCommit()
+		<-commitDone
+	}()
+	listenCtx, stopListen := context.WithCancel(ctx)
+	defer stopListen()
+	go a.rollups.Listen(listenCtx)
+
 	e := a.routes()
 	srv := &http.Server{
 		Handler:           e,
@@ -153,6 +171,20 @@ func (a *app) prepareData(ctx context.Context) (string, error) {
 			a.log.Info("demo units and desks created")
 		}
 	}
+	a.rollups = survey.NewRollups(a.stores.db, a.stores.redis, a.log)
+	a.commit = survey.NewCommitter(a.stores.db, a.rollups, a.log)
+	// Alone on the embedded store, every journal entry left is from a
+	// crashed run of this process; with a shared store, others may still
+	// be writing theirs.
+	minAge := 2 * time.Minute
+	if a.cfg.MongoURI == "" {
+		minAge = 0
+	}
+	if n, err := a.commit.Repair(ctx, minAge); err != nil {
+		return "", fmt.Errorf("repair rollups: %w", err)
+	} else if n > 0 {
+		a.log.Warn("rollups repaired after an unclean stop", "batches", n)
+	}
 	a.users = dashboard.NewUsers(a.stores.db)
 	a.sessions = dashboard.NewSessions(a.stores.redis, 8*time.Hour, 24*time.Hour)
 	created, generated, err := a.users.EnsureAdmin(ctx, a.cfg.AdminPassword, now)
@@ -184,7 +216,7 @@ func (a *app) routes() *echo.Echo {
 
 	pages := e.Group("", web.CSRF)
 	survey.NewHandler(survey.HandlerConfig{
-		Store: a.survey, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
+		Store: a.survey, Committer: a.commit, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
 		Catalog: a.catalog, Log: a.log,
 	}).Register(pages)
 	dashboard.NewHandler(dashboard.Config{

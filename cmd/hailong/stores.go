@@ -14,11 +14,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"hailong/internal/embedded"
 )
 
 // stores are the open MongoDB and Redis connections, and the embedded
@@ -45,7 +45,7 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, e
 
 	mongoURI := cfg.MongoURI
 	if mongoURI == "" {
-		uri, stop, err := startFerretDB(cfg.DataDir)
+		uri, stop, err := embedded.StartFerretDB(filepath.Join(cfg.DataDir, "ferretdb"))
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +75,7 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, e
 
 	redisURL := cfg.RedisURL
 	if redisURL == "" {
-		addr, stop, err := startMiniredis()
+		addr, stop, err := embedded.StartMiniredis()
 		if err != nil {
 			return nil, err
 		}
@@ -105,69 +105,6 @@ func (s *stores) close() {
 		s.closers[i]()
 	}
 	s.closers = nil
-}
-
-// startFerretDB runs FerretDB in-process on a random loopback port with its
-// SQLite files under dataDir/ferretdb.
-func startFerretDB(dataDir string) (uri string, stop func(), err error) {
-	dir := filepath.Join(dataDir, "ferretdb")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", nil, fmt.Errorf("create %s: %w", dir, err)
-	}
-	// FerretDB logs every connection at Info and dumps each error reply;
-	// only real failures are worth a line.
-	flog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + filepath.ToSlash(dir) + "/?_pragma=synchronous(normal)",
-		Logger:    flog,
-	})
-	if err != nil {
-		return "", nil, fmt.Errorf("start embedded FerretDB: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = f.Run(ctx)
-	}()
-	stop = func() {
-		cancel()
-		<-done
-	}
-	return f.MongoDBURI(), stop, nil
-}
-
-// startMiniredis runs miniredis on a random loopback port. miniredis never
-// expires keys by the wall clock, so a ticker moves its clock forward.
-func startMiniredis() (addr string, stop func(), err error) {
-	m := miniredis.NewMiniRedis()
-	if err := m.StartAddr("127.0.0.1:0"); err != nil {
-		return "", nil, fmt.Errorf("start embedded miniredis: %w", err)
-	}
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		last := time.Now()
-		for {
-			select {
-			case <-done:
-				return
-			case now := <-t.C:
-				m.FastForward(now.Sub(last))
-				last = now
-			}
-		}
-	}()
-	return m.Addr(), func() {
-		close(done)
-		<-finished
-		m.Close()
-	}, nil
 }
 
 // lockDataDir takes an exclusive lock on the data directory: two processes

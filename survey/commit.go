@@ -1,0 +1,294 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Committer stores responses and keeps the rollups in step with them.
+//
+// Submissions are group-committed: one goroutine takes every response
+// waiting, writes a journal entry naming them, inserts them with one
+// InsertMany, and only then answers each waiting handler, so a 303 means
+// the answer is durably stored. The rollup increments of committed batches
+// are merged and flushed by a second goroutine at least every second — one
+// writer per process, because the embedded store loses concurrent updates.
+//
+// Crash safety: a journal entry outlives its batch until every rollup
+// document it touches records the batch (Seq), so after a crash the
+// entries left over are replayed exactly once (see Repair).
+type Committer struct {
+	db         *mongo.Database
+	responses  *mongo.Collection
+	journal    *mongo.Collection
+	rollups    *Rollups
+	log        *slog.Logger
+	flushEvery time.Duration
+
+	writer string // this process's writer id
+	seq    int64
+
+	queue   chan *submission
+	applyCh chan batchDone
+	stopped chan struct{}
+
+	// Hooks for tests that simulate a crash.
+	applyPaused bool
+}
+
+type submission struct {
+	r    *Response
+	done chan error
+}
+
+type batchDone struct {
+	journalID string
+	deltas    deltas
+}
+
+// journalEntry records a committed batch until its increments are in the
+// rollups.
+type journalEntry struct {
+	ID        string          `bson:"_id"`
+	Writer    string          `bson:"writer"`
+	Seq       int64           `bson:"seq"`
+	At        time.Time       `bson:"at"`
+	Responses []bson.ObjectID `bson:"responses"`
+}
+
+// maxBatch bounds one group commit.
+const maxBatch = 256
+
+// NewCommitter returns a committer over db; call Repair, then Run.
+func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Committer {
+	id := make([]byte, 6)
+	_, _ = rand.Read(id)
+	return &Committer{
+		db:         db,
+		responses:  db.Collection("responses"),
+		journal:    db.Collection("rollup_journal"),
+		rollups:    rollups,
+		log:        log,
+		flushEvery: time.Second,
+		writer:     hex.EncodeToString(id),
+		queue:      make(chan *submission, 4096),
+		applyCh:    make(chan batchDone, 1024),
+		stopped:    make(chan struct{}),
+	}
+}
+
+// Submit stores r and returns once it is durable: nil, ErrDuplicate for a
+// nonce already stored, or the store's error. ctx bounds only the wait.
+func (c *Committer) Submit(ctx context.Context, r *Response) error {
+	if r.ID.IsZero() {
+		r.ID = bson.NewObjectID()
+	}
+	s := &submission{r: r, done: make(chan error, 1)}
+	select {
+	case c.queue <- s:
+	case <-c.stopped:
+		return errors.New("committer stopped")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-s.done:
+		return err
+	case <-ctx.Done():
+		// The batch may still commit; the citizen's retry with the same
+		// nonce then finds it stored and sees the thank-you.
+		return ctx.Err()
+	}
+}
+
+// Run commits and applies until ctx is done, then drains: every queued
+// submission is answered and every committed increment is flushed.
+func (c *Committer) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.applyLoop()
+	}()
+	for {
+		select {
+		case s := <-c.queue:
+			c.commit(c.drain(s))
+		case <-ctx.Done():
+			close(c.stopped)
+			for {
+				select {
+				case s := <-c.queue:
+					c.commit(c.drain(s))
+					continue
+				default:
+				}
+				break
+			}
+			close(c.applyCh)
+			wg.Wait()
+			return
+		}
+	}
+}
+
+// drain collects what is waiting behind first, up to maxBatch.
+func (c *Committer) drain(first *submission) []*submission {
+	batch := []*submission{first}
+	for len(batch) < maxBatch {
+		select {
+		case s := <-c.queue:
+			batch = append(batch, s)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commit writes one batch: journal entry first, then the responses.
+func (c *Committer) commit(batch []*submission) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c.seq++
+	entry := journalEntry{ID: fmt.Sprintf("%s-%d", c.writer, c.seq), Writer: c.writer, Seq: c.seq, At: time.Now().UTC()}
+	docs := make([]any, len(batch))
+	for i, s := range batch {
+		entry.Responses = append(entry.Responses, s.r.ID)
+		docs[i] = s.r
+	}
+	if _, err := c.journal.InsertOne(ctx, entry); err != nil {
+		for _, s := range batch {
+			s.done <- fmt.Errorf("journal: %w", err)
+		}
+		return
+	}
+	errs := make([]error, len(batch))
+	_, err := c.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+		for _, we := range bwe.WriteErrors {
+			if we.Index < 0 || we.Index >= len(errs) {
+				continue
+			}
+			if mongo.IsDuplicateKeyError(we) {
+				errs[we.Index] = ErrDuplicate
+			} else {
+				errs[we.Index] = fmt.Errorf("insert response: %w", we)
+			}
+		}
+	default:
+		for i := range errs {
+			errs[i] = fmt.Errorf("insert responses: %w", err)
+		}
+	}
+	d := deltas{}
+	for i, s := range batch {
+		if errs[i] == nil {
+			d.addResponse(s.r)
+		}
+		s.done <- errs[i]
+	}
+	c.applyCh <- batchDone{journalID: entry.ID, deltas: d}
+}
+
+// applyLoop merges committed batches and flushes them at least every
+// flushEvery, and once more when the committer stops.
+func (c *Committer) applyLoop() {
+	t := time.NewTicker(c.flushEvery)
+	defer t.Stop()
+	pending := deltas{}
+	var journals []string
+	var seq int64
+	flush := func() {
+		if len(journals) == 0 || c.applyPaused {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := c.rollups.apply(ctx, pending, c.writer, seq); err != nil {
+			// Keep the increments and the journal: retried next tick,
+			// or replayed by Repair after a restart.
+			c.log.Error("flush rollups", "err", err)
+			return
+		}
+		if _, err := c.journal.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: journals}}}}); err != nil {
+			c.log.Warn("clear rollup journal", "err", err)
+		}
+		pending, journals = deltas{}, nil
+	}
+	for {
+		select {
+		case b, ok := <-c.applyCh:
+			if !ok {
+				flush()
+				return
+			}
+			pending.merge(b.deltas)
+			journals = append(journals, b.journalID)
+			seq = c.seqOf(b.journalID)
+		case <-t.C:
+			flush()
+		}
+	}
+}
+
+func (c *Committer) seqOf(journalID string) int64 {
+	var s int64
+	_, _ = fmt.Sscanf(journalID[len(c.writer)+1:], "%d", &s)
+	return s
+}
+
+// Repair replays journal entries left by writers that stopped before
+// flushing: for each entry in order, the responses it names that were
+// stored are counted into every rollup document that does not already
+// record the entry. Entries younger than minAge are left alone, as their
+// writer may still be running (minAge 0 when this process owns the store).
+func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, error) {
+	cur, err := c.journal.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "writer", Value: 1}, {Key: "seq", Value: 1}}))
+	if err != nil {
+		return 0, fmt.Errorf("read rollup journal: %w", err)
+	}
+	var entries []journalEntry
+	if err := cur.All(ctx, &entries); err != nil {
+		return 0, fmt.Errorf("read rollup journal: %w", err)
+	}
+	repaired := 0
+	for _, e := range entries {
+		if time.Since(e.At) < minAge || e.Writer == c.writer {
+			continue
+		}
+		d := deltas{}
+		for _, id := range e.Responses {
+			var r Response
+			err := c.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				continue // never stored (duplicate, or the crash came first)
+			}
+			if err != nil {
+				return repaired, fmt.Errorf("read response %s: %w", id.Hex(), err)
+			}
+			d.addResponse(&r)
+		}
+		if err := c.rollups.applyUnlessRecorded(ctx, d, e.Writer, e.Seq); err != nil {
+			return repaired, err
+		}
+		if _, err := c.journal.DeleteOne(ctx, bson.D{{Key: "_id", Value: e.ID}}); err != nil {
+			return repaired, fmt.Errorf("clear journal entry: %w", err)
+		}
+		repaired++
+	}
+	return repaired, nil
+}

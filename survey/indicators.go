@@ -1,0 +1,382 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"hailong/survey/sipas"
+)
+
+// ElementNames are the five SIPAS Part II elements.
+var ElementNames = map[string]Text{
+	"A": {"Tiếp cận dịch vụ", "Access to the service"},
+	"B": {"Thủ tục hành chính", "Administrative procedures"},
+	"C": {"Công chức trực tiếp giải quyết công việc", "Officials handling the case"},
+	"D": {"Kết quả giải quyết thủ tục hành chính", "Results of the procedure"},
+	"E": {"Tiếp nhận, xử lý phản ánh, kiến nghị", "Handling of feedback and complaints"},
+}
+
+// Aggregations across units.
+const (
+	AggPooled = "pooled" // figures from the summed histograms of every unit
+	AggUnits  = "units"  // each unit's figure first, then their plain mean
+)
+
+// Query selects what an indicator figure covers.
+type Query struct {
+	Instrument *Instrument
+	// Units is the set of units counted (a unit's subtree); nil counts all.
+	Units   map[string]bool
+	Desk    string
+	Channel string
+	// From and To are Vietnam dates, both included.
+	From, To time.Time
+	By       string // "", GrainDay or GrainMonth
+	Agg      string
+}
+
+// Tally is the summed counts of the cells a query selects.
+type Tally struct {
+	Total   Cell
+	ByUnit  map[string]*Cell
+	ByDesk  map[string]*Cell
+	Channel map[string]int64
+}
+
+func newTally() *Tally {
+	return &Tally{ByUnit: map[string]*Cell{}, ByDesk: map[string]*Cell{}, Channel: map[string]int64{}}
+}
+
+func (t *Tally) add(key CellKey, c Cell) {
+	t.Total.Add(c)
+	addTo(t.ByUnit, key.Unit, c)
+	if key.Desk != "" {
+		addTo(t.ByDesk, key.Desk, c)
+	}
+	t.Channel[key.Channel] += c.N
+}
+
+func addTo(m map[string]*Cell, k string, c Cell) {
+	x, ok := m[k]
+	if !ok {
+		x = &Cell{}
+		m[k] = x
+	}
+	x.Add(c)
+}
+
+// Tally reads the rollups of q's periods and sums the selected cells.
+func (r *Rollups) Tally(ctx context.Context, q Query, periods []Period) (*Tally, error) {
+	t := newTally()
+	for _, p := range periods {
+		doc, err := r.Read(ctx, q.Instrument.ID(), p)
+		if err != nil {
+			return nil, err
+		}
+		for k, c := range doc.Cells {
+			key, ok := ParseCellKey(k)
+			if !ok || !q.selects(key) {
+				continue
+			}
+			t.add(key, c)
+		}
+	}
+	return t, nil
+}
+
+func (q Query) selects(k CellKey) bool {
+	return (q.Units == nil || q.Units[k.Unit]) &&
+		(q.Desk == "" || q.Desk == k.Desk) &&
+		(q.Channel == "" || q.Channel == k.Channel)
+}
+
+// Hist returns an item's histogram from a cell.
+func (c *Cell) Hist(item string) sipas.Hist {
+	h := sipas.Hist{}
+	for k, n := range c.H[item] {
+		if code, err := strconv.Atoi(k[1:]); err == nil && len(k) > 1 && k[0] == 'c' {
+			h[code] += n
+		}
+	}
+	return h
+}
+
+// Figure is one rate as the API shows it.
+type Figure struct {
+	Code    string   `json:"code"`
+	Element string   `json:"element,omitempty"`
+	Label   string   `json:"label"`
+	HL      *float64 `json:"hl"`
+	N       int64    `json:"n"`
+	CILow   *float64 `json:"ci_low"`
+	CIHigh  *float64 `json:"ci_high"`
+	LowN    bool     `json:"low_n"`
+	// MeanScore is the average 1–5 rating: a reading aid, not a SIPAS figure.
+	MeanScore *float64 `json:"mean_score,omitempty"`
+}
+
+func figure(code, label string, r sipas.Rate) Figure {
+	f := Figure{Code: code, Label: label, N: r.N, LowN: r.LowN}
+	if r.Valid {
+		f.HL, f.CILow, f.CIHigh = ptr(r.Value), ptr(r.CILow), ptr(r.CIHigh)
+	}
+	return f
+}
+
+func ptr(v float64) *float64 { return &v }
+
+// Distribution is the share of each option of a single-choice item.
+type Distribution struct {
+	Code    string         `json:"code"`
+	Label   string         `json:"label"`
+	N       int64          `json:"n"`
+	Options []OptionFigure `json:"options"`
+}
+
+// OptionFigure is one option's share.
+type OptionFigure struct {
+	Code   int      `json:"code,omitempty"`
+	Key    string   `json:"key,omitempty"`
+	Label  string   `json:"label"`
+	Count  int64    `json:"count"`
+	Share  *float64 `json:"share"`
+	CILow  *float64 `json:"ci_low"`
+	CIHigh *float64 `json:"ci_high"`
+}
+
+// PointsFigure is the TT 01/2018 score.
+type PointsFigure struct {
+	Indicators []PointsIndicator `json:"indicators"`
+	Total      *float64          `json:"total"`
+	Max        int               `json:"max"`
+	Grade      string            `json:"grade,omitempty"`
+	GradeLabel string            `json:"grade_label,omitempty"`
+}
+
+// PointsIndicator is one indicator's mean score out of 2.
+type PointsIndicator struct {
+	Code  string   `json:"code"`
+	Label string   `json:"label"`
+	Mean  *float64 `json:"mean"`
+	N     int64    `json:"n"`
+}
+
+// Figures are every indicator of one tally.
+type Figures struct {
+	N            int64          `json:"n"`
+	Service      *Figure        `json:"service,omitempty"`
+	Overall      *Figure        `json:"overall,omitempty"`
+	Elements     []Figure       `json:"elements,omitempty"`
+	Criteria     []Figure       `json:"criteria,omitempty"`
+	Perceptions  []Distribution `json:"perceptions,omitempty"`
+	Expectations []Figure       `json:"expectations,omitempty"`
+	Choices      []Distribution `json:"choices,omitempty"`
+	Multi        []Distribution `json:"multi,omitempty"`
+	Points       *PointsFigure  `json:"points,omitempty"`
+	Comments     int64          `json:"comments"`
+}
+
+var gradeLabels = map[sipas.Grade]Text{
+	sipas.GradeExcellent: {"Xuất sắc", "Excellent"},
+	sipas.GradeGood:      {"Tốt", "Good"},
+	sipas.GradeFair:      {"Khá", "Fair"},
+	sipas.GradeAverage:   {"Trung bình", "Average"},
+	sipas.GradePoor:      {"Yếu", "Poor"},
+}
+
+// Compute turns a tally into figures. With AggUnits, rates are the mean of
+// the per-unit rates of units that have answers.
+func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
+	f := Figures{N: t.Total.N, Comments: t.Total.Comments}
+	cells := []*Cell{&t.Total}
+	if agg == AggUnits {
+		cells = cells[:0]
+		for _, id := range sortedKeys(t.ByUnit) {
+			cells = append(cells, t.ByUnit[id])
+		}
+	}
+	// rate computes a rate per selected cell and combines them.
+	rate := func(item string, one func(sipas.Hist) sipas.Rate) sipas.Rate {
+		if agg != AggUnits {
+			return one(t.Total.Hist(item))
+		}
+		var rs []sipas.Rate
+		for _, c := range cells {
+			rs = append(rs, one(c.Hist(item)))
+		}
+		return sipas.MeanOfRates(rs)
+	}
+
+	byElement := map[string][]sipas.Rate{}
+	var service []sipas.Rate
+	var points []sipas.Hist
+	var pointItems []*Item
+	for i := range in.Items {
+		it := &in.Items[i]
+		label := it.Text.In(lang)
+		switch {
+		case it.Satisfaction():
+			r := rate(it.Code, sipas.Satisfied)
+			fig := figure(it.Code, label, r)
+			fig.Element = it.Element
+			if m := sipas.MeanScore(t.Total.Hist(it.Code), []int{1, 2, 3, 4, 5}); m.Valid {
+				fig.MeanScore = ptr(m.Value)
+			}
+			if it.Overall {
+				f.Overall = &fig
+				continue
+			}
+			f.Criteria = append(f.Criteria, fig)
+			byElement[it.Element] = append(byElement[it.Element], r)
+			service = append(service, r)
+		case it.Type == TypeScale && it.Scale == "expectation4":
+			r := rate(it.Code, func(h sipas.Hist) sipas.Rate { return sipas.Share(h, []int{1, 2, 3, 4}, []int{3, 4}) })
+			f.Expectations = append(f.Expectations, figure(it.Code, label, r))
+		case it.Type == TypePoints:
+			points = append(points, t.Total.Hist(it.Code))
+			pointItems = append(pointItems, it)
+		case it.Type == TypeScale || it.Type == TypeChoice:
+			d := distribution(it, t.Total.Hist(it.Code), lang)
+			if it.Type == TypeScale && (it.Scale == "harassment3" || it.Scale == "suitability4") {
+				f.Perceptions = append(f.Perceptions, d)
+			} else {
+				f.Choices = append(f.Choices, d)
+			}
+		case it.Type == TypeMulti:
+			f.Multi = append(f.Multi, multiDistribution(it, &t.Total, lang))
+		}
+	}
+	for _, e := range Elements {
+		if rs, ok := byElement[e]; ok {
+			fig := figure(e, ElementNames[e].In(lang), sipas.MeanOfRates(rs))
+			f.Elements = append(f.Elements, fig)
+		}
+	}
+	if len(service) > 0 {
+		fig := figure("service", map[string]string{"vi": "Chỉ số hài lòng về sự phục vụ hành chính", "en": "Service satisfaction index"}[lang], sipas.MeanOfRates(service))
+		if fig.Label == "" {
+			fig.Label = "Chỉ số hài lòng về sự phục vụ hành chính"
+		}
+		f.Service = &fig
+	}
+	if len(points) > 0 {
+		s := sipas.Score(points)
+		pf := &PointsFigure{Max: 2 * len(points)}
+		for i, m := range s.Indicators {
+			pi := PointsIndicator{Code: pointItems[i].Code, Label: pointItems[i].Text.In(lang), N: m.N}
+			if m.Valid {
+				pi.Mean = ptr(m.Value)
+			}
+			pf.Indicators = append(pf.Indicators, pi)
+		}
+		if s.Valid {
+			pf.Total, pf.Grade, pf.GradeLabel = ptr(s.Total), string(s.Grade), gradeLabels[s.Grade].In(lang)
+		}
+		f.Points = pf
+	}
+	return f
+}
+
+func distribution(it *Item, h sipas.Hist, lang string) Distribution {
+	var codes []int
+	for _, o := range it.Choices() {
+		codes = append(codes, o.Code)
+	}
+	d := Distribution{Code: it.Code, Label: it.Text.In(lang)}
+	for i, o := range sipas.Distribution(h, codes) {
+		d.N = o.Rate.N
+		of := OptionFigure{Code: o.Code, Label: it.Choices()[i].Label.In(lang), Count: h[o.Code]}
+		if o.Rate.Valid {
+			of.Share, of.CILow, of.CIHigh = ptr(o.Rate.Value), ptr(o.Rate.CILow), ptr(o.Rate.CIHigh)
+		}
+		d.Options = append(d.Options, of)
+	}
+	return d
+}
+
+// multiDistribution shares each option among everyone who answered the
+// form: several options per person, so shares add up to more than 100 %.
+func multiDistribution(it *Item, c *Cell, lang string) Distribution {
+	d := Distribution{Code: it.Code, Label: it.Text.In(lang), N: c.N}
+	for _, o := range it.Options {
+		k := c.M[it.Code][o.Key]
+		r := sipas.Proportion(k, c.N)
+		of := OptionFigure{Key: o.Key, Label: o.Label.In(lang), Count: k}
+		if r.Valid {
+			of.Share, of.CILow, of.CIHigh = ptr(r.Value), ptr(r.CILow), ptr(r.CIHigh)
+		}
+		d.Options = append(d.Options, of)
+	}
+	return d
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SeriesPoint is the figures of one day or month of a series.
+type SeriesPoint struct {
+	Period string `json:"period"`
+	Figures
+}
+
+// Series computes figures per day or per month of q's range.
+func (r *Rollups) Series(ctx context.Context, q Query, lang string) ([]SeriesPoint, error) {
+	var buckets [][]Period
+	var labels []string
+	switch q.By {
+	case GrainDay:
+		for _, p := range PlanDays(q.From, q.To) {
+			buckets = append(buckets, []Period{p})
+			labels = append(labels, p.Label())
+		}
+	case GrainMonth:
+		for m := MonthOf(q.From); !m.Start.After(q.To); m = MonthOf(m.End()) {
+			from, to := maxTime(m.Start, DayOf(q.From).Start), minTime(m.End().AddDate(0, 0, -1), DayOf(q.To).Start)
+			buckets = append(buckets, Plan(from, to))
+			labels = append(labels, m.Label())
+		}
+	default:
+		return nil, fmt.Errorf("unknown series grain %q", q.By)
+	}
+	out := make([]SeriesPoint, 0, len(buckets))
+	for i, b := range buckets {
+		t, err := r.Tally(ctx, q, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, SeriesPoint{Period: labels[i], Figures: Compute(q.Instrument, t, q.Agg, lang)})
+	}
+	return out, nil
+}
+
+// PlanDays lists every day of [from, to].
+func PlanDays(from, to time.Time) []Period {
+	var out []Period
+	for d := DayOf(from); !d.Start.After(DayOf(to).Start); d = DayOf(d.End()) {
+		out = append(out, d)
+	}
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

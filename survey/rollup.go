@@ -1,0 +1,194 @@
+package survey
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"hailong/web"
+)
+
+// Rollups are pre-aggregated counts, one document per instrument version
+// per period, in one small collection per period: rollup_d_YYYYMMDD for a
+// day, rollup_m_YYYYMM for a month (Asia/Ho_Chi_Minh boundaries).
+//
+// Why one collection per period: embedded FerretDB finds a document by _id
+// in constant time but scans the whole collection for every update, so
+// collections that receive $inc must stay tiny. A period document holds a
+// cell per (unit, desk, channel): unit figures are sums of their desks'
+// cells, so a period is one read however many units are asked for, and
+// any query reads O(months + edge days) documents of O(desks) size.
+//
+// Cells keep the unit the desk belonged to when the answer came, so moving
+// a unit in the tree never changes its past figures.
+type RollupDoc struct {
+	ID    string          `bson:"_id"` // instrument "code@version"
+	Cells map[string]Cell `bson:"cells"`
+	// Seq records, per writer process, the last journal batch applied to
+	// this document, which makes crash repair idempotent.
+	Seq map[string]int64 `bson:"seq,omitempty"`
+}
+
+// Cell holds the counts of one (unit, desk, channel) in one period.
+type Cell struct {
+	N int64 `bson:"n"`
+	// H is per item code, per answer code ("c5"), the number of answers.
+	H map[string]map[string]int64 `bson:"h,omitempty"`
+	// M is per multi-choice item, per option key, the number of answers.
+	M map[string]map[string]int64 `bson:"m,omitempty"`
+	// W is the number of answers per weekday and hour ("w0h14" is Monday
+	// 14:00–14:59 Vietnam time); month documents only.
+	W map[string]int64 `bson:"w,omitempty"`
+	// Comments counts answers with a comment.
+	Comments int64 `bson:"cm,omitempty"`
+}
+
+// CellKey identifies a cell: "unit~desk~channel".
+type CellKey struct {
+	Unit, Desk, Channel string
+}
+
+func (k CellKey) String() string { return k.Unit + "~" + k.Desk + "~" + k.Channel }
+
+// ParseCellKey splits a cell key.
+func ParseCellKey(s string) (CellKey, bool) {
+	p := strings.Split(s, "~")
+	if len(p) != 3 {
+		return CellKey{}, false
+	}
+	return CellKey{Unit: p[0], Desk: p[1], Channel: p[2]}, true
+}
+
+// Grains of rollup documents.
+const (
+	GrainDay   = "day"
+	GrainMonth = "month"
+)
+
+// Period is one day or month in Vietnam time.
+type Period struct {
+	Grain string
+	Start time.Time // midnight Vietnam time
+}
+
+// DayOf and MonthOf return the period containing t, in Vietnam time.
+func DayOf(t time.Time) Period {
+	v := t.In(web.Vietnam)
+	return Period{GrainDay, time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, web.Vietnam)}
+}
+
+func MonthOf(t time.Time) Period {
+	v := t.In(web.Vietnam)
+	return Period{GrainMonth, time.Date(v.Year(), v.Month(), 1, 0, 0, 0, 0, web.Vietnam)}
+}
+
+// End returns the start of the next period.
+func (p Period) End() time.Time {
+	if p.Grain == GrainDay {
+		return p.Start.AddDate(0, 0, 1)
+	}
+	return p.Start.AddDate(0, 1, 0)
+}
+
+// Label is "2024-05-31" or "2024-05".
+func (p Period) Label() string {
+	if p.Grain == GrainDay {
+		return p.Start.Format("2006-01-02")
+	}
+	return p.Start.Format("2006-01")
+}
+
+// Collection is the name of the period's rollup collection.
+func (p Period) Collection() string {
+	if p.Grain == GrainDay {
+		return "rollup_d_" + p.Start.Format("20060102")
+	}
+	return "rollup_m_" + p.Start.Format("200601")
+}
+
+// docRef names one rollup document.
+type docRef struct {
+	Coll string
+	ID   string
+}
+
+// deltas are increments per rollup document, per field path.
+type deltas map[docRef]map[string]int64
+
+func (d deltas) add(t docRef, path string, n int64) {
+	m, ok := d[t]
+	if !ok {
+		m = map[string]int64{}
+		d[t] = m
+	}
+	m[path] += n
+}
+
+func (d deltas) merge(o deltas) {
+	for t, paths := range o {
+		for p, n := range paths {
+			d.add(t, p, n)
+		}
+	}
+}
+
+// addResponse adds the increments one response makes. Only responses that
+// count (status ok) add anything.
+func (d deltas) addResponse(r *Response) {
+	if r.Status != StatusOK {
+		return
+	}
+	cell := "cells." + CellKey{Unit: r.Unit, Desk: r.Desk, Channel: r.Channel}.String() + "."
+	v := r.SubmittedAt.In(web.Vietnam)
+	for _, p := range []Period{DayOf(v), MonthOf(v)} {
+		t := docRef{Coll: p.Collection(), ID: r.Instrument}
+		d.add(t, cell+"n", 1)
+		for item, code := range r.Answers {
+			d.add(t, cell+"h."+item+".c"+strconv.Itoa(code), 1)
+		}
+		for item, keys := range r.Choices {
+			for _, k := range keys {
+				d.add(t, cell+"m."+item+"."+k, 1)
+			}
+		}
+		if r.Comment != "" {
+			d.add(t, cell+"cm", 1)
+		}
+		if p.Grain == GrainMonth {
+			wd := (int(v.Weekday()) + 6) % 7 // Monday = 0
+			d.add(t, cell+"w."+fmt.Sprintf("w%dh%d", wd, v.Hour()), 1)
+		}
+	}
+}
+
+// Add adds the counts of o into c.
+func (c *Cell) Add(o Cell) {
+	c.N += o.N
+	c.Comments += o.Comments
+	c.H = addNested(c.H, o.H)
+	c.M = addNested(c.M, o.M)
+	if len(o.W) > 0 && c.W == nil {
+		c.W = map[string]int64{}
+	}
+	for k, n := range o.W {
+		c.W[k] += n
+	}
+}
+
+func addNested(dst, src map[string]map[string]int64) map[string]map[string]int64 {
+	if len(src) > 0 && dst == nil {
+		dst = map[string]map[string]int64{}
+	}
+	for item, counts := range src {
+		m, ok := dst[item]
+		if !ok {
+			m = map[string]int64{}
+			dst[item] = m
+		}
+		for k, n := range counts {
+			m[k] += n
+		}
+	}
+	return dst
+}
