@@ -14,26 +14,30 @@ import (
 
 // Handler serves the officials' pages and API.
 type Handler struct {
-	users    *Users
-	sessions *Sessions
-	store    *survey.Store
-	codes    survey.DeskCodes
-	baseURL  string
-	catalog  *web.Catalog
-	log      *slog.Logger
-	now      func() time.Time
+	users       *Users
+	sessions    *Sessions
+	store       *survey.Store
+	rollups     *survey.Rollups
+	instruments *survey.Instruments
+	codes       survey.DeskCodes
+	baseURL     string
+	catalog     *web.Catalog
+	log         *slog.Logger
+	now         func() time.Time
 }
 
 // Config is what the officials' side needs from main.
 type Config struct {
-	Users    *Users
-	Sessions *Sessions
-	Store    *survey.Store
-	Codes    survey.DeskCodes
-	BaseURL  string
-	Catalog  *web.Catalog
-	Log      *slog.Logger
-	Now      func() time.Time
+	Users       *Users
+	Sessions    *Sessions
+	Store       *survey.Store
+	Rollups     *survey.Rollups
+	Instruments *survey.Instruments
+	Codes       survey.DeskCodes
+	BaseURL     string
+	Catalog     *web.Catalog
+	Log         *slog.Logger
+	Now         func() time.Time
 }
 
 // NewHandler returns the officials' handler.
@@ -42,7 +46,7 @@ func NewHandler(cfg Config) *Handler {
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{users: cfg.Users, sessions: cfg.Sessions, store: cfg.Store, codes: cfg.Codes,
+	return &Handler{users: cfg.Users, sessions: cfg.Sessions, store: cfg.Store, rollups: cfg.Rollups, instruments: cfg.Instruments, codes: cfg.Codes,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now}
 }
 
@@ -56,6 +60,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 
 	api := e.Group("/api/v1", web.CSRF, h.requireAPI)
 	api.GET("/desks", h.apiDesks)
+	api.GET("/indicators", h.apiIndicators)
 }
 
 // DeskView is a desk as officials see it, with its full survey URL.

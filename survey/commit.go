@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -42,8 +43,9 @@ type Committer struct {
 	applyCh chan batchDone
 	stopped chan struct{}
 
-	// Hooks for tests that simulate a crash.
-	applyPaused bool
+	// applyPaused lets a test simulate a crash: batches commit but never
+	// reach the rollups.
+	applyPaused atomic.Bool
 }
 
 type submission struct {
@@ -213,7 +215,7 @@ func (c *Committer) applyLoop() {
 	var journals []string
 	var seq int64
 	flush := func() {
-		if len(journals) == 0 || c.applyPaused {
+		if len(journals) == 0 || c.applyPaused.Load() {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -291,4 +293,10 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 		repaired++
 	}
 	return repaired, nil
+}
+
+// Reindex rebuilds the rollups from the responses (see Rollups.Reindex).
+// The committer must not be running.
+func (c *Committer) Reindex(ctx context.Context) (ReindexStats, error) {
+	return c.rollups.Reindex(ctx, c.responses, c.journal)
 }

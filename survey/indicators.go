@@ -380,3 +380,30 @@ func minTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// Report is what the indicators API answers.
+type Report struct {
+	Instrument  string `json:"instrument"`
+	Aggregation string `json:"aggregation"`
+	Figures
+	Channels map[string]int64 `json:"channels"`
+	Series   []SeriesPoint    `json:"series,omitempty"`
+}
+
+// Report computes q's figures, channel counts and, with q.By, its series.
+func (r *Rollups) Report(ctx context.Context, q Query, lang string) (*Report, error) {
+	if q.Agg == "" {
+		q.Agg = AggPooled
+	}
+	t, err := r.Tally(ctx, q, Plan(q.From, q.To))
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Instrument: q.Instrument.ID(), Aggregation: q.Agg, Figures: Compute(q.Instrument, t, q.Agg, lang), Channels: t.Channel}
+	if q.By != "" {
+		if rep.Series, err = r.Series(ctx, q, lang); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}

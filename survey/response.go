@@ -16,6 +16,9 @@ const (
 	ChannelPaper   = "paper"
 )
 
+// Channels lists every channel.
+var Channels = []string{ChannelQR, ChannelReceipt, ChannelKiosk, ChannelPortal, ChannelPaper}
+
 // Response statuses. Only StatusOK responses count in indicators.
 const (
 	StatusOK      = "ok"

@@ -220,7 +220,7 @@ func (a *app) routes() *echo.Echo {
 		Catalog: a.catalog, Log: a.log,
 	}).Register(pages)
 	dashboard.NewHandler(dashboard.Config{
-		Users: a.users, Sessions: a.sessions, Store: a.survey, Codes: a.codes,
+		Users: a.users, Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log,
 	}).Register(e, pages)
 	return e

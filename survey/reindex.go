@@ -1,0 +1,97 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// ReindexStats reports what a reindex did.
+type ReindexStats struct {
+	Responses int64
+	Documents int
+}
+
+// Reindex rebuilds every rollup document from the responses. It streams
+// the responses (memory grows with periods × cells, never with the number
+// of answers), then replaces the rollup collections and clears the journal,
+// whose batches the rebuild has counted. Run it with the service stopped:
+// answers arriving meanwhile would be counted twice or not at all.
+func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, journal *mongo.Collection) (ReindexStats, error) {
+	var st ReindexStats
+	cur, err := responses.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	if err != nil {
+		return st, fmt.Errorf("read responses: %w", err)
+	}
+	defer cur.Close(ctx)
+	all := deltas{}
+	for cur.Next(ctx) {
+		var resp Response
+		if err := cur.Decode(&resp); err != nil {
+			return st, fmt.Errorf("decode response: %w", err)
+		}
+		all.addResponse(&resp)
+		st.Responses++
+	}
+	if err := cur.Err(); err != nil {
+		return st, fmt.Errorf("read responses: %w", err)
+	}
+
+	old, err := r.Collections(ctx)
+	if err != nil {
+		return st, err
+	}
+	for _, name := range old {
+		if err := r.db.Collection(name).Drop(ctx); err != nil {
+			return st, fmt.Errorf("drop %s: %w", name, err)
+		}
+	}
+	for t, paths := range all {
+		doc := bson.D{{Key: "_id", Value: t.ID}}
+		doc = append(doc, nest(paths)...)
+		if _, err := r.db.Collection(t.Coll).InsertOne(ctx, doc); err != nil {
+			return st, fmt.Errorf("write rollup %s/%s: %w", t.Coll, t.ID, err)
+		}
+		st.Documents++
+	}
+	if _, err := journal.DeleteMany(ctx, bson.D{}); err != nil {
+		return st, fmt.Errorf("clear rollup journal: %w", err)
+	}
+	r.forget()
+	return st, nil
+}
+
+// nest turns dotted paths into the nested document $inc would have built.
+func nest(paths map[string]int64) bson.D {
+	root := map[string]any{}
+	for p, n := range paths {
+		m := root
+		parts := strings.Split(p, ".")
+		for _, k := range parts[:len(parts)-1] {
+			next, ok := m[k].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				m[k] = next
+			}
+			m = next
+		}
+		m[parts[len(parts)-1]] = n
+	}
+	return toD(root)
+}
+
+func toD(m map[string]any) bson.D {
+	d := make(bson.D, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		if sub, ok := m[k].(map[string]any); ok {
+			d = append(d, bson.E{Key: k, Value: toD(sub)})
+		} else {
+			d = append(d, bson.E{Key: k, Value: m[k]})
+		}
+	}
+	return d
+}
