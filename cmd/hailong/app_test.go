@@ -60,6 +60,13 @@ func startApp(t testing.TB, dataDir string, env map[string]string, args ...strin
 
 func tryStartApp(t testing.TB, dataDir string, env map[string]string, args ...string) (*testApp, error) {
 	t.Helper()
+	return startAppWith(t, dataDir, env, args, nil)
+}
+
+// startAppWith starts the app; with a clock, through serveWithClock so
+// answers are stamped by it.
+func startAppWith(t testing.TB, dataDir string, env map[string]string, args []string, clock func() time.Time) (*testApp, error) {
+	t.Helper()
 	vars := map[string]string{
 		"HAILONG_ADDR":           "127.0.0.1:0",
 		"HAILONG_DATA_DIR":       dataDir,
@@ -74,7 +81,15 @@ func tryStartApp(t testing.TB, dataDir string, env map[string]string, args ...st
 	pr, pw := io.Pipe()
 	a := &testApp{DataDir: dataDir, cancel: cancel, done: make(chan error, 1), stderr: &lockedBuffer{}}
 	go func() {
-		err := run(ctx, args, getenv, pw, a.stderr)
+		var err error
+		if clock == nil {
+			err = run(ctx, args, getenv, pw, a.stderr)
+		} else {
+			var cfg config
+			if cfg, err = parseConfig("test", args, getenv, a.stderr); err == nil {
+				err = serveWithClock(ctx, cfg, pw, a.stderr, clock)
+			}
+		}
 		pw.CloseWithError(io.EOF)
 		a.done <- err
 	}()

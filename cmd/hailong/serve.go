@@ -37,6 +37,7 @@ type app struct {
 	assets   *web.Assets
 	instr    *survey.Instruments
 	baseURL  string
+	now      func() time.Time
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {
@@ -50,8 +51,14 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 // order: HTTP (letting in-flight submissions finish), then Redis, then
 // MongoDB, then the embedded stores.
 func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	return serveWithClock(ctx, cfg, stdout, stderr, time.Now)
+}
+
+// serveWithClock is serve with the clock that stamps answers; tests use it
+// to submit answers on both sides of a month boundary.
+func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, now func() time.Time) error {
 	log := newLogger(cfg.LogFormat, stderr)
-	a := &app{cfg: cfg, log: log}
+	a := &app{cfg: cfg, log: log, now: now}
 
 	// Everything that can be checked without touching a store is checked
 	// first, so a broken build fails before it locks anything.
@@ -217,11 +224,11 @@ func (a *app) routes() *echo.Echo {
 	pages := e.Group("", web.CSRF)
 	survey.NewHandler(survey.HandlerConfig{
 		Store: a.survey, Committer: a.commit, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
-		Catalog: a.catalog, Log: a.log,
+		Catalog: a.catalog, Log: a.log, Now: a.now,
 	}).Register(pages)
 	dashboard.NewHandler(dashboard.Config{
 		Users: a.users, Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
-		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log,
+		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now,
 	}).Register(e, pages)
 	return e
 }
