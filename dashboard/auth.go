@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -46,7 +47,7 @@ func (h *Handler) requireAPI(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		if name, pass, ok := c.Request().BasicAuth(); ok {
-			u, err := h.users.Authenticate(ctx, name, pass)
+			u, err := h.basicAuth(ctx, name, pass)
 			if errors.Is(err, ErrBadCredentials) {
 				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="hailong", charset="UTF-8"`)
 				return web.NewError(http.StatusUnauthorized, "err.401", nil)
@@ -149,4 +150,22 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// basicAuth checks HTTP Basic credentials, through the cache of recently
+// verified ones. The account is re-read every time, so a disabled account
+// is refused at once.
+func (h *Handler) basicAuth(ctx context.Context, name, pass string) (*User, error) {
+	now := h.now()
+	if _, ok := h.basic.get(name, pass, now); ok {
+		u, err := h.users.Get(ctx, name)
+		if err == nil && !u.Disabled {
+			return u, nil
+		}
+	}
+	u, err := h.users.Authenticate(ctx, name, pass)
+	if err == nil {
+		h.basic.put(name, pass, now)
+	}
+	return u, err
 }

@@ -24,6 +24,7 @@ type Handler struct {
 	catalog     *web.Catalog
 	log         *slog.Logger
 	now         func() time.Time
+	basic       *basicCache
 }
 
 // Config is what the officials' side needs from main.
@@ -47,7 +48,8 @@ func NewHandler(cfg Config) *Handler {
 		now = time.Now
 	}
 	return &Handler{users: cfg.Users, sessions: cfg.Sessions, store: cfg.Store, rollups: cfg.Rollups, instruments: cfg.Instruments, codes: cfg.Codes,
-		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now}
+		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
+		basic: newBasicCache(time.Minute)}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the

@@ -95,6 +95,19 @@ func (s *Store) InsertResponse(ctx context.Context, r *Response) error {
 	return nil
 }
 
+// InsertResponses stores many responses at once (bulk loads only: it does
+// not feed the rollups; run a reindex after).
+func (s *Store) InsertResponses(ctx context.Context, rs []*Response) error {
+	docs := make([]any, len(rs))
+	for i, r := range rs {
+		docs[i] = r
+	}
+	if _, err := s.responses.InsertMany(ctx, docs); err != nil {
+		return fmt.Errorf("insert responses: %w", err)
+	}
+	return nil
+}
+
 // ResponseByNonce returns the response stored for a form render.
 func (s *Store) ResponseByNonce(ctx context.Context, nonce string) (*Response, error) {
 	var r Response

@@ -38,6 +38,9 @@ const usage = `Hài Lòng — citizen satisfaction surveys at one-stop desks.
 
 Usage:
   hailong [serve] [flags]   run the service (default)
+  hailong reindex           rebuild every rollup from the stored responses (service stopped)
+  hailong generate [-n N -from D -to D -seed S] [-- serve flags]
+                            add N realistic demo responses, then reindex (for benchmarks)
   hailong healthcheck       exit 0 when the local service is ready (for containers)
   hailong help              show this text
 
@@ -58,6 +61,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return serve(ctx, cfg, stdout, stderr)
+	case "reindex":
+		cfg, err := parseConfig("hailong reindex", args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return reindex(ctx, cfg, stdout, stderr)
+	case "generate":
+		g, rest, err := parseGenerate(args, stderr)
+		if err != nil {
+			return err
+		}
+		cfg, err := parseConfig("hailong generate", rest, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return generate(ctx, cfg, g, stdout, stderr)
 	case "healthcheck":
 		cfg, err := parseConfig("hailong healthcheck", args, getenv, stderr)
 		if err != nil {

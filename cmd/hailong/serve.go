@@ -76,13 +76,12 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 		return err
 	}
 
-	if cfg.MongoURI == "" {
-		unlock, err := lockDataDir(cfg.DataDir)
-		if err != nil {
-			return err
-		}
-		defer unlock()
+	st, closeStores, err := openData(ctx, cfg, log)
+	if err != nil {
+		return err
 	}
+	defer closeStores()
+	a.stores = st
 	a.secret = []byte(cfg.Secret)
 	if len(a.secret) == 0 {
 		if a.secret, err = loadSecret(cfg.DataDir); err != nil {
@@ -90,11 +89,6 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 		}
 	}
 	a.codes = qr.NewSigner(a.secret)
-
-	if a.stores, err = openStores(ctx, cfg, log); err != nil {
-		return err
-	}
-	defer a.stores.close()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+// openData locks the data dir (embedded mode) and opens the stores; the
+// returned function closes both in reverse order.
+func openData(ctx context.Context, cfg config, log *slog.Logger) (*stores, func(), error) {
+	unlock := func() {}
+	if cfg.MongoURI == "" {
+		u, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		unlock = u
+	}
+	st, err := openStores(ctx, cfg, log)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return st, func() { st.close(); unlock() }, nil
+}
+
+// reindex rebuilds every rollup from the responses.
+func reindex(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	log := newLogger(cfg.LogFormat, stderr)
+	st, closeStores, err := openData(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	start := time.Now()
+	c := survey.NewCommitter(st.db, survey.NewRollups(st.db, st.redis, log), log)
+	stats, err := c.Reindex(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "reindexed %d responses into %d rollup documents in %v\n", stats.Responses, stats.Documents, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// generateConfig is the data generator's own flags.
+type generateConfig struct {
+	N          int
+	From, To   string
+	Seed       uint64
+	Instrument string
+	Desks      int
+}
+
+func parseGenerate(args []string, stderr io.Writer) (generateConfig, []string, error) {
+	g := generateConfig{}
+	fs := flag.NewFlagSet("hailong generate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&g.N, "n", 10000, "number of responses to add")
+	fs.StringVar(&g.From, "from", "2024-01-01", "first day (Vietnam time)")
+	fs.StringVar(&g.To, "to", "2024-12-31", "last day (Vietnam time)")
+	fs.Uint64Var(&g.Seed, "seed", 1, "random seed (same seed, same data)")
+	fs.StringVar(&g.Instrument, "instrument", "counter", "instrument code")
+	fs.IntVar(&g.Desks, "desks", 0, "add desks across the demo wards until there are this many")
+	// Everything after "--" is for the service configuration.
+	rest := []string{}
+	for i, a := range args {
+		if a == "--" {
+			args, rest = args[:i], args[i+1:]
+			break
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return g, nil, err
+		}
+		return g, nil, configErrorf("%v", err)
+	}
+	if g.N < 1 {
+		return g, nil, configErrorf("-n must be positive")
+	}
+	return g, rest, nil
+}
+
+// generate fills the database with g.N realistic responses spread over the
+// demo desks and the period, with batched inserts, then rebuilds the
+// rollups: the data behind the benchmarks, reproducible by seed.
+func generate(ctx context.Context, cfg config, g generateConfig, stdout, stderr io.Writer) error {
+	log := newLogger(cfg.LogFormat, stderr)
+	from, err1 := time.ParseInLocation("2006-01-02", g.From, web.Vietnam)
+	to, err2 := time.ParseInLocation("2006-01-02", g.To, web.Vietnam)
+	if err1 != nil || err2 != nil || to.Before(from) {
+		return configErrorf("-from and -to must be dates YYYY-MM-DD, from before to")
+	}
+	set, err := survey.LoadInstruments()
+	if err != nil {
+		return err
+	}
+	in, ok := set.Latest(g.Instrument)
+	if !ok {
+		return configErrorf("-instrument: no instrument %q", g.Instrument)
+	}
+	st, closeStores, err := openData(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	store := survey.NewStore(st.db)
+	if err := store.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	if _, err := store.SeedDemo(ctx, time.Now()); err != nil {
+		return err
+	}
+	desks, err := store.Desks(ctx)
+	if err != nil {
+		return err
+	}
+	if desks, err = addDesks(ctx, store, desks, g.Desks); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(g.Seed, 2024))
+	span := to.AddDate(0, 0, 1).Sub(from)
+	start := time.Now()
+	const batch = 1000
+	buf := make([]*survey.Response, 0, batch)
+	for i := 0; i < g.N; i++ {
+		at := from.Add(time.Duration(rng.Int64N(int64(span))))
+		// Desks are open 7:30–17:00: fold night times into office hours.
+		if h := at.In(web.Vietnam).Hour(); h < 7 || h > 16 {
+			at = at.Add(time.Duration(10-h) * time.Hour)
+		}
+		r, err := survey.SampleResponse(rng, in, &desks[rng.IntN(len(desks))], at)
+		if err != nil {
+			return err
+		}
+		buf = append(buf, r)
+		if len(buf) == batch || i == g.N-1 {
+			if err := store.InsertResponses(ctx, buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	inserted := time.Since(start)
+	c := survey.NewCommitter(st.db, survey.NewRollups(st.db, st.redis, log), log)
+	stats, err := c.Reindex(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "generated %d responses in %v; reindexed %d responses into %d rollup documents in %v\n",
+		g.N, inserted.Round(time.Millisecond), stats.Responses, stats.Documents, (time.Since(start) - inserted).Round(time.Millisecond))
+	return nil
+}
+
+// addDesks adds numbered desks to the units that have desks until there
+// are n (generated data only).
+func addDesks(ctx context.Context, store *survey.Store, desks []survey.Desk, n int) ([]survey.Desk, error) {
+	var units []string
+	seen := map[string]bool{}
+	for _, d := range desks {
+		if !seen[d.Unit] {
+			seen[d.Unit] = true
+			units = append(units, d.Unit)
+		}
+	}
+	for i := len(desks); i < n && len(units) > 0; i++ {
+		d := survey.Desk{ID: fmt.Sprintf("gen-q%03d", i+1), Unit: units[i%len(units)], Name: fmt.Sprintf("Quầy %d", i+1),
+			Instrument: "counter", Generation: 1, Active: true, CreatedAt: time.Now().UTC()}
+		if err := store.InsertDesk(ctx, &d); err != nil && !errors.Is(err, survey.ErrDuplicate) {
+			return nil, err
+		}
+		desks = append(desks, d)
+	}
+	return desks, nil
+}
