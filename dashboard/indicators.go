@@ -63,7 +63,7 @@ func (h *Handler) parseQuery(c echo.Context) (survey.Query, scopeJSON, periodJSO
 	}
 	q.Instrument = in
 
-	units, err := h.store.Units(ctx)
+	units, err := h.store.UnitsRecent(ctx)
 	if err != nil {
 		return q, scope, periodJSON{}, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}

@@ -46,6 +46,9 @@ type Committer struct {
 	// applyPaused lets a test simulate a crash: batches commit but never
 	// reach the rollups.
 	applyPaused atomic.Bool
+	// noRollups turns the rollup machinery off (journal and increments), for
+	// the benchmark that measures what it costs.
+	noRollups bool
 }
 
 type submission struct {
@@ -169,7 +172,9 @@ func (c *Committer) commit(batch []*submission) {
 		entry.Responses = append(entry.Responses, s.r.ID)
 		docs[i] = s.r
 	}
-	if _, err := c.journal.InsertOne(ctx, entry); err != nil {
+	if c.noRollups {
+		// benchmark baseline: store only
+	} else if _, err := c.journal.InsertOne(ctx, entry); err != nil {
 		for _, s := range batch {
 			s.done <- fmt.Errorf("journal: %w", err)
 		}
@@ -203,7 +208,9 @@ func (c *Committer) commit(batch []*submission) {
 		}
 		s.done <- errs[i]
 	}
-	c.applyCh <- batchDone{journalID: entry.ID, deltas: d}
+	if !c.noRollups {
+		c.applyCh <- batchDone{journalID: entry.ID, deltas: d}
+	}
 }
 
 // applyLoop merges committed batches and flushes them at least every

@@ -49,3 +49,26 @@ func (c *deskCache) get(ctx context.Context, id string) (*Desk, *Unit, error) {
 	c.mu.Unlock()
 	return d, u, nil
 }
+
+// unitsCache holds the unit list for unitsTTL.
+type unitsCache struct {
+	mu      sync.Mutex
+	units   []Unit
+	fetched time.Time
+}
+
+const unitsTTL = 5 * time.Second
+
+func (c *unitsCache) get(ctx context.Context, load func(context.Context) ([]Unit, error)) ([]Unit, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.units != nil && time.Since(c.fetched) < unitsTTL {
+		return c.units, nil
+	}
+	units, err := load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.units, c.fetched = units, time.Now()
+	return units, nil
+}

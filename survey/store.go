@@ -20,6 +20,8 @@ var (
 // subset of MongoDB that embedded FerretDB runs correctly: single-document
 // reads and inserts, unique indexes, no pipelines, no transactions.
 type Store struct {
+	unitsCache unitsCache
+
 	db        *mongo.Database
 	units     *mongo.Collection
 	desks     *mongo.Collection
@@ -158,6 +160,12 @@ func (s *Store) Units(ctx context.Context) ([]Unit, error) {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
 	return out, nil
+}
+
+// UnitsRecent returns the units as read at most a few seconds ago: the
+// tree is read on every officials' query and changes rarely.
+func (s *Store) UnitsRecent(ctx context.Context) ([]Unit, error) {
+	return s.unitsCache.get(ctx, s.Units)
 }
 
 // Desks returns every desk, ordered by id.

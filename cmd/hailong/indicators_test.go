@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -268,5 +269,41 @@ func assertSameFigures(t *testing.T, name string, api json.RawMessage, want surv
 	w, _ := json.Marshal(want)
 	if string(g) != string(w) {
 		t.Errorf("%s: API figures differ from the recount\n api:     %.600s\n recount: %.600s", name, g, w)
+	}
+}
+
+func TestIndicatorsBadParameters(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+	for _, tt := range []struct {
+		query, names string
+	}{
+		{"from=2024-13-01", "from"},
+		{"to=31/05/2024", "to"},
+		{"from=2024-01-01&to=2025-01-02", "366"},
+		{"from=2024-06-01&to=2024-05-01", "from"},
+		{"instrument=khong-co", "instrument"},
+		{"unit=khong-co", "unit"},
+		{"desk=khong-co", "desk"},
+		{"by=week", "by"},
+		{"agg=median", "agg"},
+		{"channel=fax", "channel"},
+	} {
+		var body struct {
+			Error string `json:"error"`
+		}
+		code := getJSON(t, a.URL+"/api/v1/indicators?"+tt.query, &body)
+		if code != http.StatusBadRequest || !strings.Contains(body.Error, tt.names) {
+			t.Errorf("%s: %d %q, want 400 naming %q", tt.query, code, body.Error, tt.names)
+		}
+	}
+	var ok struct {
+		N      int64 `json:"n"`
+		Period struct{ From, To, Timezone string }
+	}
+	if code := getJSON(t, a.URL+"/api/v1/indicators?instrument=sipas-2023&from=2024-01-01&to=2024-12-31&by=month&agg=units", &ok); code != http.StatusOK {
+		t.Fatalf("valid query: %d", code)
+	}
+	if ok.Period.Timezone != "Asia/Ho_Chi_Minh" || ok.Period.From != "2024-01-01" {
+		t.Errorf("period = %+v", ok.Period)
 	}
 }
