@@ -19,27 +19,42 @@ type Catalog struct {
 	msgs map[string]map[string]string
 }
 
-// LoadCatalog reads a YAML map of id → {vi, en}. Every id must have both
-// languages: a missing translation fails startup, not a citizen's page.
-func LoadCatalog(fsys fs.FS, name string) (*Catalog, error) {
-	data, err := fs.ReadFile(fsys, name)
+// LoadCatalog reads every YAML file matching pattern: maps of id → {vi,
+// en}. Every id must have both languages and be defined once: a missing
+// translation fails startup, not a citizen's page.
+func LoadCatalog(fsys fs.FS, pattern string) (*Catalog, error) {
+	names, err := fs.Glob(fsys, pattern)
 	if err != nil {
 		return nil, err
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var msgs map[string]map[string]string
-	if err := dec.Decode(&msgs); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no message files match %s", pattern)
 	}
-	for id, tr := range msgs {
-		for _, l := range Languages {
-			if strings.TrimSpace(tr[l]) == "" {
-				return nil, fmt.Errorf("%s: message %q has no %q text", name, id, l)
+	all := map[string]map[string]string{}
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		var msgs map[string]map[string]string
+		if err := dec.Decode(&msgs); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for id, tr := range msgs {
+			if _, dup := all[id]; dup {
+				return nil, fmt.Errorf("%s: message %q is defined twice", name, id)
 			}
+			for _, l := range Languages {
+				if strings.TrimSpace(tr[l]) == "" {
+					return nil, fmt.Errorf("%s: message %q has no %q text", name, id, l)
+				}
+			}
+			all[id] = tr
 		}
 	}
-	return &Catalog{msgs: msgs}, nil
+	return &Catalog{msgs: all}, nil
 }
 
 // T returns the message id in lang, formatted with args. An unknown id

@@ -66,7 +66,7 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 	if a.instr, err = survey.LoadInstruments(); err != nil {
 		return err
 	}
-	if a.catalog, err = web.LoadCatalog(static.FS, "i18n/messages.yaml"); err != nil {
+	if a.catalog, err = web.LoadCatalog(static.FS, "i18n/*.yaml"); err != nil {
 		return err
 	}
 	if a.assets, err = web.NewAssets(static.FS); err != nil {
