@@ -38,7 +38,12 @@ type Desk struct {
 	Instrument string   `bson:"instrument" json:"instrument"` // instrument code; the latest version is served
 	Fields     []string `bson:"fields,omitempty" json:"fields,omitempty"`
 	// Generation counts QR rotations; the code is signed over it.
-	Generation int       `bson:"generation" json:"generation"`
+	Generation int `bson:"generation" json:"generation"`
+	// QRMode is QRStatic (printed poster) or QRRotating (a display).
+	QRMode string `bson:"qr_mode,omitempty" json:"qr_mode"`
+	// DeviceEpoch is signed into kiosk and display tokens; raising it
+	// revokes every registered device of the desk.
+	DeviceEpoch int       `bson:"device_epoch,omitempty" json:"-"`
 	Active     bool      `bson:"active" json:"active"`
 	CreatedAt  time.Time `bson:"created_at" json:"created_at"`
 }
@@ -53,6 +58,13 @@ func (d *Desk) DisplayName(lang string) string {
 type DeskCodes interface {
 	// DeskCode returns the code of the desk at a QR generation.
 	DeskCode(deskID string, generation int) string
+	// DeskCodeAt returns a rotating desk's code for a one-minute window.
+	DeskCodeAt(deskID string, generation int, window int64) string
 	// DeskID returns the desk a code claims to be for, without checking it.
 	DeskID(code string) (string, bool)
+	// Seal and Open sign and verify tokens for one purpose.
+	Seal(purpose string, fields ...string) string
+	Open(purpose, token string) ([]string, bool)
+	// Keyed hashes a value (a dossier code) with the service key.
+	Keyed(purpose, value string) string
 }

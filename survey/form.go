@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"net/http"
 	"net/url"
 	"strconv"
 
@@ -49,14 +48,6 @@ type optionView struct {
 	Checked bool
 }
 
-func (h *Handler) form(c echo.Context) error {
-	t, err := h.resolve(c.Request().Context(), c.Param("code"))
-	if err != nil {
-		return err
-	}
-	return h.renderForm(c, http.StatusOK, t, nil, nil, "")
-}
-
 // renderForm shows the form for t. values are the citizen's earlier answers
 // (nil on first view); problems maps item codes to problem codes; banner is
 // a catalogue id for a message about the whole form.
@@ -64,11 +55,11 @@ func (h *Handler) renderForm(c echo.Context, status int, t *target, values url.V
 	lang := web.Lang(c)
 	cat := h.catalog
 	tk := values.Get(FieldTicket)
-	if _, ok := h.tickets.parse(t.Desk.ID, tk, h.now()); !ok {
-		tk = h.tickets.issue(t.Desk.ID, h.now())
+	if _, ok := h.tickets.parse(t.Path, tk, h.now()); !ok {
+		tk = h.tickets.issue(t.Path, h.now())
 	}
 	v := formView{
-		Action: "/s/" + url.PathEscape(t.Code),
+		Action: t.Path,
 		Ticket: tk,
 		Title:  t.Instrument.Title.In(lang),
 		Intro:  t.Instrument.Intro.In(lang),
@@ -117,5 +108,9 @@ func (h *Handler) renderForm(c echo.Context, status int, t *target, values url.V
 		}
 		v.Items = append(v.Items, iv)
 	}
-	return web.RenderPage(c, status, "form", web.NewPage(c, "", v))
+	p := web.NewPage(c, "", v)
+	if t.Kiosk {
+		p.BodyClass = "kiosk"
+	}
+	return web.RenderPage(c, status, "form", p)
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // Handler serves the citizen side: the survey form, its submission and
-// the thank-you page.
+// the thank-you page, through every way a citizen arrives: a desk's QR code
+// (/s/), a kiosk tablet (/k/) and a dossier receipt (/r/).
 type Handler struct {
 	store       *Store
 	committer   *Committer
@@ -24,6 +25,7 @@ type Handler struct {
 	log         *slog.Logger
 	now         func() time.Time
 	desks       *deskCache
+	receiptTTL  time.Duration
 }
 
 // HandlerConfig is what the citizen side needs from main.
@@ -36,6 +38,8 @@ type HandlerConfig struct {
 	Catalog     *web.Catalog
 	Log         *slog.Logger
 	Now         func() time.Time // nil: time.Now
+	// ReceiptTTL is how long a receipt link stays valid (default 30 days).
+	ReceiptTTL time.Duration
 }
 
 // NewHandler returns the citizen-side handler.
@@ -43,6 +47,10 @@ func NewHandler(cfg HandlerConfig) *Handler {
 	now := cfg.Now
 	if now == nil {
 		now = time.Now
+	}
+	ttl := cfg.ReceiptTTL
+	if ttl <= 0 {
+		ttl = 30 * 24 * time.Hour
 	}
 	return &Handler{
 		store:       cfg.Store,
@@ -54,46 +62,55 @@ func NewHandler(cfg HandlerConfig) *Handler {
 		log:         cfg.Log,
 		now:         now,
 		desks:       newDeskCache(cfg.Store, 5*time.Second),
+		receiptTTL:  ttl,
 	}
 }
+
+// resolver finds what a citizen's URL opens; at is when the form was
+// rendered (now for a GET, the ticket's time for a POST), so a rotating
+// code that was valid when the citizen scanned it still accepts the answer.
+type resolver func(c echo.Context, at time.Time) (*target, error)
 
 // Register adds the citizen routes to g (which carries the CSRF cookie).
 func (h *Handler) Register(g *echo.Group) {
-	g.GET("/s/:code", h.form)
-	g.POST("/s/:code", h.submit)
-	g.GET("/s/:code/thanks", h.thanks)
+	for _, e := range []struct {
+		prefix string
+		res    resolver
+	}{
+		{"/s/:code", h.resolveCode},
+		{"/k/:desk", h.resolveKiosk},
+		{"/r/:token", h.resolveReceipt},
+	} {
+		g.GET(e.prefix, h.formHandler(e.res))
+		g.POST(e.prefix, h.submitHandler(e.res))
+		g.GET(e.prefix+"/thanks", h.thanksHandler(e.res))
+	}
 }
 
-// target is the desk a code opens, with what the form needs of it.
+// target is what a citizen's URL opens, with what the form needs of it.
 type target struct {
-	Code       string
 	Desk       *Desk
 	Unit       *Unit
 	Instrument *Instrument
+	Channel    string
+	// Path is where the form posts; Path+"/thanks" is the thank-you page.
+	Path string
+	// Dossier is the keyed hash of a receipt's dossier code.
+	Dossier   string
+	Procedure string
+	Field     string
+	// Kiosk pages are big, and the thank-you resets to a fresh form.
+	Kiosk bool
 }
 
-// resolve checks a scanned code and loads its desk. Each way a code can
-// fail gets its own page: a citizen holding an old poster must learn to scan
-// the new one, not see "not found".
-func (h *Handler) resolve(ctx context.Context, code string) (*target, error) {
-	id, ok := h.codes.DeskID(code)
-	if !ok {
-		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
-	}
+// desk loads a desk and its instrument, refusing inactive desks.
+func (h *Handler) desk(ctx context.Context, id string) (*target, error) {
 	d, u, err := h.desks.get(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
 	}
 	if err != nil {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	if code != h.codes.DeskCode(d.ID, d.Generation) {
-		for g := d.Generation - 1; g >= 1; g-- {
-			if code == h.codes.DeskCode(d.ID, g) {
-				return nil, web.NewError(http.StatusGone, "err.code_rotated", nil)
-			}
-		}
-		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
 	}
 	if !d.Active {
 		return nil, web.NewError(http.StatusGone, "err.desk_inactive", nil)
@@ -103,19 +120,92 @@ func (h *Handler) resolve(ctx context.Context, code string) (*target, error) {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable",
 			errors.New("desk "+d.ID+" uses unknown instrument "+d.Instrument))
 	}
-	return &target{Code: code, Desk: d, Unit: u, Instrument: in}, nil
+	return &target{Desk: d, Unit: u, Instrument: in}, nil
 }
 
-func (h *Handler) thanks(c echo.Context) error {
-	t, err := h.resolve(c.Request().Context(), c.Param("code"))
-	if err != nil {
-		return err
+// resolveCode checks a scanned desk code. Each way a code can fail gets its
+// own page: a citizen holding an old poster must learn to scan the new one,
+// not see "not found".
+func (h *Handler) resolveCode(c echo.Context, at time.Time) (*target, error) {
+	code := c.Param("code")
+	id, ok := h.codes.DeskID(code)
+	if !ok {
+		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
 	}
-	lang := web.Lang(c)
-	return web.RenderPage(c, http.StatusOK, "thanks", web.NewPage(c, "title.thanks", thanksView{
-		Unit: t.Unit.DisplayName(lang),
-		Desk: t.Desk.DisplayName(lang),
-	}))
+	t, err := h.desk(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	d := t.Desk
+	if !h.codeValid(d, code, at) {
+		for g := d.Generation - 1; g >= 1; g-- {
+			if code == h.codes.DeskCode(d.ID, g) {
+				return nil, web.NewError(http.StatusGone, "err.code_rotated", nil)
+			}
+		}
+		if d.QRMode == QRRotating && code == h.codes.DeskCode(d.ID, d.Generation) {
+			return nil, web.NewError(http.StatusGone, "err.code_rotated", nil)
+		}
+		if d.QRMode == QRRotating {
+			return nil, web.NewError(http.StatusGone, "err.code_expired", nil)
+		}
+		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
+	}
+	t.Channel, t.Path = ChannelQR, "/s/"+code
+	return t, nil
+}
+
+// codeValid accepts a static desk's current code, or a rotating desk's
+// code of the window at, or of the window before it.
+func (h *Handler) codeValid(d *Desk, code string, at time.Time) bool {
+	if d.QRMode != QRRotating {
+		return code == h.codes.DeskCode(d.ID, d.Generation)
+	}
+	w := RotationWindow(at)
+	return code == h.codes.DeskCodeAt(d.ID, d.Generation, w) || code == h.codes.DeskCodeAt(d.ID, d.Generation, w-1)
+}
+
+// RotationWindow is the window of a rotating desk code: one a minute.
+func RotationWindow(t time.Time) int64 { return t.Unix() / 60 }
+
+func (h *Handler) formHandler(res resolver) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		t, err := res(c, h.now())
+		if err != nil {
+			return err
+		}
+		if t.Dossier != "" {
+			if answered, err := h.store.DossierAnswered(c.Request().Context(), t.Dossier); err != nil {
+				return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+			} else if answered {
+				return web.NewError(http.StatusConflict, "err.dossier_answered", nil)
+			}
+		}
+		return h.renderForm(c, http.StatusOK, t, nil, nil, "")
+	}
+}
+
+func (h *Handler) thanksHandler(res resolver) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		t, err := res(c, h.now())
+		if err != nil {
+			var we *web.Error
+			// The thank-you of a rotating code outlives the code.
+			if !errors.As(err, &we) || we.MsgID != "err.code_expired" {
+				return err
+			}
+			t = &target{Desk: &Desk{}, Unit: &Unit{}}
+		}
+		lang := web.Lang(c)
+		p := web.NewPage(c, "title.thanks", thanksView{
+			Unit: t.Unit.DisplayName(lang),
+			Desk: t.Desk.DisplayName(lang),
+		})
+		if t.Kiosk {
+			p.Refresh, p.BodyClass = "10;url="+t.Path, "kiosk"
+		}
+		return web.RenderPage(c, http.StatusOK, "thanks", p)
+	}
 }
 
 type thanksView struct {

@@ -38,6 +38,10 @@ type Response struct {
 	Answers     map[string]int      `bson:"answers" json:"answers"`
 	Choices     map[string][]string `bson:"choices,omitempty" json:"choices,omitempty"`
 	Comment     string              `bson:"comment,omitempty" json:"comment,omitempty"`
+	// Dossier is the keyed hash of a receipt's dossier code (never the code).
+	Dossier   string `bson:"dossier,omitempty" json:"-"`
+	Procedure string `bson:"procedure,omitempty" json:"procedure,omitempty"`
+	Field     string `bson:"field,omitempty" json:"field,omitempty"`
 	Lang        string              `bson:"lang" json:"lang"`
 	Status      string              `bson:"status" json:"status"`
 	Reasons     []string            `bson:"reasons,omitempty" json:"reasons,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -108,6 +109,42 @@ func (s *Store) InsertResponses(ctx context.Context, rs []*Response) error {
 		return fmt.Errorf("insert responses: %w", err)
 	}
 	return nil
+}
+
+// ClaimDossier reserves a dossier for the submission with nonce. It
+// returns ErrDuplicate when another submission holds it; the same nonce
+// may claim again (a retry after a failed store).
+func (s *Store) ClaimDossier(ctx context.Context, dossier, nonce string, now time.Time) error {
+	c := s.db.Collection("dossiers")
+	_, err := c.InsertOne(ctx, bson.D{{Key: "_id", Value: dossier}, {Key: "nonce", Value: nonce}, {Key: "at", Value: now.UTC()}})
+	if err == nil {
+		return nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("claim dossier: %w", err)
+	}
+	var held struct {
+		Nonce string `bson:"nonce"`
+	}
+	if err := c.FindOne(ctx, bson.D{{Key: "_id", Value: dossier}}).Decode(&held); err != nil {
+		return fmt.Errorf("read dossier claim: %w", err)
+	}
+	if held.Nonce != nonce {
+		return ErrDuplicate
+	}
+	return nil
+}
+
+// DossierAnswered reports whether a dossier has been claimed.
+func (s *Store) DossierAnswered(ctx context.Context, dossier string) (bool, error) {
+	err := s.db.Collection("dossiers").FindOne(ctx, bson.D{{Key: "_id", Value: dossier}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read dossier claim: %w", err)
+	}
+	return true, nil
 }
 
 // ResponseByNonce returns the response stored for a form render.

@@ -30,20 +30,20 @@ func newTicketer(secret []byte) ticketer {
 	return ticketer{key: m.Sum(nil)}
 }
 
-// issue returns a fresh ticket for a form of deskID rendered at now.
-func (k ticketer) issue(deskID string, now time.Time) string {
+// issue returns a fresh ticket for the form at path scope, rendered at now.
+func (k ticketer) issue(scope string, now time.Time) string {
 	raw := make([]byte, 24)
 	_, _ = rand.Read(raw[:16])
 	binary.BigEndian.PutUint64(raw[16:], uint64(now.UnixMilli()))
 	body := base64.RawURLEncoding.EncodeToString(raw)
-	return body + "." + k.mac(deskID, body)
+	return body + "." + k.mac(scope, body)
 }
 
-// parse verifies a ticket for deskID; ok is false for anything forged,
-// truncated, for another desk, or older than ticketMaxAge.
-func (k ticketer) parse(deskID, s string, now time.Time) (ticket, bool) {
+// parse verifies a ticket for the form at path scope; ok is false for anything forged,
+// truncated, for another form, or older than ticketMaxAge.
+func (k ticketer) parse(scope, s string, now time.Time) (ticket, bool) {
 	body, mac, found := strings.Cut(s, ".")
-	if !found || !hmac.Equal([]byte(mac), []byte(k.mac(deskID, body))) {
+	if !found || !hmac.Equal([]byte(mac), []byte(k.mac(scope, body))) {
 		return ticket{}, false
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(body)
@@ -57,9 +57,9 @@ func (k ticketer) parse(deskID, s string, now time.Time) (ticket, bool) {
 	return ticket{Nonce: base64.RawURLEncoding.EncodeToString(raw[:16]), RenderedAt: at}, true
 }
 
-func (k ticketer) mac(deskID, body string) string {
+func (k ticketer) mac(scope, body string) string {
 	m := hmac.New(sha256.New, k.key)
-	m.Write([]byte(deskID))
+	m.Write([]byte(scope))
 	m.Write([]byte{0})
 	m.Write([]byte(body))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])

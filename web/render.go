@@ -23,7 +23,11 @@ type Page struct {
 	Path string
 	// User is the signed-in official's name, empty for citizens.
 	User string
-	Data any
+	// Refresh, when set, is a meta refresh ("10;url=/k/desk").
+	Refresh string
+	// BodyClass styles a page family (kiosk pages are bigger).
+	BodyClass string
+	Data      any
 }
 
 // Other returns the language the switch link offers.
