@@ -25,11 +25,15 @@ type Handler struct {
 	log         *slog.Logger
 	now         func() time.Time
 	basic       *basicCache
+	audit       *Audit
+	receiptTTL  time.Duration
 }
 
 // Config is what the officials' side needs from main.
 type Config struct {
 	Users       *Users
+	Audit       *Audit
+	ReceiptTTL  time.Duration
 	Sessions    *Sessions
 	Store       *survey.Store
 	Rollups     *survey.Rollups
@@ -49,7 +53,7 @@ func NewHandler(cfg Config) *Handler {
 	}
 	return &Handler{users: cfg.Users, sessions: cfg.Sessions, store: cfg.Store, rollups: cfg.Rollups, instruments: cfg.Instruments, codes: cfg.Codes,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
-		basic: newBasicCache(time.Minute)}
+		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -59,10 +63,20 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.POST("/login", h.login, web.RequireCSRF)
 	pages.POST("/logout", h.logout, web.RequireCSRF)
 	pages.GET("/", h.home, h.requirePage)
+	pages.GET("/desk/:id/display", h.display)
+	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireAdmin)
+	h.registerPosters(pages)
 
 	api := e.Group("/api/v1", web.CSRF, h.requireAPI)
 	api.GET("/desks", h.apiDesks)
 	api.GET("/indicators", h.apiIndicators)
+	api.GET("/units", h.apiUnits)
+	api.POST("/units", h.apiCreateUnit, requireAdmin)
+	api.PATCH("/units/:id", h.apiPatchUnit, requireAdmin)
+	api.POST("/desks", h.apiCreateDesk, requireAdmin)
+	api.PATCH("/desks/:id", h.apiPatchDesk, requireAdmin)
+	api.POST("/desks/:id/rotate", h.apiRotateDesk, requireAdmin)
+	api.POST("/receipt-links", h.apiReceiptLink)
 }
 
 // DeskView is a desk as officials see it, with its full survey URL.
@@ -73,6 +87,7 @@ type DeskView struct {
 	Name       string   `json:"name"`
 	Instrument string   `json:"instrument"`
 	Fields     []string `json:"fields,omitempty"`
+	QRMode     string   `json:"qr_mode"`
 	Active     bool     `json:"active"`
 	SurveyURL  string   `json:"survey_url"`
 }
@@ -92,14 +107,24 @@ func (h *Handler) deskViews(c echo.Context) ([]DeskView, error) {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	out := make([]DeskView, 0, len(desks))
-	for _, d := range desks {
-		out = append(out, DeskView{
-			ID: d.ID, Unit: d.Unit, UnitName: names[d.Unit], Name: d.Name, Instrument: d.Instrument,
-			Fields: d.Fields, Active: d.Active,
-			SurveyURL: h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation),
-		})
+	for i := range desks {
+		out = append(out, h.deskView(&desks[i], names))
 	}
 	return out, nil
+}
+
+// deskView is d as officials see it; names maps unit ids to names (nil:
+// leave the unit name empty).
+func (h *Handler) deskView(d *survey.Desk, names map[string]string) DeskView {
+	mode := d.QRMode
+	if mode == "" {
+		mode = survey.QRStatic
+	}
+	return DeskView{
+		ID: d.ID, Unit: d.Unit, UnitName: names[d.Unit], Name: d.Name, Instrument: d.Instrument,
+		Fields: d.Fields, QRMode: mode, Active: d.Active,
+		SurveyURL: h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation),
+	}
 }
 
 func (h *Handler) apiDesks(c echo.Context) error {

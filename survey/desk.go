@@ -44,8 +44,8 @@ type Desk struct {
 	// DeviceEpoch is signed into kiosk and display tokens; raising it
 	// revokes every registered device of the desk.
 	DeviceEpoch int       `bson:"device_epoch,omitempty" json:"-"`
-	Active     bool      `bson:"active" json:"active"`
-	CreatedAt  time.Time `bson:"created_at" json:"created_at"`
+	Active      bool      `bson:"active" json:"active"`
+	CreatedAt   time.Time `bson:"created_at" json:"created_at"`
 }
 
 // DisplayName returns the desk's name in lang.

@@ -7,8 +7,8 @@ import (
 )
 
 // deskCache keeps desks and their units for a few seconds: every form view
-// and submission needs them, and the embedded store scans a collection for
-// each read. A rotated code or a deactivated desk takes effect within ttl.
+// and submission needs them. A change made through this process's store
+// takes effect at once; one made by another replica within ttl.
 type deskCache struct {
 	store *Store
 	ttl   time.Duration
@@ -71,4 +71,16 @@ func (c *unitsCache) get(ctx context.Context, load func(context.Context) ([]Unit
 	}
 	c.units, c.fetched = units, time.Now()
 	return units, nil
+}
+
+func (c *unitsCache) reset() {
+	c.mu.Lock()
+	c.units = nil
+	c.mu.Unlock()
+}
+
+func (c *deskCache) reset() {
+	c.mu.Lock()
+	c.entries = map[string]deskEntry{}
+	c.mu.Unlock()
 }

@@ -24,7 +24,6 @@ type Handler struct {
 	catalog     *web.Catalog
 	log         *slog.Logger
 	now         func() time.Time
-	desks       *deskCache
 	receiptTTL  time.Duration
 }
 
@@ -61,7 +60,6 @@ func NewHandler(cfg HandlerConfig) *Handler {
 		catalog:     cfg.Catalog,
 		log:         cfg.Log,
 		now:         now,
-		desks:       newDeskCache(cfg.Store, 5*time.Second),
 		receiptTTL:  ttl,
 	}
 }
@@ -105,7 +103,7 @@ type target struct {
 
 // desk loads a desk and its instrument, refusing inactive desks.
 func (h *Handler) desk(ctx context.Context, id string) (*target, error) {
-	d, u, err := h.desks.get(ctx, id)
+	d, u, err := h.store.deskCache.get(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
 	}

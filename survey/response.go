@@ -29,21 +29,21 @@ const (
 // truth every figure is derived from. It holds no IP address, no user agent
 // and no phone number.
 type Response struct {
-	ID          bson.ObjectID       `bson:"_id" json:"id"`
-	Nonce       string              `bson:"nonce" json:"-"`
-	Instrument  string              `bson:"instrument" json:"instrument"` // "code@version"
-	Desk        string              `bson:"desk" json:"desk"`
-	Unit        string              `bson:"unit" json:"unit"`
-	Channel     string              `bson:"channel" json:"channel"`
-	Answers     map[string]int      `bson:"answers" json:"answers"`
-	Choices     map[string][]string `bson:"choices,omitempty" json:"choices,omitempty"`
-	Comment     string              `bson:"comment,omitempty" json:"comment,omitempty"`
+	ID         bson.ObjectID       `bson:"_id" json:"id"`
+	Nonce      string              `bson:"nonce" json:"-"`
+	Instrument string              `bson:"instrument" json:"instrument"` // "code@version"
+	Desk       string              `bson:"desk" json:"desk"`
+	Unit       string              `bson:"unit" json:"unit"`
+	Channel    string              `bson:"channel" json:"channel"`
+	Answers    map[string]int      `bson:"answers" json:"answers"`
+	Choices    map[string][]string `bson:"choices,omitempty" json:"choices,omitempty"`
+	Comment    string              `bson:"comment,omitempty" json:"comment,omitempty"`
 	// Dossier is the keyed hash of a receipt's dossier code (never the code).
-	Dossier   string `bson:"dossier,omitempty" json:"-"`
-	Procedure string `bson:"procedure,omitempty" json:"procedure,omitempty"`
-	Field     string `bson:"field,omitempty" json:"field,omitempty"`
-	Lang        string              `bson:"lang" json:"lang"`
-	Status      string              `bson:"status" json:"status"`
-	Reasons     []string            `bson:"reasons,omitempty" json:"reasons,omitempty"`
-	SubmittedAt time.Time           `bson:"submitted_at" json:"submitted_at"`
+	Dossier     string    `bson:"dossier,omitempty" json:"-"`
+	Procedure   string    `bson:"procedure,omitempty" json:"procedure,omitempty"`
+	Field       string    `bson:"field,omitempty" json:"field,omitempty"`
+	Lang        string    `bson:"lang" json:"lang"`
+	Status      string    `bson:"status" json:"status"`
+	Reasons     []string  `bson:"reasons,omitempty" json:"reasons,omitempty"`
+	SubmittedAt time.Time `bson:"submitted_at" json:"submitted_at"`
 }

@@ -22,6 +22,7 @@ var (
 // reads and inserts, unique indexes, no pipelines, no transactions.
 type Store struct {
 	unitsCache unitsCache
+	deskCache  *deskCache
 
 	db        *mongo.Database
 	units     *mongo.Collection
@@ -31,12 +32,14 @@ type Store struct {
 
 // NewStore returns a store over db.
 func NewStore(db *mongo.Database) *Store {
-	return &Store{
+	s := &Store{
 		db:        db,
 		units:     db.Collection("units"),
 		desks:     db.Collection("desks"),
 		responses: db.Collection("responses"),
 	}
+	s.deskCache = newDeskCache(s, 5*time.Second)
+	return s
 }
 
 // EnsureIndexes creates the indexes the store relies on. The unique nonce
@@ -249,4 +252,34 @@ func findAll(ctx context.Context, c *mongo.Collection, out any) error {
 		return err
 	}
 	return cur.All(ctx, out)
+}
+
+// ReplaceUnit writes u over the unit with its id; ErrNotFound if none.
+func (s *Store) ReplaceUnit(ctx context.Context, u *Unit) error {
+	if err := replace(ctx, s.units, u.ID, u); err != nil {
+		return err
+	}
+	s.unitsCache.reset()
+	s.deskCache.reset()
+	return nil
+}
+
+// ReplaceDesk writes d over the desk with its id; ErrNotFound if none.
+func (s *Store) ReplaceDesk(ctx context.Context, d *Desk) error {
+	if err := replace(ctx, s.desks, d.ID, d); err != nil {
+		return err
+	}
+	s.deskCache.reset()
+	return nil
+}
+
+func replace(ctx context.Context, c *mongo.Collection, id string, doc any) error {
+	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
+	if err != nil {
+		return fmt.Errorf("replace in %s: %w", c.Name(), err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrNotFound
+	}
+	return nil
 }

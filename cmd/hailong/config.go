@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -26,6 +27,7 @@ type config struct {
 	AdminPassword string
 	LogFormat     string
 	Demo          bool
+	ReceiptTTL    time.Duration
 }
 
 // configError is a configuration mistake: the process exits with code 2
@@ -74,6 +76,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		demo = v
 	}
 	fs.StringVar(&demo, "demo", demo, "load demo units and desks into an empty database (HAILONG_DEMO)")
+	ttl := "720h"
+	if v := getenv("HAILONG_RECEIPT_TTL"); v != "" {
+		ttl = v
+	}
+	fs.StringVar(&ttl, "receipt-ttl", ttl, "how long a receipt survey link stays valid (HAILONG_RECEIPT_TTL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
@@ -88,6 +95,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return c, configErrorf("HAILONG_DEMO: %q is not true or false", demo)
 	}
 	c.Demo = d
+	if c.ReceiptTTL, err = time.ParseDuration(ttl); err != nil || c.ReceiptTTL < time.Hour {
+		return c, configErrorf("HAILONG_RECEIPT_TTL: %q is not a duration of at least 1h (e.g. 720h)", ttl)
+	}
 	return c, c.validate()
 }
 

@@ -218,11 +218,11 @@ func (a *app) routes() *echo.Echo {
 	pages := e.Group("", web.CSRF)
 	survey.NewHandler(survey.HandlerConfig{
 		Store: a.survey, Committer: a.commit, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
-		Catalog: a.catalog, Log: a.log, Now: a.now,
+		Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL,
 	}).Register(pages)
 	dashboard.NewHandler(dashboard.Config{
-		Users: a.users, Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
-		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now,
+		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
+		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL,
 	}).Register(e, pages)
 	return e
 }

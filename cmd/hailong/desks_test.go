@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"image/png"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"hailong/web"
+)
+
+// adminClient is a cookie-jar client signed in as admin, with the CSRF
+// token of its session.
+func adminClient(t *testing.T, a *testApp) (*http.Client, string) {
+	t.Helper()
+	c := client(t)
+	res, err := c.Get(a.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	csrf, _ := doc.Find(`input[name=_csrf]`).Attr("value")
+	res, err = c.PostForm(a.URL+"/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {testAdminPassword}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	return c, csrf
+}
+
+// apiCall sends a JSON request with HTTP Basic as admin.
+func apiCall(t *testing.T, method, u string, body any, out any) int {
+	t.Helper()
+	var buf bytes.Buffer
+	if body != nil {
+		_ = json.NewEncoder(&buf).Encode(body)
+	}
+	req, _ := http.NewRequest(method, u, &buf)
+	req.SetBasicAuth("admin", testAdminPassword)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(res.Body).Decode(out)
+	}
+	return res.StatusCode
+}
+
+// answer opens a survey URL and submits a valid answer; it returns the
+// POST's status and the page it led to.
+func answer(t *testing.T, c *http.Client, base, surveyURL string) (int, *http.Response) {
+	t.Helper()
+	res, err := c.Get(surveyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return res.StatusCode, res
+	}
+	form := parseForm(t, res.Body)
+	res.Body.Close()
+	res = post(t, c, base+form.Action, form.Hidden, validAnswers())
+	return res.StatusCode, res
+}
+
+func TestDeskManagementAndRotation(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+
+	var unit map[string]any
+	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
+		"id": "vt-p9", "name": "UBND Phường 9", "parent": "vt", "kind": "ward"}, &unit); code != http.StatusCreated {
+		t.Fatalf("create unit: %d %v", code, unit)
+	}
+	for name, tc := range map[string]struct {
+		body  any
+		want  int
+		field string
+	}{
+		"bad id":        {map[string]string{"id": "Phường 9", "name": "x", "kind": "ward", "parent": "vt"}, 400, "id"},
+		"unknown field": {map[string]string{"id": "vt-p10", "nam": "x"}, 400, "nam"},
+		"no parent":     {map[string]string{"id": "vt-p10", "name": "x", "kind": "ward", "parent": "khong-co"}, 400, "parent"},
+		"duplicate":     {map[string]string{"id": "vt-p9", "name": "x", "kind": "ward", "parent": "vt"}, 409, "vt-p9"},
+	} {
+		var e struct{ Error string }
+		if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", tc.body, &e); code != tc.want || !strings.Contains(e.Error, tc.field) {
+			t.Errorf("%s: %d %q, want %d naming %s", name, code, e.Error, tc.want, tc.field)
+		}
+	}
+	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"parent": "vt-p9"}, nil); code != http.StatusBadRequest {
+		t.Errorf("moving the city under its own ward: %d, want 400", code)
+	}
+
+	var desk struct {
+		ID        string `json:"id"`
+		SurveyURL string `json:"survey_url"`
+		Active    bool   `json:"active"`
+	}
+	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]any{
+		"id": "p9-q1", "unit": "vt-p9", "name": "Quầy 1 – Hộ tịch", "fields": []string{"ho-tich"}}, &desk); code != http.StatusCreated || !desk.Active {
+		t.Fatalf("create desk: %d %+v", code, desk)
+	}
+	c := client(t)
+	if code, _ := answer(t, c, a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+		t.Fatalf("answer on the new desk: %d", code)
+	}
+
+	// "Đổi mã QR": the old poster explains itself and cannot submit.
+	old := desk.SurveyURL
+	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks/p9-q1/rotate", nil, &desk); code != http.StatusOK || desk.SurveyURL == old {
+		t.Fatalf("rotate: %d, url %s", code, desk.SurveyURL)
+	}
+	res, err := http.Get(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusGone || !strings.Contains(doc.Find("h1").Text(), "không còn hiệu lực") {
+		t.Errorf("old code: %d %q", res.StatusCode, doc.Find("h1").Text())
+	}
+	if code, _ := answer(t, client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+		t.Errorf("new code: %d", code)
+	}
+
+	// Deactivated: a friendly page, no form.
+	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/p9-q1", map[string]any{"active": false}, nil); code != http.StatusOK {
+		t.Fatalf("deactivate: %d", code)
+	}
+	res, _ = http.Get(desk.SurveyURL)
+	doc, _ = goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusGone || !strings.Contains(doc.Find("h1").Text(), "tạm ngừng") {
+		t.Errorf("inactive desk: %d %q", res.StatusCode, doc.Find("h1").Text())
+	}
+}
+
+func TestUnitMoveKeepsPastFigures(t *testing.T) {
+	dir := t.TempDir()
+	// Answers are stamped in April 2024; the move happens "now".
+	at := time.Date(2024, 4, 10, 9, 0, 0, 0, web.Vietnam)
+	a, err := startAppWith(t, dir, nil, nil, func() time.Time { return at })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range apiDesks(t, a) {
+		if d.Unit == "vt-p7" || d.Unit == "vt-p1" {
+			if code, _ := answer(t, client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
+				t.Fatalf("answer: %d", code)
+			}
+		}
+	}
+	figures := func(q string) string {
+		var raw json.RawMessage
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			if code := getJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&"+q, &raw); code != http.StatusOK {
+				t.Fatalf("indicators %s: %d", q, code)
+			}
+			var n struct{ N int64 }
+			_ = json.Unmarshal(raw, &n)
+			if n.N > 0 || time.Now().After(deadline) {
+				var f struct {
+					N       int64
+					Service any
+				}
+				_ = json.Unmarshal(raw, &f)
+				b, _ := json.Marshal(f)
+				return string(b)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	before := figures("unit=vt-p7")
+	city := figures("")
+	// The 2025 reorganisation: Phường 7 goes under Phường 1.
+	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]string{"parent": "vt-p1"}, nil); code != http.StatusOK {
+		t.Fatalf("move: %d", code)
+	}
+	if after := figures("unit=vt-p7"); after != before {
+		t.Errorf("moved unit's April figures changed:\n before %s\n after  %s", before, after)
+	}
+	if after := figures(""); after != city {
+		t.Errorf("city's April figures changed by a move")
+	}
+	var p1 struct{ N int64 }
+	getJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&unit=vt-p1", &p1)
+	var p7 struct{ N int64 }
+	getJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&unit=vt-p7", &p7)
+	if p1.N <= p7.N {
+		t.Errorf("vt-p1's subtree (n=%d) should now include vt-p7 (n=%d)", p1.N, p7.N)
+	}
+}
+
+func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+	var link struct {
+		URL   string `json:"url"`
+		QRPNG string `json:"qr_png"`
+	}
+	body := map[string]string{"desk": "vt-q1", "dossier_code": "000.00.01.H01-240531-0001", "procedure": "Đăng ký khai sinh", "field": "ho-tich"}
+	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
+		t.Fatalf("receipt link: %d", code)
+	}
+	if strings.Contains(link.URL, "240531") {
+		t.Errorf("the link reveals the dossier code: %s", link.URL)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(link.QRPNG)
+	if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
+		t.Errorf("qr_png: %v", err)
+	}
+	if code, _ := answer(t, client(t), a.URL, link.URL); code != http.StatusSeeOther {
+		t.Fatalf("first answer: %d", code)
+	}
+	// The same dossier, from another phone (a new link for it too).
+	apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link)
+	code, res := answer(t, client(t), a.URL, link.URL)
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	if code != http.StatusConflict || !strings.Contains(doc.Find("h1").Text(), "đã được đánh giá") {
+		t.Errorf("second answer for the dossier: %d %q", code, doc.Find("h1").Text())
+	}
+	// Tampered token.
+	res2, _ := http.Get(link.URL[:len(link.URL)-4] + "AAAA")
+	if res2.StatusCode != http.StatusNotFound {
+		t.Errorf("tampered receipt link: %d", res2.StatusCode)
+	}
+	res2.Body.Close()
+	a.Stop(t)
+	n, err := openDataDir(t, a.DataDir).Collection("responses").CountDocuments(t.Context(), map[string]any{"channel": "receipt"})
+	if err != nil || n != 1 {
+		t.Errorf("receipt responses stored: %d (%v), want 1", n, err)
+	}
+}
+
+func TestKioskNeedsRegisteredTablet(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+	res, _ := http.Get(a.URL + "/k/vt-q1")
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("unregistered kiosk: %d, want 403", res.StatusCode)
+	}
+	c, csrf := adminClient(t, a)
+	res, err := c.PostForm(a.URL+"/desks/vt-q1/device", url.Values{"_csrf": {csrf}, "kind": {"kiosk"}})
+	if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/k/vt-q1" {
+		t.Fatalf("register kiosk: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	code, res := answer(t, c, a.URL, a.URL+"/k/vt-q1")
+	if code != http.StatusSeeOther || res.Header.Get("Location") != "/k/vt-q1/thanks" {
+		t.Fatalf("kiosk answer: %d %s", code, res.Header.Get("Location"))
+	}
+	res, _ = c.Get(a.URL + "/k/vt-q1/thanks")
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if r, _ := doc.Find(`meta[http-equiv=refresh]`).Attr("content"); r != "10;url=/k/vt-q1" {
+		t.Errorf("kiosk thank-you refresh = %q, want a fresh form after 10 s", r)
+	}
+}

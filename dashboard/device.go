@@ -1,0 +1,36 @@
+package dashboard
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+// registerDevice turns the browser an official is using into a desk's
+// kiosk tablet or citizen-facing display: it receives a signed device
+// cookie (revoked when the desk's QR is rotated) and is sent to its page.
+func (h *Handler) registerDevice(c echo.Context) error {
+	d, err := h.desk(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	kind := c.FormValue("kind")
+	var next string
+	switch kind {
+	case survey.DeviceKiosk:
+		next = "/k/" + d.ID
+	case survey.DeviceDisplay:
+		next = "/desk/" + d.ID + "/display"
+	default:
+		return web.NewError(http.StatusBadRequest, "err.param_enum", nil, "kind", "kiosk, display")
+	}
+	c.SetCookie(&http.Cookie{Name: survey.DeviceCookie, Value: survey.DeviceToken(h.codes, d, kind, h.now()),
+		Path: "/", MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+	if err := h.audit.Log(c.Request().Context(), currentUser(c).Username, "device.register", "desk:"+d.ID, nil, map[string]string{"kind": kind}, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}

@@ -1,0 +1,59 @@
+package dashboard
+
+import (
+	"encoding/base64"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/qr"
+	"hailong/survey"
+	"hailong/web"
+)
+
+type displayView struct {
+	Unit, Desk string
+	QR         template.URL
+	ShortURL   string
+}
+
+// display is the screen facing the citizen on a desk in rotating mode: a
+// QR code that changes every minute, so a photo posted online stops
+// working within two. Only a registered display may open it.
+func (h *Handler) display(c echo.Context) error {
+	ctx := c.Request().Context()
+	d, err := h.desk(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if !survey.DeviceAllowed(c, h.codes, d, survey.DeviceDisplay) {
+		return web.NewError(http.StatusForbidden, "err.kiosk_unregistered", nil)
+	}
+	u, err := h.store.Unit(ctx, d.Unit)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	now := h.now()
+	code := h.codes.DeskCode(d.ID, d.Generation)
+	if d.QRMode == survey.QRRotating {
+		code = h.codes.DeskCodeAt(d.ID, d.Generation, survey.RotationWindow(now))
+	}
+	url := h.baseURL + "/s/" + code
+	svg, err := qr.SVG(url)
+	if err != nil {
+		return err
+	}
+	lang := web.Lang(c)
+	p := web.NewPage(c, "title.display", displayView{
+		Unit: u.DisplayName(lang), Desk: d.DisplayName(lang),
+		QR:       template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg)),
+		ShortURL: strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://"),
+	})
+	// Refresh just after the next window starts.
+	p.Refresh = strconv.Itoa(61-now.Second()) + ";url=/desk/" + d.ID + "/display"
+	p.BodyClass = "kiosk display"
+	return web.RenderPage(c, http.StatusOK, "display", p)
+}

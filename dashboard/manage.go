@@ -1,0 +1,243 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+// requireAdmin lets only administrators change the unit tree and desks
+// (unit managers get their own subtree with the roles of the dashboard).
+func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u := currentUser(c); u == nil || u.Role != RoleAdmin {
+			return web.NewError(http.StatusForbidden, "err.403", nil)
+		}
+		return next(c)
+	}
+}
+
+// decodeJSON reads a JSON body strictly: unknown fields are refused, so a
+// typo never silently does nothing.
+func decodeJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return web.NewError(http.StatusBadRequest, "err.json", err, err.Error())
+	}
+	return nil
+}
+
+// fieldError turns a validation error into a 400 naming the first field.
+func fieldError(ve *survey.ValidationError) error {
+	fields := make([]string, 0, len(ve.Fields))
+	for f := range ve.Fields {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	return web.NewError(http.StatusBadRequest, "err.field_"+ve.Fields[fields[0]], ve, fields[0])
+}
+
+func (h *Handler) apiUnits(c echo.Context) error {
+	units, err := h.store.Units(c.Request().Context())
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if units == nil {
+		units = []survey.Unit{}
+	}
+	return c.JSON(http.StatusOK, units)
+}
+
+// unitPatch is a partial update; absent fields stay as they are.
+type unitPatch struct {
+	Name    *string `json:"name"`
+	NameEN  *string `json:"name_en"`
+	Parent  *string `json:"parent"`
+	Kind    *string `json:"kind"`
+	Address *string `json:"address"`
+}
+
+func (h *Handler) apiCreateUnit(c echo.Context) error {
+	var u survey.Unit
+	if err := decodeJSON(c, &u); err != nil {
+		return err
+	}
+	u.CreatedAt = h.now().UTC()
+	return h.saveUnit(c, nil, &u, "unit.create")
+}
+
+func (h *Handler) apiPatchUnit(c echo.Context) error {
+	ctx := c.Request().Context()
+	old, err := h.store.Unit(ctx, c.Param("id"))
+	if errors.Is(err, survey.ErrNotFound) {
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	var p unitPatch
+	if err := decodeJSON(c, &p); err != nil {
+		return err
+	}
+	u := *old
+	set(&u.Name, p.Name)
+	set(&u.NameEN, p.NameEN)
+	set(&u.Parent, p.Parent)
+	set(&u.Kind, p.Kind)
+	set(&u.Address, p.Address)
+	action := "unit.update"
+	if u.Parent != old.Parent {
+		// Past figures do not move: rollup cells keep the unit they were
+		// counted for, only the tree above it changes.
+		action = "unit.move"
+	}
+	return h.saveUnit(c, old, &u, action)
+}
+
+// saveUnit validates and writes a new (old == nil) or changed unit, and
+// audits it.
+func (h *Handler) saveUnit(c echo.Context, old, u *survey.Unit, action string) error {
+	ctx := c.Request().Context()
+	units, err := h.store.Units(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if ve := survey.ValidateUnit(u, units); ve != nil {
+		return fieldError(ve)
+	}
+	status := http.StatusOK
+	if old == nil {
+		status = http.StatusCreated
+		err = h.store.InsertUnit(ctx, u)
+	} else {
+		err = h.store.ReplaceUnit(ctx, u)
+	}
+	if errors.Is(err, survey.ErrDuplicate) {
+		return web.NewError(http.StatusConflict, "err.exists", nil, u.ID)
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if err := h.audit.Log(ctx, currentUser(c).Username, action, "unit:"+u.ID, old, u, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	return c.JSON(status, u)
+}
+
+// deskPatch is a partial update of a desk.
+type deskPatch struct {
+	Name       *string   `json:"name"`
+	NameEN     *string   `json:"name_en"`
+	Unit       *string   `json:"unit"`
+	Instrument *string   `json:"instrument"`
+	Fields     *[]string `json:"fields"`
+	QRMode     *string   `json:"qr_mode"`
+	Active     *bool     `json:"active"`
+}
+
+// deskInput is a new desk; Active defaults to true.
+type deskInput struct {
+	ID         string   `json:"id"`
+	Unit       string   `json:"unit"`
+	Name       string   `json:"name"`
+	NameEN     string   `json:"name_en"`
+	Instrument string   `json:"instrument"`
+	Fields     []string `json:"fields"`
+	QRMode     string   `json:"qr_mode"`
+	Active     *bool    `json:"active"`
+}
+
+func (h *Handler) apiCreateDesk(c echo.Context) error {
+	var in deskInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	d := survey.Desk{ID: in.ID, Unit: in.Unit, Name: in.Name, NameEN: in.NameEN, Instrument: in.Instrument,
+		Fields: in.Fields, QRMode: in.QRMode, Active: in.Active == nil || *in.Active, Generation: 1, CreatedAt: h.now().UTC()}
+	if d.Instrument == "" {
+		d.Instrument = "counter"
+	}
+	if d.QRMode == "" {
+		d.QRMode = survey.QRStatic
+	}
+	return h.saveDesk(c, nil, &d, "desk.create")
+}
+
+func (h *Handler) apiPatchDesk(c echo.Context) error {
+	old, err := h.desk(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	var p deskPatch
+	if err := decodeJSON(c, &p); err != nil {
+		return err
+	}
+	d := *old
+	set(&d.Name, p.Name)
+	set(&d.NameEN, p.NameEN)
+	set(&d.Unit, p.Unit)
+	set(&d.Instrument, p.Instrument)
+	set(&d.Fields, p.Fields)
+	set(&d.QRMode, p.QRMode)
+	set(&d.Active, p.Active)
+	action := "desk.update"
+	if old.Active && !d.Active {
+		action = "desk.deactivate"
+	}
+	return h.saveDesk(c, old, &d, action)
+}
+
+// apiRotateDesk is "Đổi mã QR": the desk's code changes, old posters open
+// a page asking to scan the new one, and registered devices are revoked.
+func (h *Handler) apiRotateDesk(c echo.Context) error {
+	old, err := h.desk(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	d := *old
+	d.Generation++
+	d.DeviceEpoch++
+	return h.saveDesk(c, old, &d, "desk.rotate")
+}
+
+func (h *Handler) saveDesk(c echo.Context, old, d *survey.Desk, action string) error {
+	ctx := c.Request().Context()
+	units, err := h.store.Units(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if ve := survey.ValidateDesk(d, units, h.instruments); ve != nil {
+		return fieldError(ve)
+	}
+	status := http.StatusOK
+	if old == nil {
+		status = http.StatusCreated
+		err = h.store.InsertDesk(ctx, d)
+	} else {
+		err = h.store.ReplaceDesk(ctx, d)
+	}
+	if errors.Is(err, survey.ErrDuplicate) {
+		return web.NewError(http.StatusConflict, "err.exists", nil, d.ID)
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if err := h.audit.Log(ctx, currentUser(c).Username, action, "desk:"+d.ID, old, d, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	v := h.deskView(d, nil)
+	return c.JSON(status, v)
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}

@@ -1,0 +1,69 @@
+package dashboard
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/qr"
+	"hailong/survey"
+	"hailong/web"
+)
+
+// receiptRequest is POST /api/v1/receipt-links.
+type receiptRequest struct {
+	Desk        string `json:"desk"`
+	DossierCode string `json:"dossier_code"`
+	Procedure   string `json:"procedure"`
+	Field       string `json:"field"`
+}
+
+// receiptLink is what a one-stop system prints on the dossier receipt.
+type receiptLink struct {
+	Desk      string    `json:"desk"`
+	URL       string    `json:"url"`
+	QRPNG     string    `json:"qr_png"` // base64 PNG of URL
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// apiReceiptLink signs a single-use survey link for one dossier. The
+// dossier code itself is never stored: the link carries its keyed hash,
+// and the first answer claims it.
+func (h *Handler) apiReceiptLink(c echo.Context) error {
+	var req receiptRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	req.DossierCode = strings.TrimSpace(req.DossierCode)
+	switch {
+	case req.Desk == "":
+		return web.NewError(http.StatusBadRequest, "err.field_required", nil, "desk")
+	case req.DossierCode == "":
+		return web.NewError(http.StatusBadRequest, "err.field_required", nil, "dossier_code")
+	case utf8.RuneCountInString(req.DossierCode) > 100 || strings.ContainsAny(req.DossierCode, "\x00\r\n"):
+		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "dossier_code")
+	case len(req.Procedure) > 200 || len(req.Field) > 100 || strings.ContainsRune(req.Procedure+req.Field, '\x1f'):
+		return web.NewError(http.StatusBadRequest, "err.field_too_long", nil, "procedure")
+	}
+	d, err := h.desk(c, req.Desk)
+	if err != nil {
+		return err
+	}
+	if !d.Active {
+		return web.NewError(http.StatusBadRequest, "err.desk_inactive", nil)
+	}
+	now := h.now()
+	hash := h.codes.Keyed(survey.PurposeReceipt, req.DossierCode)
+	url := h.baseURL + "/r/" + survey.ReceiptToken(h.codes, d.ID, hash, req.Procedure, req.Field, now)
+	png, err := qr.PNG(url, 384)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, receiptLink{
+		Desk: d.ID, URL: url, QRPNG: base64.StdEncoding.EncodeToString(png), ExpiresAt: now.Add(h.receiptTTL).UTC(),
+	})
+}
