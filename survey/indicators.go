@@ -36,6 +36,11 @@ type Query struct {
 	From, To time.Time
 	By       string // "", GrainDay or GrainMonth
 	Agg      string
+	// Breakdown keeps per-unit and per-desk tallies (rankings); Hours keeps
+	// the hour × weekday counts. Both cost time, so only pages that show
+	// them ask for them.
+	Breakdown bool
+	Hours     bool
 }
 
 // Tally is the summed counts of the cells a query selects.
@@ -50,11 +55,16 @@ func newTally() *Tally {
 	return &Tally{ByUnit: map[string]*Cell{}, ByDesk: map[string]*Cell{}, Channel: map[string]int64{}}
 }
 
-func (t *Tally) add(key CellKey, c Cell) {
+func (t *Tally) add(key CellKey, c Cell, q Query) {
+	if !q.Hours {
+		c.W = nil
+	}
 	t.Total.Add(c)
-	addTo(t.ByUnit, key.Unit, c)
-	if key.Desk != "" {
-		addTo(t.ByDesk, key.Desk, c)
+	if q.Breakdown || q.Agg == AggUnits {
+		addTo(t.ByUnit, key.Unit, c)
+		if key.Desk != "" {
+			addTo(t.ByDesk, key.Desk, c)
+		}
 	}
 	t.Channel[key.Channel] += c.N
 }
@@ -81,7 +91,7 @@ func (r *Rollups) Tally(ctx context.Context, q Query, periods []Period) (*Tally,
 			if !ok || !q.selects(key) {
 				continue
 			}
-			t.add(key, c)
+			t.add(key, c, q)
 		}
 	}
 	return t, nil

@@ -80,7 +80,7 @@ func recount(t *testing.T, s *Store, q Query) *Tally {
 		if r.Comment != "" {
 			c.Comments = 1
 		}
-		tally.add(key, c)
+		tally.add(key, c, Query{Breakdown: true, Hours: true})
 	}
 	return tally
 }
