@@ -41,6 +41,8 @@ Usage:
   hailong reindex           rebuild every rollup from the stored responses (service stopped)
   hailong generate [-n N -from D -to D -seed S] [-- serve flags]
                             add N realistic demo responses, then reindex (for benchmarks)
+  hailong import [units] FILE   create or update units and desks from YAML
+  hailong export units      print units and desks as YAML (the form import reads)
   hailong healthcheck       exit 0 when the local service is ready (for containers)
   hailong help              show this text
 
@@ -77,6 +79,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return generate(ctx, cfg, g, stdout, stderr)
+	case "import":
+		return importCmd(ctx, args, getenv, stdout, stderr)
+	case "export":
+		if len(args) == 0 || args[0] != "units" {
+			return configErrorf("usage: hailong export units [flags]")
+		}
+		cfg, err := parseConfig("hailong export", args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return exportUnits(ctx, cfg, stdout, stderr)
 	case "healthcheck":
 		cfg, err := parseConfig("hailong healthcheck", args, getenv, stderr)
 		if err != nil {
