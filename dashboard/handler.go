@@ -27,6 +27,7 @@ type Handler struct {
 	basic       *basicCache
 	audit       *Audit
 	receiptTTL  time.Duration
+	tasks       *Tasks
 }
 
 // Config is what the officials' side needs from main.
@@ -34,6 +35,7 @@ type Config struct {
 	Users       *Users
 	Audit       *Audit
 	ReceiptTTL  time.Duration
+	Tasks       *Tasks
 	Sessions    *Sessions
 	Store       *survey.Store
 	Rollups     *survey.Rollups
@@ -53,7 +55,7 @@ func NewHandler(cfg Config) *Handler {
 	}
 	return &Handler{users: cfg.Users, sessions: cfg.Sessions, store: cfg.Store, rollups: cfg.Rollups, instruments: cfg.Instruments, codes: cfg.Codes,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
-		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL}
+		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -77,6 +79,8 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api.PATCH("/desks/:id", h.apiPatchDesk, requireAdmin)
 	api.POST("/desks/:id/rotate", h.apiRotateDesk, requireAdmin)
 	api.POST("/receipt-links", h.apiReceiptLink)
+	api.GET("/plan-tasks", h.apiTasks)
+	api.PATCH("/plan-tasks/:id", h.apiPatchTask)
 }
 
 // DeskView is a desk as officials see it, with its full survey URL.

@@ -29,6 +29,7 @@ type app struct {
 	codes    *qr.Signer
 	survey   *survey.Store
 	rollups  *survey.Rollups
+	tasks    *dashboard.Tasks
 	commit   *survey.Committer
 	users    *dashboard.Users
 	sessions *dashboard.Sessions
@@ -163,6 +164,7 @@ func (a *app) prepareData(ctx context.Context) (string, error) {
 	if err := a.survey.EnsureIndexes(ctx); err != nil {
 		return "", err
 	}
+	a.tasks = dashboard.NewTasks(a.stores.db)
 	if a.cfg.Demo {
 		seeded, err := a.survey.SeedDemo(ctx, now)
 		if err != nil {
@@ -170,6 +172,17 @@ func (a *app) prepareData(ctx context.Context) (string, error) {
 		}
 		if seeded {
 			a.log.Info("demo units and desks created")
+			units, err := a.survey.Units(ctx)
+			if err != nil {
+				return "", err
+			}
+			f, err := dashboard.ParsePlan(dashboard.DemoPlan(), units)
+			if err != nil {
+				return "", fmt.Errorf("demo plan: %w", err)
+			}
+			if _, _, err := a.tasks.Import(ctx, f); err != nil {
+				return "", fmt.Errorf("demo plan: %w", err)
+			}
 		}
 	}
 	a.rollups = survey.NewRollups(a.stores.db, a.stores.redis, a.log)
@@ -222,7 +235,7 @@ func (a *app) routes() *echo.Echo {
 	}).Register(pages)
 	dashboard.NewHandler(dashboard.Config{
 		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
-		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL,
+		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
 	}).Register(e, pages)
 	return e
 }

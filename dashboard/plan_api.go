@@ -1,0 +1,94 @@
+package dashboard
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+func (h *Handler) apiTasks(c echo.Context) error {
+	tasks, err := h.tasks.List(c.Request().Context(), h.now())
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if tasks == nil {
+		tasks = []Task{}
+	}
+	return c.JSON(http.StatusOK, tasks)
+}
+
+// taskPatch is what a unit manager reports on a task.
+type taskPatch struct {
+	Status   *string `json:"status"`
+	Progress *int    `json:"progress"`
+	Note     *string `json:"note"`
+	Evidence *string `json:"evidence"`
+}
+
+// apiPatchTask updates a task's status; only an admin or a manager of the
+// task's unit may.
+func (h *Handler) apiPatchTask(c echo.Context) error {
+	ctx := c.Request().Context()
+	t, err := h.tasks.Get(ctx, c.Param("id"), h.now())
+	if errors.Is(err, survey.ErrNotFound) {
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	u := currentUser(c)
+	if u.Role != RoleAdmin {
+		units, err := h.store.UnitsRecent(ctx)
+		if err != nil {
+			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		}
+		if u.Role != RoleUnitManager || !survey.Subtree(units, u.Unit)[t.Unit] {
+			return web.NewError(http.StatusForbidden, "err.403", nil)
+		}
+	}
+	var p taskPatch
+	if err := decodeJSON(c, &p); err != nil {
+		return err
+	}
+	before := *t
+	set(&t.Status, p.Status)
+	set(&t.Progress, p.Progress)
+	set(&t.Note, p.Note)
+	set(&t.Evidence, p.Evidence)
+	switch {
+	case !oneOf(t.Status, TaskTodo, TaskDoing, TaskDone):
+		return web.NewError(http.StatusBadRequest, "err.param_enum", nil, "status", "todo, doing, done")
+	case t.Progress < 0 || t.Progress > 100:
+		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "progress")
+	case utf8.RuneCountInString(t.Note) > 2000:
+		return web.NewError(http.StatusBadRequest, "err.field_too_long", nil, "note")
+	case t.Evidence != "" && !validLink(t.Evidence):
+		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "evidence")
+	}
+	if t.Status == TaskDone {
+		t.Progress = 100
+	}
+	t.UpdatedAt, t.UpdatedBy = h.now().UTC(), u.Username
+	if err := h.tasks.Save(ctx, t); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if err := h.audit.Log(ctx, u.Username, "task.update", "task:"+t.ID, before, t, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	t.Overdue = t.overdue(h.now())
+	return c.JSON(http.StatusOK, t)
+}
+
+// validLink accepts http(s) links only: evidence is shown as a link, and a
+// javascript: URL must never reach a page.
+func validLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(s, " \n")
+}
