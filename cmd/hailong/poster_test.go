@@ -36,7 +36,10 @@ import (
 var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // loginClient returns a client signed in as admin, through the login form.
-func loginClient(t *testing.T, a *testApp) *http.Client {
+func loginClient(t *testing.T, a *testApp) *http.Client { return loginClientTB(t, a) }
+
+// loginClientTB is loginClient for tests and benchmarks.
+func loginClientTB(t testing.TB, a *testApp) *http.Client {
 	t.Helper()
 	c := client(t)
 	res, err := c.Get(a.URL + "/login")
@@ -450,6 +453,31 @@ func TestPosterBatchAndLeaflets(t *testing.T) {
 	doc = getDoc(t, c, a.URL+"/units/vt-p1/leaflets?desk="+want[1])
 	if n := doc.Find("section.leaflet-sheet").Length(); n != 1 {
 		t.Errorf("leaflets of one desk: %d sheets, want 1", n)
+	}
+
+	// A paused desk gets no poster in the batch (its code would only say
+	// "not taking ratings"), and the sheet says so; its own page warns.
+	req, _ := http.NewRequest(http.MethodPatch, a.URL+"/api/v1/desks/"+want[1], strings.NewReader(`{"active": false}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.SetBasicAuth("admin", testAdminPassword)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("pause desk %s: %d", want[1], res.StatusCode)
+	}
+	doc = getDoc(t, c, a.URL+"/units/vt-p1/posters")
+	if n := doc.Find("article.poster").Length(); n != len(want)-1 {
+		t.Errorf("batch sheet with %s paused: %d posters, want %d", want[1], n, len(want)-1)
+	}
+	if note := doc.Find(".toolbar .alert").Text(); !strings.Contains(note, "tạm ngừng") {
+		t.Errorf("batch sheet does not name the paused desk it leaves out: %q", note)
+	}
+	doc = getDoc(t, c, a.URL+"/desks/"+want[1]+"/poster")
+	if note := doc.Find(".toolbar .alert").Text(); !strings.Contains(note, "tạm ngừng") {
+		t.Errorf("poster page of a paused desk has no warning: %q", note)
 	}
 }
 

@@ -1,0 +1,110 @@
+package dashboard
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/qr"
+	"hailong/survey"
+	"hailong/web"
+)
+
+// qrCacheControl lets the official's browser keep a QR image for five
+// minutes, never a shared cache: the image reveals a valid desk code. The
+// ETag changes with the code, so a rotated desk is fetched afresh.
+const qrCacheControl = "private, max-age=300"
+
+// desk returns a desk by id, or the 404 every officials' page shows for an
+// unknown one.
+func (h *Handler) desk(c echo.Context, id string) (*survey.Desk, error) {
+	d, err := h.store.Desk(c.Request().Context(), id)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, web.NewError(http.StatusNotFound, "err.404", err)
+	}
+	if err != nil {
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	// A desk outside the official's scope answers as if it did not exist.
+	if currentUser(c) != nil {
+		units, err := h.store.UnitsRecent(c.Request().Context())
+		if err != nil {
+			return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		}
+		if allowed := h.scope(c, units); allowed != nil && !allowed[d.Unit] {
+			return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+		}
+	}
+	return d, nil
+}
+
+// surveyURL is the full address a desk's QR code opens.
+func (h *Handler) surveyURL(d *survey.Desk) string {
+	return h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation)
+}
+
+// qrImage serves GET /qr/{desk}.png?size= and /qr/{desk}.svg: the desk's
+// survey URL as an image, for posters and for staff to download.
+func (h *Handler) qrImage(c echo.Context) error {
+	file := c.Param("file")
+	var id, ctype string
+	switch {
+	case strings.HasSuffix(file, ".png"):
+		id, ctype = strings.TrimSuffix(file, ".png"), "image/png"
+	case strings.HasSuffix(file, ".svg"):
+		id, ctype = strings.TrimSuffix(file, ".svg"), "image/svg+xml"
+	default:
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	size := 0
+	if ctype == "image/png" {
+		if s := c.QueryParam("size"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return web.NewError(http.StatusBadRequest, "poster.err_size", err, qr.MinSize, qr.MaxSize)
+			}
+			size = n
+		}
+	}
+	d, err := h.desk(c, id)
+	if err != nil {
+		return err
+	}
+	url := h.surveyURL(d)
+	var body []byte
+	if ctype == "image/png" {
+		body, err = qr.PNG(url, size)
+	} else {
+		body, err = qr.SVG(url)
+	}
+	if err != nil {
+		return err
+	}
+	// Weak: the gzip middleware may send the SVG compressed.
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderCacheControl, qrCacheControl)
+	hdr.Set("ETag", "W/"+etag)
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, ctype, body)
+}
+
+// etagMatches reports whether an If-None-Match header names etag, weak or
+// strong: the comparison for GET is weak (RFC 9110 §13.1.2).
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
