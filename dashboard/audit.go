@@ -3,11 +3,16 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"hailong/web"
 )
 
 // Audit is the append-only log of who changed what.
@@ -50,4 +55,15 @@ func (a *Audit) Recent(ctx context.Context, limit int64) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	return out, nil
+}
+
+func (h *Handler) apiAudit(c echo.Context) error {
+	entries, err := h.audit.Recent(c.Request().Context(), 200)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if entries == nil {
+		entries = []AuditEntry{}
+	}
+	return c.JSON(http.StatusOK, entries)
 }

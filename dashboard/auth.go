@@ -1,14 +1,15 @@
 package dashboard
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/survey"
 	"hailong/web"
 )
 
@@ -36,7 +37,7 @@ func (h *Handler) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
 		}
 		c.Set(ctxUser, u)
-		web.SetUserName(c, u.Name)
+		web.SetUser(c, u.Name, u.Role == RoleAdmin)
 		return next(c)
 	}
 }
@@ -45,9 +46,12 @@ func (h *Handler) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
 // HTTP Basic credentials, for scripts.
 func (h *Handler) requireAPI(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx := c.Request().Context()
 		if name, pass, ok := c.Request().BasicAuth(); ok {
-			u, err := h.basicAuth(ctx, name, pass)
+			u, err := h.basicAuth(c, name, pass)
+			var wait loginWait
+			if errors.As(err, &wait) {
+				return h.loginWaitError(c, time.Duration(wait))
+			}
 			if errors.Is(err, ErrBadCredentials) {
 				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="hailong", charset="UTF-8"`)
 				return web.NewError(http.StatusUnauthorized, "err.401", nil)
@@ -89,7 +93,7 @@ func (h *Handler) sessionUser(c echo.Context) (*User, error) {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	u, err := h.users.Get(ctx, sess.Username)
-	if err != nil || u.Disabled {
+	if err != nil || u.Disabled || u.SessionEpoch != sess.Epoch {
 		return nil, nil
 	}
 	return u, nil
@@ -107,8 +111,16 @@ func (h *Handler) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("username"))
 	next := safeNext(c.FormValue("next"))
+	if wait := h.loginGuard.blocked(c, name); wait > 0 {
+		h.log.Info("login held back", "user", name, "wait", wait.Round(time.Second))
+		lang := web.Lang(c)
+		c.Response().Header().Set("Retry-After", survey.RetryAfterSeconds(wait))
+		return web.RenderPage(c, http.StatusTooManyRequests, "login", web.NewPage(c, "title.login",
+			loginView{Next: next, Username: name, Error: h.catalog.T(lang, "abuse.login_wait", survey.WaitText(h.catalog, lang, wait))}))
+	}
 	u, err := h.users.Authenticate(ctx, name, c.FormValue("password"))
 	if errors.Is(err, ErrBadCredentials) {
+		h.loginGuard.failed(c, name)
 		lang := web.Lang(c)
 		h.log.Info("login refused", "user", name)
 		return web.RenderPage(c, http.StatusUnauthorized, "login", web.NewPage(c, "title.login",
@@ -117,13 +129,14 @@ func (h *Handler) login(c echo.Context) error {
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	h.loginGuard.succeeded(c, name)
 	// A fresh session id at every login: a planted cookie is never promoted.
 	if ck, err := c.Cookie(sessionCookie); err == nil {
 		if id, _, ok := strings.Cut(ck.Value, "."); ok {
 			_ = h.sessions.Delete(ctx, id)
 		}
 	}
-	value, err := h.sessions.Create(ctx, u.Username, h.now())
+	value, err := h.sessions.Create(ctx, u.Username, u.SessionEpoch, h.now())
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
@@ -154,8 +167,10 @@ func safeNext(next string) string {
 
 // basicAuth checks HTTP Basic credentials, through the cache of recently
 // verified ones. The account is re-read every time, so a disabled account
-// is refused at once.
-func (h *Handler) basicAuth(ctx context.Context, name, pass string) (*User, error) {
+// is refused at once. Guesses go through the sign-in backoff: a loginWait
+// error says how long to wait.
+func (h *Handler) basicAuth(c echo.Context, name, pass string) (*User, error) {
+	ctx := c.Request().Context()
 	now := h.now()
 	if _, ok := h.basic.get(name, pass, now); ok {
 		u, err := h.users.Get(ctx, name)
@@ -163,9 +178,21 @@ func (h *Handler) basicAuth(ctx context.Context, name, pass string) (*User, erro
 			return u, nil
 		}
 	}
+	if wait := h.loginGuard.blocked(c, name); wait > 0 {
+		return nil, loginWait(wait)
+	}
 	u, err := h.users.Authenticate(ctx, name, pass)
-	if err == nil {
+	switch {
+	case err == nil:
+		h.loginGuard.succeeded(c, name)
 		h.basic.put(name, pass, now)
+	case errors.Is(err, ErrBadCredentials):
+		h.loginGuard.failed(c, name)
 	}
 	return u, err
 }
+
+// loginWait is how long a held-back sign-in must wait.
+type loginWait time.Duration
+
+func (w loginWait) Error() string { return "sign-in held back for " + time.Duration(w).String() }

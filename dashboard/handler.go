@@ -28,6 +28,10 @@ type Handler struct {
 	audit       *Audit
 	receiptTTL  time.Duration
 	tasks       *Tasks
+	committer   *survey.Committer
+	loginGuard  loginGuard
+	comments    *survey.Comments
+	live        *Live
 }
 
 // Config is what the officials' side needs from main.
@@ -36,6 +40,8 @@ type Config struct {
 	Audit       *Audit
 	ReceiptTTL  time.Duration
 	Tasks       *Tasks
+	Comments    *survey.Comments
+	Live        *Live
 	Sessions    *Sessions
 	Store       *survey.Store
 	Rollups     *survey.Rollups
@@ -45,6 +51,15 @@ type Config struct {
 	Catalog     *web.Catalog
 	Log         *slog.Logger
 	Now         func() time.Time
+	// Committer counts confirmed suspect answers into the rollups.
+	Committer *survey.Committer
+	// Limiter and LoginFailures set the sign-in backoff: LoginFailures
+	// failed attempts per account (four times as many per client address)
+	// are free, each further one doubles the wait, up to LoginMaxWait.
+	// A nil Limiter or 0 failures turns it off.
+	Limiter       *survey.Limiter
+	LoginFailures int
+	LoginMaxWait  time.Duration
 }
 
 // NewHandler returns the officials' handler.
@@ -55,7 +70,9 @@ func NewHandler(cfg Config) *Handler {
 	}
 	return &Handler{users: cfg.Users, sessions: cfg.Sessions, store: cfg.Store, rollups: cfg.Rollups, instruments: cfg.Instruments, codes: cfg.Codes,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
-		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks}
+		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
+		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
+		comments: cfg.Comments, live: cfg.Live}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -64,7 +81,17 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.GET("/login", h.loginForm)
 	pages.POST("/login", h.login, web.RequireCSRF)
 	pages.POST("/logout", h.logout, web.RequireCSRF)
-	pages.GET("/", h.home, h.requirePage)
+	pages.GET("/", h.overview, h.requirePage)
+	pages.GET("/desks", h.home, h.requirePage)
+	pages.GET("/plan", h.planPage, h.requirePage)
+	pages.GET("/users", h.usersPage, h.requirePage, requireAdmin)
+	pages.POST("/desks", h.pageCreateDesk, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/desks/:id/:action", h.pageDeskAction, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/units", h.pageCreateUnit, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/units/:id/move", h.pageMoveUnit, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/users", h.addUser, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/users/:name/:action", h.userAction, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/comments/:id/hide", h.hideComment, h.requirePage, web.RequireCSRF)
 	pages.GET("/desk/:id/display", h.display)
 	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireAdmin)
 	h.registerPosters(pages)
@@ -72,13 +99,17 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api := e.Group("/api/v1", web.CSRF, h.requireAPI)
 	api.GET("/desks", h.apiDesks)
 	api.GET("/indicators", h.apiIndicators)
+	api.GET("/live", h.apiLive)
 	api.GET("/units", h.apiUnits)
+	api.GET("/audit", h.apiAudit, requireAdmin)
 	api.POST("/units", h.apiCreateUnit, requireAdmin)
 	api.PATCH("/units/:id", h.apiPatchUnit, requireAdmin)
 	api.POST("/desks", h.apiCreateDesk, requireAdmin)
 	api.PATCH("/desks/:id", h.apiPatchDesk, requireAdmin)
 	api.POST("/desks/:id/rotate", h.apiRotateDesk, requireAdmin)
 	api.POST("/receipt-links", h.apiReceiptLink)
+	api.GET("/suspects", h.apiSuspects)
+	api.POST("/responses/:id/review", h.apiReview, requireReviewer)
 	api.GET("/plan-tasks", h.apiTasks)
 	api.PATCH("/plan-tasks/:id", h.apiPatchTask)
 }
@@ -98,10 +129,11 @@ type DeskView struct {
 
 func (h *Handler) deskViews(c echo.Context) ([]DeskView, error) {
 	ctx := c.Request().Context()
-	units, err := h.store.Units(ctx)
+	units, err := h.store.UnitsRecent(ctx)
 	if err != nil {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	allowed := h.scope(c, units)
 	names := map[string]string{}
 	for _, u := range units {
 		names[u.ID] = u.Name
@@ -112,7 +144,9 @@ func (h *Handler) deskViews(c echo.Context) ([]DeskView, error) {
 	}
 	out := make([]DeskView, 0, len(desks))
 	for i := range desks {
-		out = append(out, h.deskView(&desks[i], names))
+		if allowed == nil || allowed[desks[i].Unit] {
+			out = append(out, h.deskView(&desks[i], names))
+		}
 	}
 	return out, nil
 }
@@ -137,16 +171,4 @@ func (h *Handler) apiDesks(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, desks)
-}
-
-type homeView struct {
-	Desks []DeskView
-}
-
-func (h *Handler) home(c echo.Context) error {
-	desks, err := h.deskViews(c)
-	if err != nil {
-		return err
-	}
-	return web.RenderPage(c, http.StatusOK, "home", web.NewPage(c, "title.home", homeView{Desks: desks}))
 }

@@ -67,7 +67,17 @@ func (h *Handler) parseQuery(c echo.Context) (survey.Query, scopeJSON, periodJSO
 	if err != nil {
 		return q, scope, periodJSON{}, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	if id := c.QueryParam("unit"); id != "" {
+	// An official sees only their unit's subtree: by default their unit,
+	// and a unit outside it answers as if it did not exist.
+	allowed := h.scope(c, units)
+	id := c.QueryParam("unit")
+	if id == "" && allowed != nil {
+		id = currentUser(c).Unit
+	}
+	if id != "" && allowed != nil && !allowed[id] {
+		return q, scope, periodJSON{}, web.NewError(http.StatusNotFound, "err.param_unit", nil, id)
+	}
+	if id != "" {
 		var found *survey.Unit
 		for i := range units {
 			if units[i].ID == id {
@@ -83,9 +93,14 @@ func (h *Handler) parseQuery(c echo.Context) (survey.Query, scopeJSON, periodJSO
 		scope.Units = len(units)
 	}
 	if id := c.QueryParam("desk"); id != "" {
+		// q.Units is set whenever the user is scoped, so a desk outside the
+		// scope is refused below like an unknown one.
 		d, err := h.store.Desk(ctx, id)
-		if errors.Is(err, survey.ErrNotFound) || (err == nil && q.Units != nil && !q.Units[d.Unit]) {
+		if errors.Is(err, survey.ErrNotFound) {
 			return q, scope, periodJSON{}, paramError("err.param_desk", id)
+		}
+		if err == nil && q.Units != nil && !q.Units[d.Unit] {
+			return q, scope, periodJSON{}, web.NewError(http.StatusNotFound, "err.param_desk", nil, id)
 		}
 		if err != nil {
 			return q, scope, periodJSON{}, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
@@ -157,4 +172,14 @@ func (h *Handler) apiIndicators(c echo.Context) error {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	return c.JSON(http.StatusOK, indicatorsJSON{Scope: scope, Period: period, Report: rep, Method: h.catalog.T(lang, "method."+q.Agg)})
+}
+
+// scope returns the units the signed-in official may see, or nil for all
+// (admins, and accounts without a unit).
+func (h *Handler) scope(c echo.Context, units []survey.Unit) map[string]bool {
+	u := currentUser(c)
+	if u == nil || u.Role == RoleAdmin || u.Unit == "" {
+		return nil
+	}
+	return survey.Subtree(units, u.Unit)
 }

@@ -49,10 +49,14 @@ func (h *Handler) apiUnits(c echo.Context) error {
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	if units == nil {
-		units = []survey.Unit{}
+	allowed := h.scope(c, units)
+	out := []survey.Unit{}
+	for _, u := range units {
+		if allowed == nil || allowed[u.ID] {
+			out = append(out, u)
+		}
 	}
-	return c.JSON(http.StatusOK, units)
+	return c.JSON(http.StatusOK, out)
 }
 
 // unitPatch is a partial update; absent fields stay as they are.
@@ -62,6 +66,8 @@ type unitPatch struct {
 	Parent  *string `json:"parent"`
 	Kind    *string `json:"kind"`
 	Address *string `json:"address"`
+	// StaffCIDRs are the unit's own networks (answers from them are suspect).
+	StaffCIDRs *[]string `json:"staff_cidrs"`
 }
 
 func (h *Handler) apiCreateUnit(c echo.Context) error {
@@ -92,6 +98,7 @@ func (h *Handler) apiPatchUnit(c echo.Context) error {
 	set(&u.Parent, p.Parent)
 	set(&u.Kind, p.Kind)
 	set(&u.Address, p.Address)
+	set(&u.StaffCIDRs, p.StaffCIDRs)
 	action := "unit.update"
 	if u.Parent != old.Parent {
 		// Past figures do not move: rollup cells keep the unit they were
@@ -104,13 +111,23 @@ func (h *Handler) apiPatchUnit(c echo.Context) error {
 // saveUnit validates and writes a new (old == nil) or changed unit, and
 // audits it.
 func (h *Handler) saveUnit(c echo.Context, old, u *survey.Unit, action string) error {
+	status, err := h.writeUnit(c, old, u, action)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, u)
+}
+
+// writeUnit validates, writes and audits a unit; it returns 201 for a new
+// one, 200 for a change.
+func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) (int, error) {
 	ctx := c.Request().Context()
 	units, err := h.store.Units(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	if ve := survey.ValidateUnit(u, units); ve != nil {
-		return fieldError(ve)
+		return 0, fieldError(ve)
 	}
 	status := http.StatusOK
 	if old == nil {
@@ -120,15 +137,15 @@ func (h *Handler) saveUnit(c echo.Context, old, u *survey.Unit, action string) e
 		err = h.store.ReplaceUnit(ctx, u)
 	}
 	if errors.Is(err, survey.ErrDuplicate) {
-		return web.NewError(http.StatusConflict, "err.exists", nil, u.ID)
+		return 0, web.NewError(http.StatusConflict, "err.exists", nil, u.ID)
 	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	if err := h.audit.Log(ctx, currentUser(c).Username, action, "unit:"+u.ID, old, u, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	return c.JSON(status, u)
+	return status, nil
 }
 
 // deskPatch is a partial update of a desk.
@@ -208,13 +225,23 @@ func (h *Handler) apiRotateDesk(c echo.Context) error {
 }
 
 func (h *Handler) saveDesk(c echo.Context, old, d *survey.Desk, action string) error {
+	status, err := h.writeDesk(c, old, d, action)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, h.deskView(d, nil))
+}
+
+// writeDesk validates, writes and audits a desk; it returns 201 for a new
+// one, 200 for a change.
+func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) (int, error) {
 	ctx := c.Request().Context()
 	units, err := h.store.Units(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	if ve := survey.ValidateDesk(d, units, h.instruments); ve != nil {
-		return fieldError(ve)
+		return 0, fieldError(ve)
 	}
 	status := http.StatusOK
 	if old == nil {
@@ -224,16 +251,15 @@ func (h *Handler) saveDesk(c echo.Context, old, d *survey.Desk, action string) e
 		err = h.store.ReplaceDesk(ctx, d)
 	}
 	if errors.Is(err, survey.ErrDuplicate) {
-		return web.NewError(http.StatusConflict, "err.exists", nil, d.ID)
+		return 0, web.NewError(http.StatusConflict, "err.exists", nil, d.ID)
 	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	if err := h.audit.Log(ctx, currentUser(c).Username, action, "desk:"+d.ID, old, d, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	v := h.deskView(d, nil)
-	return c.JSON(status, v)
+	return status, nil
 }
 
 func set[T any](dst *T, v *T) {

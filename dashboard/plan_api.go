@@ -18,10 +18,11 @@ func (h *Handler) apiTasks(c echo.Context) error {
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	if tasks == nil {
-		tasks = []Task{}
+	units, err := h.store.UnitsRecent(c.Request().Context())
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	return c.JSON(http.StatusOK, tasks)
+	return c.JSON(http.StatusOK, h.scopedTasks(c, tasks, units))
 }
 
 // taskPatch is what a unit manager reports on a task.
@@ -49,7 +50,10 @@ func (h *Handler) apiPatchTask(c echo.Context) error {
 		if err != nil {
 			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 		}
-		if u.Role != RoleUnitManager || !survey.Subtree(units, u.Unit)[t.Unit] {
+		if !h.scope(c, units)[t.Unit] {
+			return web.NewError(http.StatusNotFound, "err.404", nil)
+		}
+		if u.Role != RoleUnitManager {
 			return web.NewError(http.StatusForbidden, "err.403", nil)
 		}
 	}
@@ -91,4 +95,16 @@ func (h *Handler) apiPatchTask(c echo.Context) error {
 func validLink(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(s, " \n")
+}
+
+// scopedTasks keeps the tasks of units the official may see.
+func (h *Handler) scopedTasks(c echo.Context, tasks []Task, units []survey.Unit) []Task {
+	allowed := h.scope(c, units)
+	out := []Task{}
+	for _, t := range tasks {
+		if allowed == nil || allowed[t.Unit] {
+			out = append(out, t)
+		}
+	}
+	return out
 }

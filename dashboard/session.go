@@ -28,6 +28,7 @@ type Sessions struct {
 type Session struct {
 	ID         string    `json:"-"`
 	Username   string    `json:"u"`
+	Epoch      int       `json:"e"`
 	SecretHash []byte    `json:"h"`
 	CreatedAt  time.Time `json:"c"`
 }
@@ -42,11 +43,13 @@ func NewSessions(rdb *redis.Client, idle, absolute time.Duration) *Sessions {
 
 func sessionKey(id string) string { return "hl:sess:" + id }
 
-// Create starts a session for username and returns the cookie value.
-func (s *Sessions) Create(ctx context.Context, username string, now time.Time) (string, error) {
+// Create starts a session for username at the account's session epoch
+// (raised by a password change, which ends every older session) and
+// returns the cookie value.
+func (s *Sessions) Create(ctx context.Context, username string, epoch int, now time.Time) (string, error) {
 	id, secret := randomToken(16), randomToken(32)
 	sum := sha256.Sum256([]byte(secret))
-	data, err := json.Marshal(Session{Username: username, SecretHash: sum[:], CreatedAt: now.UTC()})
+	data, err := json.Marshal(Session{Username: username, Epoch: epoch, SecretHash: sum[:], CreatedAt: now.UTC()})
 	if err != nil {
 		return "", err
 	}

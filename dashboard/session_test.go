@@ -16,7 +16,7 @@ func TestSessions(t *testing.T) {
 		ctx := context.Background()
 		s := NewSessions(rdb, time.Hour, 3*time.Hour)
 		now := time.Now()
-		cookie, err := s.Create(ctx, "phuong1", now)
+		cookie, err := s.Create(ctx, "phuong1", 0, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func TestSessions(t *testing.T) {
 		}
 
 		// Idle expiry is Redis's TTL.
-		cookie, _ = s.Create(ctx, "phuong1", now)
+		cookie, _ = s.Create(ctx, "phuong1", 0, now)
 		id, _, _ = strings.Cut(cookie, ".")
 		if ttl := rdb.TTL(ctx, sessionKey(id)).Val(); ttl <= 0 || ttl > time.Hour {
 			t.Errorf("idle TTL = %v, want ≤ 1h", ttl)
@@ -61,7 +61,7 @@ func TestSessions(t *testing.T) {
 			}
 		}
 
-		cookie, _ = s.Create(ctx, "phuong1", now)
+		cookie, _ = s.Create(ctx, "phuong1", 0, now)
 		id, _, _ = strings.Cut(cookie, ".")
 		if err := s.Delete(ctx, id); err != nil {
 			t.Fatal(err)

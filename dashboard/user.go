@@ -26,12 +26,15 @@ const (
 
 // User is an official's account. Only a bcrypt hash of the password is kept.
 type User struct {
-	Username     string    `bson:"_id" json:"username"`
-	Name         string    `bson:"name" json:"name"`
-	Role         string    `bson:"role" json:"role"`
-	Unit         string    `bson:"unit,omitempty" json:"unit,omitempty"` // scope root; empty = whole city
-	PasswordHash []byte    `bson:"password_hash" json:"-"`
-	Disabled     bool      `bson:"disabled" json:"disabled"`
+	Username     string `bson:"_id" json:"username"`
+	Name         string `bson:"name" json:"name"`
+	Role         string `bson:"role" json:"role"`
+	Unit         string `bson:"unit,omitempty" json:"unit,omitempty"` // scope root; empty = whole city
+	PasswordHash []byte `bson:"password_hash" json:"-"`
+	Disabled     bool   `bson:"disabled" json:"disabled"`
+	// SessionEpoch is raised by a password change: every session made
+	// before it stops working, on every replica.
+	SessionEpoch int       `bson:"session_epoch" json:"-"`
 	CreatedAt    time.Time `bson:"created_at" json:"created_at"`
 }
 
@@ -135,4 +138,49 @@ func (s *Users) EnsureAdmin(ctx context.Context, password string, now time.Time)
 		return false, "", err
 	}
 	return true, generated, nil
+}
+
+// SetPassword changes a password and ends every session of the account.
+func (s *Users) SetPassword(ctx context.Context, username, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, username, bson.D{{Key: "$set", Value: bson.D{{Key: "password_hash", Value: hash}}},
+		{Key: "$inc", Value: bson.D{{Key: "session_epoch", Value: 1}}}})
+}
+
+// SetDisabled disables or re-enables an account; disabling ends its sessions.
+func (s *Users) SetDisabled(ctx context.Context, username string, disabled bool) error {
+	return s.update(ctx, username, bson.D{{Key: "$set", Value: bson.D{{Key: "disabled", Value: disabled}}},
+		{Key: "$inc", Value: bson.D{{Key: "session_epoch", Value: 1}}}})
+}
+
+// List returns every account.
+func (s *Users) List(ctx context.Context) ([]User, error) {
+	cur, err := s.c.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	var out []User
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Users) update(ctx context.Context, username string, upd bson.D) error {
+	res, err := s.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: username}}, upd)
+	if err != nil {
+		return fmt.Errorf("update user: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return survey.ErrNotFound
+	}
+	return nil
+}
+
+// ValidRole reports whether role is one of the three roles.
+func ValidRole(role string) bool {
+	return role == RoleAdmin || role == RoleUnitManager || role == RoleViewer
 }

@@ -33,6 +33,7 @@ type Committer struct {
 	responses  *mongo.Collection
 	journal    *mongo.Collection
 	rollups    *Rollups
+	comments   *Comments
 	log        *slog.Logger
 	flushEvery time.Duration
 
@@ -52,8 +53,10 @@ type Committer struct {
 }
 
 type submission struct {
-	r    *Response
-	done chan error
+	r *Response
+	// review, when set, confirms the stored suspect r instead of storing it.
+	review *Review
+	done   chan error
 }
 
 type batchDone struct {
@@ -69,7 +72,13 @@ type journalEntry struct {
 	Seq       int64           `bson:"seq"`
 	At        time.Time       `bson:"at"`
 	Responses []bson.ObjectID `bson:"responses"`
+	// Kind is journalConfirm for an entry that counts a confirmed suspect
+	// response, empty for a batch of new responses.
+	Kind string `bson:"kind,omitempty"`
 }
+
+// journalConfirm marks a journal entry counting a confirmed response.
+const journalConfirm = "confirm"
 
 // maxBatch bounds one group commit.
 const maxBatch = 256
@@ -83,6 +92,7 @@ func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Commi
 		responses:  db.Collection("responses"),
 		journal:    db.Collection("rollup_journal"),
 		rollups:    rollups,
+		comments:   NewComments(rollups.rdb),
 		log:        log,
 		flushEvery: time.Second,
 		writer:     hex.EncodeToString(id),
@@ -98,7 +108,23 @@ func (c *Committer) Submit(ctx context.Context, r *Response) error {
 	if r.ID.IsZero() {
 		r.ID = bson.NewObjectID()
 	}
-	s := &submission{r: r, done: make(chan error, 1)}
+	return c.enqueue(ctx, &submission{r: r, done: make(chan error, 1)})
+}
+
+// Review records an official's decision on the stored suspect response r.
+// A rejection is only recorded. A confirmation goes through the writer
+// like a new answer: a journal entry, the review, then r's increments as
+// if its status were ok, so a crash at any point neither loses nor doubles
+// them (see Repair). ErrDuplicate: r was already reviewed.
+func (c *Committer) Review(ctx context.Context, r *Response, rv *Review) error {
+	rv.ResponseID = r.ID
+	if rv.Decision != DecisionConfirm {
+		return insertReview(ctx, c.db, rv)
+	}
+	return c.enqueue(ctx, &submission{r: r, review: rv, done: make(chan error, 1)})
+}
+
+func (c *Committer) enqueue(ctx context.Context, s *submission) error {
 	select {
 	case c.queue <- s:
 	case <-c.stopped:
@@ -162,9 +188,21 @@ func (c *Committer) drain(first *submission) []*submission {
 }
 
 // commit writes one batch: journal entry first, then the responses.
+// Confirmations waiting in the batch are written one by one.
 func (c *Committer) commit(batch []*submission) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	plain := batch[:0:0]
+	for _, s := range batch {
+		if s.review != nil {
+			c.confirm(ctx, s)
+		} else {
+			plain = append(plain, s)
+		}
+	}
+	if batch = plain; len(batch) == 0 {
+		return
+	}
 	c.seq++
 	entry := journalEntry{ID: fmt.Sprintf("%s-%d", c.writer, c.seq), Writer: c.writer, Seq: c.seq, At: time.Now().UTC()}
 	docs := make([]any, len(batch))
@@ -202,15 +240,71 @@ func (c *Committer) commit(batch []*submission) {
 		}
 	}
 	d := deltas{}
+	var stored []*Response
 	for i, s := range batch {
 		if errs[i] == nil {
 			d.addResponse(s.r)
+			stored = append(stored, s.r)
 		}
 		s.done <- errs[i]
 	}
+	c.listComments(ctx, stored)
 	if !c.noRollups {
 		c.applyCh <- batchDone{journalID: entry.ID, deltas: d}
 	}
+}
+
+// listComments adds counted comments to the dashboard's Redis list. The
+// writer waits for it, so it gets a short deadline: with Redis down the
+// queue behind must not stall (go-redis would retry for seconds).
+func (c *Committer) listComments(ctx context.Context, rs []*Response) {
+	ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if err := c.comments.Add(ctx, rs); err != nil {
+		// The comment is safe in responses; only the dashboard list misses it.
+		c.log.Warn("list new comments", "err", err)
+	}
+}
+
+// confirm writes a confirmation: a journal entry naming the response, the
+// review naming the entry, then the response's increments as if ok. If the
+// review cannot be stored (another official reviewed it first), the entry
+// is removed; should that fail, Repair finds no review naming the entry and
+// counts nothing.
+func (c *Committer) confirm(ctx context.Context, s *submission) {
+	c.seq++
+	entry := journalEntry{ID: fmt.Sprintf("%s-%d", c.writer, c.seq), Writer: c.writer, Seq: c.seq, At: time.Now().UTC(),
+		Responses: []bson.ObjectID{s.r.ID}, Kind: journalConfirm}
+	if !c.noRollups {
+		if _, err := c.journal.InsertOne(ctx, entry); err != nil {
+			s.done <- fmt.Errorf("journal: %w", err)
+			return
+		}
+		s.review.Journal = entry.ID
+	}
+	if err := insertReview(ctx, c.db, s.review); err != nil {
+		if !c.noRollups {
+			if _, derr := c.journal.DeleteOne(ctx, bson.D{{Key: "_id", Value: entry.ID}}); derr != nil {
+				c.log.Warn("clear journal entry of a refused review", "err", derr)
+			}
+		}
+		s.done <- err
+		return
+	}
+	d := deltas{}
+	d.addResponse(asConfirmed(s.r))
+	s.done <- nil
+	c.listComments(ctx, []*Response{asConfirmed(s.r)})
+	if !c.noRollups {
+		c.applyCh <- batchDone{journalID: entry.ID, deltas: d}
+	}
+}
+
+// asConfirmed is r counted as an official confirmed it.
+func asConfirmed(r *Response) *Response {
+	ok := *r
+	ok.Status = StatusOK
+	return &ok
 }
 
 // applyLoop merges committed batches and flushes them at least every
@@ -275,9 +369,15 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 		return 0, fmt.Errorf("read rollup journal: %w", err)
 	}
 	repaired := 0
+	var reviews map[bson.ObjectID]Review
 	for _, e := range entries {
 		if time.Since(e.At) < minAge || e.Writer == c.writer {
 			continue
+		}
+		if e.Kind == journalConfirm && reviews == nil {
+			if reviews, err = loadReviews(ctx, c.db); err != nil {
+				return repaired, err
+			}
 		}
 		d := deltas{}
 		for _, id := range e.Responses {
@@ -288,6 +388,15 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 			}
 			if err != nil {
 				return repaired, fmt.Errorf("read response %s: %w", id.Hex(), err)
+			}
+			if e.Kind == journalConfirm {
+				// Counted only through the entry its review names; a
+				// batch entry counts the response as it was stored
+				// (suspect: nothing), so nothing is counted twice.
+				if rv, ok := reviews[id]; ok && rv.Decision == DecisionConfirm && rv.Journal == e.ID {
+					d.addResponse(asConfirmed(&r))
+				}
+				continue
 			}
 			d.addResponse(&r)
 		}
@@ -302,8 +411,18 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 	return repaired, nil
 }
 
-// Reindex rebuilds the rollups from the responses (see Rollups.Reindex).
-// The committer must not be running.
+// Reindex rebuilds the rollups from the responses (see Rollups.Reindex),
+// counting confirmed suspects as ok. The committer must not be running.
 func (c *Committer) Reindex(ctx context.Context) (ReindexStats, error) {
-	return c.rollups.Reindex(ctx, c.responses, c.journal)
+	reviews, err := loadReviews(ctx, c.db)
+	if err != nil {
+		return ReindexStats{}, err
+	}
+	confirmed := map[bson.ObjectID]bool{}
+	for id, rv := range reviews {
+		if rv.Decision == DecisionConfirm {
+			confirmed[id] = true
+		}
+	}
+	return c.rollups.Reindex(ctx, c.responses, c.journal, confirmed)
 }

@@ -19,8 +19,11 @@ type Unit struct {
 	Parent string `bson:"parent,omitempty" json:"parent,omitempty"`
 	Kind   string `bson:"kind" json:"kind"`
 	// Address is printed on posters and reports.
-	Address   string    `bson:"address,omitempty" json:"address,omitempty"`
-	CreatedAt time.Time `bson:"created_at" json:"created_at"`
+	Address string `bson:"address,omitempty" json:"address,omitempty"`
+	// StaffCIDRs are the unit's own networks: an answer from one is a
+	// clerk rating their own desk, stored as suspect.
+	StaffCIDRs []string  `bson:"staff_cidrs,omitempty" json:"staff_cidrs,omitempty"`
+	CreatedAt  time.Time `bson:"created_at" json:"created_at"`
 }
 
 // DisplayName returns the unit's name in lang.

@@ -50,8 +50,8 @@ type optionView struct {
 
 // renderForm shows the form for t. values are the citizen's earlier answers
 // (nil on first view); problems maps item codes to problem codes; banner is
-// a catalogue id for a message about the whole form.
-func (h *Handler) renderForm(c echo.Context, status int, t *target, values url.Values, problems map[string]string, banner string) error {
+// a catalogue id for a message about the whole form, formatted with args.
+func (h *Handler) renderForm(c echo.Context, status int, t *target, values url.Values, problems map[string]string, banner string, args ...any) error {
 	lang := web.Lang(c)
 	cat := h.catalog
 	tk := values.Get(FieldTicket)
@@ -67,7 +67,7 @@ func (h *Handler) renderForm(c echo.Context, status int, t *target, values url.V
 		Desk:   t.Desk.DisplayName(lang),
 	}
 	if banner != "" {
-		v.Banner = cat.T(lang, banner)
+		v.Banner = cat.T(lang, banner, args...)
 	}
 	if p := problems[formLevel]; p != "" && banner == "" {
 		v.Banner = cat.T(lang, "err."+p)

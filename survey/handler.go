@@ -25,6 +25,9 @@ type Handler struct {
 	log         *slog.Logger
 	now         func() time.Time
 	receiptTTL  time.Duration
+	limiter     *Limiter
+	limits      Limits
+	metrics     *Metrics
 }
 
 // HandlerConfig is what the citizen side needs from main.
@@ -39,6 +42,11 @@ type HandlerConfig struct {
 	Now         func() time.Time // nil: time.Now
 	// ReceiptTTL is how long a receipt link stays valid (default 30 days).
 	ReceiptTTL time.Duration
+	// Limiter enforces Limits across replicas; nil turns the limits off
+	// (the suspicion rules that need no Redis still apply).
+	Limiter *Limiter
+	Limits  Limits
+	Metrics *Metrics
 }
 
 // NewHandler returns the citizen-side handler.
@@ -61,6 +69,9 @@ func NewHandler(cfg HandlerConfig) *Handler {
 		log:         cfg.Log,
 		now:         now,
 		receiptTTL:  ttl,
+		limiter:     cfg.Limiter,
+		limits:      cfg.Limits,
+		metrics:     cfg.Metrics,
 	}
 }
 
@@ -179,6 +190,7 @@ func (h *Handler) formHandler(res resolver) echo.HandlerFunc {
 				return web.NewError(http.StatusConflict, "err.dossier_answered", nil)
 			}
 		}
+		deviceID(c, true)
 		return h.renderForm(c, http.StatusOK, t, nil, nil, "")
 	}
 }

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"net/netip"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -18,6 +19,7 @@ const (
 	FieldUnknown  = "unknown"
 	FieldCycle    = "cycle"
 	FieldTooLong  = "too_long"
+	FieldCIDR     = "cidr"
 )
 
 var unitKinds = []string{KindCity, KindWard, KindCommune, KindDepartment}
@@ -33,6 +35,9 @@ func ValidateUnit(u *Unit, units []Unit) *ValidationError {
 	checkName(p, "name", u.Name)
 	if !oneOfStr(u.Kind, unitKinds) {
 		p["kind"] = FieldUnknown
+	}
+	if !validCIDRs(u.StaffCIDRs) {
+		p["staff_cidrs"] = FieldCIDR
 	}
 	if u.Parent != "" {
 		found := false
@@ -81,6 +86,21 @@ func ValidateDesk(d *Desk, units []Unit, instruments *Instruments) *ValidationEr
 		return &ValidationError{Fields: p}
 	}
 	return nil
+}
+
+// validCIDRs accepts up to 50 networks written canonically
+// ("10.20.0.0/16", not "10.20.1.7/16", which is most likely a typo).
+func validCIDRs(cidrs []string) bool {
+	if len(cidrs) > 50 {
+		return false
+	}
+	for _, c := range cidrs {
+		pr, err := netip.ParsePrefix(c)
+		if err != nil || pr != pr.Masked() {
+			return false
+		}
+	}
+	return true
 }
 
 func checkName(p map[string]string, field, v string) {

@@ -21,7 +21,8 @@ type ReindexStats struct {
 // of answers), then replaces the rollup collections and clears the journal,
 // whose batches the rebuild has counted. Run it with the service stopped:
 // answers arriving meanwhile would be counted twice or not at all.
-func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, journal *mongo.Collection) (ReindexStats, error) {
+// Suspect responses an official confirmed count as ok.
+func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, journal *mongo.Collection, confirmed map[bson.ObjectID]bool) (ReindexStats, error) {
 	var st ReindexStats
 	cur, err := responses.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
@@ -33,6 +34,9 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 		var resp Response
 		if err := cur.Decode(&resp); err != nil {
 			return st, fmt.Errorf("decode response: %w", err)
+		}
+		if resp.Status == StatusSuspect && confirmed[resp.ID] {
+			resp.Status = StatusOK
 		}
 		all.addResponse(&resp)
 		st.Responses++

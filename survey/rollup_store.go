@@ -34,8 +34,8 @@ type cached struct {
 	fetched time.Time
 }
 
-// changedChannel carries the ids of rollup documents a flush changed.
-const changedChannel = "hl:rollups:changed"
+// ChangedChannel carries the ids of rollup documents a flush changed.
+const ChangedChannel = "hl:rollups:changed"
 
 // NewRollups returns the rollup store. rdb may be nil in tests.
 func NewRollups(db *mongo.Database, rdb *redis.Client, log *slog.Logger) *Rollups {
@@ -87,17 +87,19 @@ func (r *Rollups) announce(ctx context.Context, changed []string) {
 	if r.rdb == nil || len(changed) == 0 {
 		return
 	}
-	if err := r.rdb.Publish(ctx, changedChannel, strings.Join(changed, "\n")).Err(); err != nil {
+	if err := r.rdb.Publish(ctx, ChangedChannel, strings.Join(changed, "\n")).Err(); err != nil {
 		r.log.Warn("announce rollup change", "err", err)
 	}
 }
 
-// Listen drops cached documents other replicas changed, until ctx ends.
-func (r *Rollups) Listen(ctx context.Context) {
+// Listen drops cached documents any replica changed, then calls onChange
+// (live dashboards), until ctx ends. Invalidating first means a dashboard
+// told of a change never re-reads a stale cached document.
+func (r *Rollups) Listen(ctx context.Context, onChange func()) {
 	if r.rdb == nil {
 		return
 	}
-	sub := r.rdb.Subscribe(ctx, changedChannel)
+	sub := r.rdb.Subscribe(ctx, ChangedChannel)
 	defer sub.Close()
 	ch := sub.Channel()
 	for {
@@ -112,6 +114,9 @@ func (r *Rollups) Listen(ctx context.Context) {
 				if coll, id, ok := strings.Cut(s, "/"); ok {
 					r.cache.Delete(docRef{Coll: coll, ID: id})
 				}
+			}
+			if onChange != nil {
+				onChange()
 			}
 		}
 	}

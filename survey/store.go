@@ -150,6 +150,23 @@ func (s *Store) DossierAnswered(ctx context.Context, dossier string) (bool, erro
 	return true, nil
 }
 
+// ResponseByID returns one response by its hex id.
+func (s *Store) ResponseByID(ctx context.Context, hexID string) (*Response, error) {
+	id, err := bson.ObjectIDFromHex(hexID)
+	if err != nil {
+		return nil, ErrNotFound
+	}
+	var r Response
+	err = s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find response: %w", err)
+	}
+	return &r, nil
+}
+
 // ResponseByNonce returns the response stored for a form render.
 func (s *Store) ResponseByNonce(ctx context.Context, nonce string) (*Response, error) {
 	var r Response

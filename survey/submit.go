@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,15 +37,18 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 			return err
 		}
 		if !web.CheckCSRF(c) {
+			h.metrics.Submission(OutcomeInvalid)
 			return h.renderForm(c, http.StatusForbidden, t, form, nil, "err.csrf_form")
 		}
 		if !ticketOK {
+			h.metrics.Submission(OutcomeInvalid)
 			form.Del(FieldTicket)
 			return h.renderForm(c, http.StatusUnprocessableEntity, t, form, nil, "err.expired_form")
 		}
 		answers, err := Validate(t.Instrument, form)
 		var ve *ValidationError
 		if errors.As(err, &ve) {
+			h.metrics.Submission(OutcomeInvalid)
 			return h.renderForm(c, http.StatusUnprocessableEntity, t, form, ve.Fields, "")
 		}
 		if err != nil {
@@ -70,14 +74,28 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 		if len(r.Choices) == 0 {
 			r.Choices = nil
 		}
-		if strings.TrimSpace(form.Get(FieldHoneypot)) != "" {
-			// A bot filled the invisible field: keep the record for review,
-			// out of every figure, and answer as if all were well.
-			r.Status, r.Reasons = StatusSuspect, []string{"honeypot"}
+		// A bot filled the invisible field: it gets the thank-you like
+		// anyone, and its record is kept for review, out of every figure.
+		honeypot := strings.TrimSpace(form.Get(FieldHoneypot)) != ""
+		v := h.judge(ctx, attempt{t: t, ip: c.RealIP(), device: deviceID(c, false), nonce: tk.Nonce, took: now.Sub(tk.RenderedAt)})
+		if v.limit != "" {
+			h.metrics.Submission(OutcomeLimited)
+			h.log.Info("submission limited", "desk", t.Desk.ID, "limit", v.limit, "retry_after", v.retryAfter.Round(time.Second))
+			if honeypot {
+				return c.Redirect(http.StatusSeeOther, t.Path+"/thanks")
+			}
+			return h.refuse(c, t, form, v)
+		}
+		if honeypot {
+			v.reasons = append([]string{ReasonHoneypot}, v.reasons...)
+		}
+		if len(v.reasons) > 0 {
+			r.Status, r.Reasons = StatusSuspect, v.reasons
 		}
 		if t.Dossier != "" {
 			switch err := h.store.ClaimDossier(ctx, t.Dossier, r.Nonce, now); {
 			case errors.Is(err, ErrDuplicate):
+				h.metrics.Submission(OutcomeDuplicate)
 				return web.NewError(http.StatusConflict, "err.dossier_answered", nil)
 			case err != nil:
 				h.log.Error("claim dossier", "desk", t.Desk.ID, "err", err)
@@ -85,9 +103,13 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 			}
 		}
 		switch err := h.committer.Submit(ctx, r); {
+		case err == nil && r.Status == StatusOK:
+			h.metrics.Submission(OutcomeStored)
 		case err == nil:
+			h.metrics.Submission(OutcomeSuspect)
 		case errors.Is(err, ErrDuplicate):
 			// A double tap or a resent POST: the first copy is stored.
+			h.metrics.Submission(OutcomeDuplicate)
 		default:
 			h.log.Error("store response", "desk", t.Desk.ID, "err", err)
 			return h.renderForm(c, http.StatusServiceUnavailable, t, form, nil, "err.store_unavailable")

@@ -44,7 +44,7 @@ func RequestLogger(log *slog.Logger) echo.MiddlewareFunc {
 		HandleError:  true,
 		Skipper: func(c echo.Context) bool {
 			p := c.Path()
-			return p == "/healthz" || p == "/readyz" || p == "/static/*"
+			return p == "/healthz" || p == "/readyz" || p == "/static/*" || p == "/metrics"
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo

@@ -21,8 +21,10 @@ type Page struct {
 	Title string
 	// Path is the request path, for the language switch links.
 	Path string
-	// User is the signed-in official's name, empty for citizens.
-	User string
+	// User is the signed-in official's name, empty for citizens; Admin
+	// shows the administrators' links.
+	User  string
+	Admin bool
 	// Refresh, when set, is a meta refresh ("10;url=/k/desk").
 	Refresh string
 	// BodyClass styles a page family (kiosk pages are bigger).
@@ -57,6 +59,7 @@ func NewRenderer(fsys fs.FS, catalog *Catalog, assets *Assets) (*Renderer, error
 		"dict":  dict,
 		"date":  FormatDate,
 		"pct":   FormatPercent,
+		"deref": func(p *float64) float64 { return *p },
 		"seq": func(n int) []int {
 			s := make([]int, n)
 			for i := range s {
@@ -113,6 +116,7 @@ func NewPage(c echo.Context, titleID string, data any) Page {
 	if u, ok := c.Get(ctxUserName).(string); ok {
 		p.User = u
 	}
+	p.Admin, _ = c.Get(ctxAdmin).(bool)
 	return p
 }
 
@@ -126,8 +130,13 @@ func RenderPage(c echo.Context, status int, name string, p Page) error {
 // ctxUserName is where the auth middleware leaves the official's name.
 const ctxUserName = "hailong.user_name"
 
-// SetUserName records the signed-in official for the page layout.
-func SetUserName(c echo.Context, name string) { c.Set(ctxUserName, name) }
+const ctxAdmin = "hailong.user_admin"
+
+// SetUser records the signed-in official for the page layout.
+func SetUser(c echo.Context, name string, admin bool) {
+	c.Set(ctxUserName, name)
+	c.Set(ctxAdmin, admin)
+}
 
 func dict(kv ...any) (map[string]any, error) {
 	if len(kv)%2 != 0 {

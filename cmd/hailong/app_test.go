@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -72,6 +73,13 @@ func startAppWith(t testing.TB, dataDir string, env map[string]string, args []st
 		"HAILONG_DATA_DIR":       dataDir,
 		"HAILONG_ADMIN_PASSWORD": testAdminPassword,
 		"HAILONG_LOG_FORMAT":     "text",
+		// Tests drive the app far faster than people, from one address:
+		// the abuse limits and the too-fast rule are off unless a test
+		// sets them (abuse_test.go does).
+		"HAILONG_LIMIT_IP_PER_HOUR":       "0",
+		"HAILONG_LIMIT_DEVICE_PER_WINDOW": "0",
+		"HAILONG_LIMIT_DESK_PER_MINUTE":   "0",
+		"HAILONG_SUSPECT_MIN_FILL":        "0",
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -171,4 +179,14 @@ func openDataDir(t testing.TB, dataDir string) *mongo.Database {
 		stop()
 	})
 	return cl.Database("hailong")
+}
+
+func mergeValues(vs ...url.Values) url.Values {
+	out := url.Values{}
+	for _, v := range vs {
+		for k, x := range v {
+			out[k] = append(out[k], x...)
+		}
+	}
+	return out
 }

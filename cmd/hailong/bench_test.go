@@ -58,3 +58,79 @@ func BenchmarkIndicatorsYear(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
 }
+
+// BenchmarkSubmitHTTP measures one citizen's submission over HTTP (form
+// GET, then POST → 303) on the embedded stores, one at a time: the latency
+// a phone sees, without load. Reports p50/p99 of the POST.
+func BenchmarkSubmitHTTP(b *testing.B) {
+	a := startApp(b, b.TempDir(), nil)
+	desks := apiDesks(b, a)
+	c := client(b)
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		form := getForm(b, c, desks[i%len(desks)].SurveyURL)
+		b.StartTimer()
+		start := time.Now()
+		res, err := c.PostForm(a.URL+form.Action, mergeValues(form.Hidden, validAnswers()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			b.Fatalf("POST: %d", res.StatusCode)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkOverviewYear measures the officials' overview page for the whole
+// city over 2024 (HAILONG_BENCH_DATA_DIR as for BenchmarkIndicatorsYear, or
+// 10,000 generated responses), signed in with a session.
+func BenchmarkOverviewYear(b *testing.B) {
+	dir := os.Getenv("HAILONG_BENCH_DATA_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+		g := generateConfig{N: 10000, From: "2024-01-01", To: "2024-12-31", Seed: 1, Instrument: "counter", Desks: 50}
+		cfg, err := parseConfig("bench", []string{"-data-dir", dir}, func(string) string { return "" }, &bytes.Buffer{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := generate(context.Background(), cfg, g, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a := startApp(b, dir, map[string]string{"HAILONG_DEMO": "false"})
+	c := loginClientTB(b, a)
+	url := a.URL + "/?from=2024-01-01&to=2024-12-31"
+	get := func() time.Duration {
+		start := time.Now()
+		res, err := c.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		_, _ = buf.ReadFrom(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", res.StatusCode)
+		}
+		return time.Since(start)
+	}
+	cold := get()
+	b.ResetTimer()
+	var lat []time.Duration
+	for i := 0; i < b.N; i++ {
+		lat = append(lat, get())
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(cold.Microseconds())/1000, "cold-ms")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+}

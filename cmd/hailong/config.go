@@ -28,6 +28,7 @@ type config struct {
 	LogFormat     string
 	Demo          bool
 	ReceiptTTL    time.Duration
+	Abuse         abuseConfig
 }
 
 // configError is a configuration mistake: the process exits with code 2
@@ -45,7 +46,7 @@ type setting struct {
 }
 
 func (c *config) settings() []setting {
-	return []setting{
+	return append([]setting{
 		{"HAILONG_ADDR", "addr", ":8080", "address to listen on", &c.Addr},
 		{"HAILONG_BASE_URL", "base-url", "", "public URL used in QR codes and links (default: derived from the listen address)", &c.BaseURL},
 		{"HAILONG_DATA_DIR", "data-dir", "./data", "directory of the embedded stores and the generated secret", &c.DataDir},
@@ -55,7 +56,7 @@ func (c *config) settings() []setting {
 		{"HAILONG_SECRET", "secret", "", "HMAC key, at least 32 characters; generated into the data dir in embedded mode", &c.Secret},
 		{"HAILONG_ADMIN_PASSWORD", "admin-password", "", "password of the first admin account (random and printed once if empty)", &c.AdminPassword},
 		{"HAILONG_LOG_FORMAT", "log-format", "text", "log format: text or json", &c.LogFormat},
-	}
+	}, c.Abuse.settings()...)
 }
 
 // parseConfig reads the environment, then flags, then validates. Errors are
@@ -138,5 +139,5 @@ func (c *config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return configErrorf("HAILONG_LOG_FORMAT: %q is not text or json", c.LogFormat)
 	}
-	return nil
+	return c.Abuse.parse()
 }

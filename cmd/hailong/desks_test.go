@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -264,5 +265,135 @@ func TestKioskNeedsRegisteredTablet(t *testing.T) {
 	res.Body.Close()
 	if r, _ := doc.Find(`meta[http-equiv=refresh]`).Attr("content"); r != "10;url=/k/vt-q1" {
 		t.Errorf("kiosk thank-you refresh = %q, want a fresh form after 10 s", r)
+	}
+}
+
+func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Date(2026, 3, 2, 9, 0, 0, 0, web.Vietnam).Unix())
+	clock := func() time.Time { return time.Unix(now.Load(), 0) }
+	a, err := startAppWith(t, t.TempDir(), map[string]string{"HAILONG_RECEIPT_TTL": "720h"}, nil, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
+		t.Fatalf("rotating mode: %d", code)
+	}
+	res, _ := http.Get(a.URL + "/desk/vt-q2/display")
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("unregistered display: %d, want 403", res.StatusCode)
+	}
+	c, csrf := adminClient(t, a)
+	res, err = c.PostForm(a.URL+"/desks/vt-q2/device", url.Values{"_csrf": {csrf}, "kind": {"display"}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register display: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	shortURL := func() string {
+		res, _ := c.Get(a.URL + "/desk/vt-q2/display")
+		doc, _ := goquery.NewDocumentFromReader(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || doc.Find("img.display-qr").Length() != 1 {
+			t.Fatalf("display: %d", res.StatusCode)
+		}
+		return "http://" + strings.TrimSpace(doc.Find("p.small").Last().Text())
+	}
+	shown := shortURL()
+	// The printed poster's code does not work for a rotating desk.
+	var desks []deskJSON
+	getJSON(t, a.URL+"/api/v1/desks", &desks)
+	for _, d := range desks {
+		if d.ID == "vt-q2" {
+			if code, _ := answer(t, client(t), a.URL, d.SurveyURL); code != http.StatusGone {
+				t.Errorf("static code of a rotating desk: %d, want 410", code)
+			}
+		}
+	}
+	// The code shown works now and a minute later; two minutes later it is gone.
+	if code, _ := answer(t, client(t), a.URL, shown); code != http.StatusSeeOther {
+		t.Errorf("current code: %d", code)
+	}
+	now.Add(60)
+	if code, _ := answer(t, client(t), a.URL, shown); code != http.StatusSeeOther {
+		t.Errorf("previous window's code: %d", code)
+	}
+	now.Add(61)
+	if code, _ := answer(t, client(t), a.URL, shown); code != http.StatusGone {
+		t.Errorf("code two windows old: %d, want 410", code)
+	}
+	if next := shortURL(); next == shown {
+		t.Error("the display still shows the old code")
+	}
+
+	// A receipt link expires after HAILONG_RECEIPT_TTL and says so.
+	var link struct{ URL string }
+	apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": "vt-q1", "dossier_code": "H01-9"}, &link)
+	now.Add(31 * 24 * 3600)
+	res, _ = http.Get(link.URL)
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusGone || !strings.Contains(doc.Find("h1").Text(), "30 ngày") {
+		t.Errorf("expired receipt link: %d %q", res.StatusCode, doc.Find("h1").Text())
+	}
+}
+
+func TestDeskManagementPage(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+	c, csrf := adminClient(t, a)
+	// A bad id keeps what was typed and explains.
+	res, _ := c.PostForm(a.URL+"/desks", url.Values{"_csrf": {csrf}, "id": {"Quầy 9"}, "unit": {"vt-p1"}, "name": {"Quầy chín"}, "instrument": {"counter"}})
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || doc.Find(".alert").Length() != 1 {
+		t.Fatalf("bad desk id: %d", res.StatusCode)
+	}
+	if v, _ := doc.Find("#d-name").Attr("value"); v != "Quầy chín" {
+		t.Errorf("the form lost the typed name: %q", v)
+	}
+	res, _ = c.PostForm(a.URL+"/desks", url.Values{"_csrf": {csrf}, "id": {"p1-q9"}, "unit": {"vt-p1"}, "name": {"Quầy chín"}, "instrument": {"counter"}, "fields": {"ho-tich, dat-dai"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create desk: %d", res.StatusCode)
+	}
+	for _, action := range []string{"rotate", "pause", "resume"} {
+		res, _ = c.PostForm(a.URL+"/desks/p1-q9/"+action, url.Values{"_csrf": {csrf}})
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Errorf("%s: %d", action, res.StatusCode)
+		}
+	}
+	res, _ = c.PostForm(a.URL+"/units/vt-p7/move", url.Values{"_csrf": {csrf}, "parent": {"vt-p1"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("move unit: %d", res.StatusCode)
+	}
+	var units []struct{ ID, Parent string }
+	getJSON(t, a.URL+"/api/v1/units", &units)
+	for _, u := range units {
+		if u.ID == "vt-p7" && u.Parent != "vt-p1" {
+			t.Errorf("vt-p7 parent = %s", u.Parent)
+		}
+	}
+	var entries int
+	res, _ = c.Get(a.URL + "/desks")
+	doc, _ = goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	entries = doc.Find(`form[action="/desks/p1-q9/rotate"]`).Length()
+	if entries != 1 {
+		t.Errorf("desks page lacks the rotate button of the new desk")
+	}
+	var audit []struct{ User, Action, Target string }
+	getJSON(t, a.URL+"/api/v1/audit", &audit)
+	seen := map[string]bool{}
+	for _, e := range audit {
+		if e.User == "admin" {
+			seen[e.Action+" "+e.Target] = true
+		}
+	}
+	for _, want := range []string{"desk.create desk:p1-q9", "desk.rotate desk:p1-q9", "desk.pause desk:p1-q9", "desk.resume desk:p1-q9", "unit.move unit:vt-p7"} {
+		if !seen[want] {
+			t.Errorf("audit lacks %q (has %v)", want, seen)
+		}
 	}
 }

@@ -41,6 +41,8 @@ Usage:
   hailong reindex           rebuild every rollup from the stored responses (service stopped)
   hailong generate [-n N -from D -to D -seed S] [-- serve flags]
                             add N realistic demo responses, then reindex (for benchmarks)
+  hailong user add|passwd|disable|enable|list NAME [-role R -unit U -name N -password P] [-- flags]
+                            manage officials' accounts
   hailong import [units] FILE   create or update units and desks from YAML
   hailong export units      print units and desks as YAML (the form import reads)
   hailong healthcheck       exit 0 when the local service is ready (for containers)
@@ -79,6 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return generate(ctx, cfg, g, stdout, stderr)
+	case "user":
+		return userCmd(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "export":

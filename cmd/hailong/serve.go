@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"hailong/dashboard"
 	"hailong/qr"
@@ -30,6 +31,7 @@ type app struct {
 	survey   *survey.Store
 	rollups  *survey.Rollups
 	tasks    *dashboard.Tasks
+	live     *dashboard.Live
 	commit   *survey.Committer
 	users    *dashboard.Users
 	sessions *dashboard.Sessions
@@ -39,6 +41,9 @@ type app struct {
 	instr    *survey.Instruments
 	baseURL  string
 	now      func() time.Time
+	registry *prometheus.Registry
+	metrics  *survey.Metrics
+	limiter  *survey.Limiter
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {
@@ -120,8 +125,15 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 	}()
 	listenCtx, stopListen := context.WithCancel(ctx)
 	defer stopListen()
-	go a.rollups.Listen(listenCtx)
+	a.live = dashboard.NewLive()
+	go a.rollups.Listen(listenCtx, a.live.Notify)
 
+	a.setupAbuse()
+	stopMetrics, err := a.serveMetrics()
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	e := a.routes()
 	srv := &http.Server{
 		Handler:           e,
@@ -132,6 +144,7 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	e.Server = srv
+	srv.RegisterOnShutdown(a.live.Close)
 
 	if err := a.printWelcome(ctx, stdout, adminPassword, publicHost(ln.Addr().(*net.TCPAddr))); err != nil {
 		return err
@@ -217,7 +230,9 @@ func (a *app) routes() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.Renderer = a.render
 	e.HTTPErrorHandler = web.ErrorHandler(a.log, a.catalog)
+	e.IPExtractor = a.ipExtractor()
 	e.Use(
+		web.RequestMetrics(a.registry),
 		middleware.Recover(),
 		web.RequestLogger(a.log),
 		web.SecurityHeaders,
@@ -227,15 +242,23 @@ func (a *app) routes() *echo.Echo {
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	e.GET("/readyz", a.ready)
 	e.GET("/static/*", a.assets.Handler)
+	if a.cfg.Abuse.MetricsAddr == "" {
+		// Unauthenticated: production restricts /metrics at the proxy, or
+		// moves it to HAILONG_METRICS_ADDR.
+		e.GET("/metrics", echo.WrapHandler(a.metricsHandler()))
+	}
 
 	pages := e.Group("", web.CSRF)
 	survey.NewHandler(survey.HandlerConfig{
 		Store: a.survey, Committer: a.commit, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
 		Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL,
+		Limiter: a.limiter, Limits: a.cfg.Abuse.Limits, Metrics: a.metrics,
 	}).Register(pages)
 	dashboard.NewHandler(dashboard.Config{
 		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
+		Committer: a.commit, Limiter: a.limiter, LoginFailures: a.cfg.Abuse.LoginFailures, LoginMaxWait: a.cfg.Abuse.LoginMaxWait,
+		Comments: survey.NewComments(a.stores.redis), Live: a.live,
 	}).Register(e, pages)
 	return e
 }

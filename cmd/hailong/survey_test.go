@@ -28,7 +28,7 @@ type deskJSON struct {
 }
 
 // apiDesks lists the desks through the API with HTTP Basic.
-func apiDesks(t *testing.T, a *testApp) []deskJSON {
+func apiDesks(t testing.TB, a *testApp) []deskJSON {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, a.URL+"/api/v1/desks", nil)
 	req.SetBasicAuth("admin", testAdminPassword)
@@ -54,7 +54,7 @@ type surveyForm struct {
 	Doc    *goquery.Document
 }
 
-func getForm(t *testing.T, c *http.Client, u string) surveyForm {
+func getForm(t testing.TB, c *http.Client, u string) surveyForm {
 	t.Helper()
 	res, err := c.Get(u)
 	if err != nil {
@@ -67,7 +67,7 @@ func getForm(t *testing.T, c *http.Client, u string) surveyForm {
 	return parseForm(t, res.Body)
 }
 
-func parseForm(t *testing.T, r io.Reader) surveyForm {
+func parseForm(t testing.TB, r io.Reader) surveyForm {
 	t.Helper()
 	doc, err := goquery.NewDocumentFromReader(r)
 	if err != nil {

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+func TestUsersPageAndSessions(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+	admin, csrf := adminClient(t, a)
+	res, err := admin.PostForm(a.URL+"/users", url.Values{"_csrf": {csrf}, "username": {"p7"}, "name": {"Cán bộ Phường 7"},
+		"role": {"unit_manager"}, "unit": {"vt-p7"}, "password": {"matkhau-p7"}})
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("add user: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+
+	// Session fixation: a cookie planted before login is never promoted.
+	c := client(t)
+	u, _ := url.Parse(a.URL)
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: "hl_session", Value: "planted.value"}})
+	p7, _ := loginAs(t, a, "p7", "matkhau-p7")
+	for _, ck := range p7.Jar.Cookies(u) {
+		if ck.Name == "hl_session" && ck.Value == "planted.value" {
+			t.Error("login kept the planted session id")
+		}
+	}
+	status := func(c *http.Client, path string) int {
+		res, err := c.Get(a.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := status(p7, "/"); got != http.StatusOK {
+		t.Fatalf("p7 overview: %d", got)
+	}
+	if got := status(p7, "/users"); got != http.StatusForbidden {
+		t.Errorf("a unit manager on /users: %d, want 403", got)
+	}
+
+	// A new password ends every earlier session of the account.
+	res, _ = admin.PostForm(a.URL+"/users/p7/password", url.Values{"_csrf": {csrf}, "password": {"matkhau-moi-p7"}})
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if doc.Find("p.ok").Length() != 1 {
+		t.Fatalf("password change not confirmed: %d", res.StatusCode)
+	}
+	if got := status(p7, "/"); got != http.StatusSeeOther {
+		t.Errorf("old session after a password change: %d, want a redirect to login", got)
+	}
+	p7, _ = loginAs(t, a, "p7", "matkhau-moi-p7")
+	res, _ = admin.PostForm(a.URL+"/users/p7/disable", url.Values{"_csrf": {csrf}})
+	res.Body.Close()
+	if got := status(p7, "/"); got != http.StatusSeeOther {
+		t.Errorf("session of a disabled account: %d, want a redirect to login", got)
+	}
+	// Forged CSRF on the management page.
+	res, _ = admin.PostForm(a.URL+"/users/p7/enable", url.Values{"_csrf": {"forged"}})
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("forged CSRF: %d, want 403", res.StatusCode)
+	}
+}

@@ -1,0 +1,63 @@
+package dashboard
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/web"
+)
+
+// hideComment takes a comment off every dashboard, with a reason, audited.
+// The response itself is not touched: hidden comments stay out of the
+// exports' comment sheet but remain in the raw data.
+func (h *Handler) hideComment(c echo.Context) error {
+	u := currentUser(c)
+	if u.Role == RoleViewer {
+		return web.NewError(http.StatusForbidden, "err.403", nil)
+	}
+	id := c.Param("id")
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	if reason == "" || utf8.RuneCountInString(reason) > 200 || len(id) != 24 {
+		return web.NewError(http.StatusBadRequest, "err.field_required", nil, "reason")
+	}
+	ctx := c.Request().Context()
+	r, err := h.store.ResponseByID(ctx, id)
+	if err != nil {
+		return web.NewError(http.StatusNotFound, "err.404", err)
+	}
+	units, err := h.store.UnitsRecent(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if allowed := h.scope(c, units); allowed != nil && !allowed[r.Unit] {
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	if err := h.audit.Log(ctx, u.Username, "comment.hide", "response:"+id, nil, map[string]string{"reason": reason}, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if err := h.comments.Hide(ctx, id); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/#cm-h")
+}
+
+type planView struct {
+	Tasks []Task
+}
+
+// planPage lists the plan's tasks in the user's scope.
+func (h *Handler) planPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	tasks, err := h.tasks.List(ctx, h.now())
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	units, err := h.store.UnitsRecent(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	return web.RenderPage(c, http.StatusOK, "plan", web.NewPage(c, "title.plan", planView{Tasks: h.scopedTasks(c, tasks, units)}))
+}

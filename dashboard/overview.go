@@ -1,0 +1,320 @@
+package dashboard
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+// alertThreshold is the 7-day service index under which a desk with enough
+// answers is flagged.
+const alertThreshold = 70.0
+
+// overviewView is everything the overview page shows.
+type overviewView struct {
+	Filters   url.Values
+	Query     string // the filters as a query string, for links and live updates
+	From, To  string
+	Units     []survey.Unit
+	Desks     []survey.Desk
+	Instr     []string
+	Channels  []string
+	Figures   survey.Figures
+	Online    *survey.OptionFigure
+	Elements  template.HTML
+	Trend     template.HTML
+	Heat      template.HTML
+	UnitRank  []rankRow
+	DeskRank  []rankRow
+	ChanMix   []chanRow
+	Comments  []survey.Comment
+	Alerts    []alert
+	Tasks     []Task
+	ByChannel []channelJoin
+	Method    string
+	Pct       func(float64) string
+	CanHide   bool
+}
+
+type rankRow struct {
+	Rank  int // 0: not ranked (too few answers)
+	ID    string
+	Name  string
+	Value *float64
+	N     int64
+	LowN  bool
+	Href  string
+}
+
+type chanRow struct {
+	Channel string
+	N       int64
+	Share   float64
+}
+
+type alert struct {
+	Kind, Text, Href string
+}
+
+// channelJoin sets a communication channel's plan tasks beside the share
+// of citizens who say they heard of online services through it.
+type channelJoin struct {
+	Channel string
+	Label   string
+	Tasks   int
+	Done    int
+	Overdue int
+	Heard   *float64
+}
+
+func (h *Handler) overview(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := web.Lang(c)
+	q, scope, period, err := h.parseQuery(c)
+	if err != nil {
+		return err
+	}
+	q.Breakdown, q.Hours = true, true
+	days := int(q.To.Sub(q.From).Hours()/24) + 1
+	q.By = survey.GrainMonth
+	if days <= 62 {
+		q.By = survey.GrainDay
+	}
+	t, err := h.rollups.Tally(ctx, q, survey.Plan(q.From, q.To))
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	series, err := h.rollups.Series(ctx, survey.Query{Instrument: q.Instrument, Units: q.Units, Desk: q.Desk, Channel: q.Channel,
+		From: q.From, To: q.To, By: q.By, Agg: q.Agg}, lang)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	units, err := h.store.UnitsRecent(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	desks, err := h.store.Desks(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	pct := func(v float64) string { return web.FormatPercent(lang, v) }
+	v := overviewView{
+		Filters: c.QueryParams(), From: period.From, To: period.To, Instr: h.instruments.IDs(), Channels: survey.Channels,
+		Figures: survey.Compute(q.Instrument, t, q.Agg, lang), Pct: pct, Method: h.catalog.T(lang, "method."+q.Agg),
+		CanHide: currentUser(c).Role != RoleViewer,
+	}
+	v.Query = c.QueryParams().Encode()
+	unitName := map[string]string{}
+	for _, u := range units {
+		unitName[u.ID] = u.DisplayName(lang)
+		if q.Units == nil || q.Units[u.ID] {
+			v.Units = append(v.Units, u)
+		}
+	}
+	deskName := map[string]string{}
+	for _, d := range desks {
+		deskName[d.ID] = d.DisplayName(lang)
+		if q.Units == nil || q.Units[d.Unit] {
+			v.Desks = append(v.Desks, d)
+		}
+	}
+
+	// Elements with intervals; each bar links to its criteria breakdown.
+	var bars []Bar
+	for _, e := range v.Figures.Elements {
+		bars = append(bars, Bar{Label: e.Code + ". " + e.Label, Value: e.HL, Low: e.CILow, High: e.CIHigh, N: e.N, LowN: e.LowN, Format: pct, Href: "#criteria"})
+	}
+	v.Elements = BarChart(bars, h.catalog.T(lang, "ov.elements"))
+	var pts []Point
+	for _, p := range series {
+		pt := Point{Label: shortPeriod(p.Period), N: p.N}
+		if p.Service != nil {
+			pt.Value = p.Service.HL
+		}
+		pts = append(pts, pt)
+	}
+	v.Trend = LineChart(pts, h.catalog.T(lang, "ov.trend"), pct)
+	var heat [7][24]int64
+	for k, n := range t.Total.W {
+		if d, hr, ok := hourKey(k); ok {
+			heat[d][hr] += n
+		}
+	}
+	v.Heat = Heatmap(heat, weekdays(lang), h.catalog.T(lang, "ov.heatmap"))
+
+	base := c.QueryParams()
+	v.UnitRank = rank(t.ByUnit, q.Instrument, q.Agg, lang, unitName, func(id string) string { return "/?" + with(base, "unit", id, "desk", "") })
+	v.DeskRank = rank(t.ByDesk, q.Instrument, q.Agg, lang, deskName, func(id string) string { return "/?" + with(base, "desk", id) })
+	for _, ch := range survey.Channels {
+		if n := t.Channel[ch]; n > 0 {
+			v.ChanMix = append(v.ChanMix, chanRow{Channel: ch, N: n, Share: 100 * float64(n) / float64(max(t.Total.N, 1))})
+		}
+	}
+	for i := range v.Figures.Choices {
+		if ch := v.Figures.Choices[i]; ch.Code == "online_next" && len(ch.Options) > 0 {
+			v.Online = &ch.Options[0]
+		}
+	}
+
+	scopeUnits := make([]string, 0, len(v.Units))
+	for _, u := range v.Units {
+		scopeUnits = append(scopeUnits, u.ID)
+	}
+	if v.Comments, err = h.comments.Recent(ctx, scopeUnits, 10, false); err != nil {
+		h.log.Warn("read comments", "err", err)
+	}
+
+	tasks, err := h.tasks.List(ctx, h.now())
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	for _, tk := range tasks {
+		if q.Units == nil || q.Units[tk.Unit] {
+			v.Tasks = append(v.Tasks, tk)
+		}
+	}
+	v.ByChannel = joinChannels(v.Tasks, v.Figures, lang, h.catalog)
+	v.Alerts = h.alerts(c, q, v.Tasks, deskName, lang)
+	_ = scope
+	p := web.NewPage(c, "title.overview", v)
+	return web.RenderPage(c, http.StatusOK, "overview", p)
+}
+
+// rank orders units or desks by service index; those with fewer than 30
+// answers are listed after, greyed and unranked.
+func rank(cells map[string]*survey.Cell, in *survey.Instrument, agg, lang string, names map[string]string, href func(string) string) []rankRow {
+	var rows []rankRow
+	for id, cell := range cells {
+		f := survey.Compute(in, &survey.Tally{Total: *cell}, survey.AggPooled, lang)
+		r := rankRow{ID: id, Name: names[id], N: f.N, LowN: true, Href: href(id)}
+		if r.Name == "" {
+			r.Name = id
+		}
+		if f.Service != nil {
+			r.Value, r.LowN = f.Service.HL, f.Service.LowN
+		}
+		rows = append(rows, r)
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.LowN != b.LowN || (a.Value == nil) != (b.Value == nil) {
+			return !a.LowN && a.Value != nil
+		}
+		if a.Value != nil && b.Value != nil && *a.Value != *b.Value {
+			return *a.Value > *b.Value
+		}
+		return a.Name < b.Name
+	})
+	n := 0
+	for i := range rows {
+		if !rows[i].LowN && rows[i].Value != nil {
+			n++
+			rows[i].Rank = n
+		}
+	}
+	return rows
+}
+
+// alerts lists desks whose last 7 days fall under the threshold with
+// enough answers, and overdue plan tasks.
+func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName map[string]string, lang string) []alert {
+	var out []alert
+	today := survey.DayOf(h.now()).Start
+	week := survey.Query{Instrument: q.Instrument, Units: q.Units, Channel: q.Channel, From: today.AddDate(0, 0, -6), To: today, Breakdown: true}
+	t, err := h.rollups.Tally(c.Request().Context(), week, survey.Plan(week.From, week.To))
+	if err == nil {
+		for id, cell := range t.ByDesk {
+			f := survey.Compute(q.Instrument, &survey.Tally{Total: *cell}, survey.AggPooled, lang)
+			if f.Service != nil && f.Service.HL != nil && !f.Service.LowN && *f.Service.HL < alertThreshold {
+				out = append(out, alert{Kind: "low", Href: "/?desk=" + url.QueryEscape(id),
+					Text: h.catalog.T(lang, "ov.alert_low", deskName[id], web.FormatPercent(lang, *f.Service.HL), f.N)})
+			}
+		}
+	}
+	for _, tk := range tasks {
+		if tk.Overdue {
+			out = append(out, alert{Kind: "task", Href: "/plan#" + tk.ID, Text: h.catalog.T(lang, "ov.alert_task", tk.Title)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out
+}
+
+func joinChannels(tasks []Task, f survey.Figures, lang string, cat *web.Catalog) []channelJoin {
+	heard := map[string]*float64{}
+	for _, m := range f.Multi {
+		if m.Code == "heard" {
+			for _, o := range m.Options {
+				heard[o.Key] = o.Share
+			}
+		}
+	}
+	var out []channelJoin
+	for _, ch := range PlanChannels {
+		j := channelJoin{Channel: ch, Label: cat.T(lang, "channel."+ch), Heard: heard[ch]}
+		for _, t := range tasks {
+			if t.Channel == ch {
+				j.Tasks++
+				if t.Status == TaskDone {
+					j.Done++
+				}
+				if t.Overdue {
+					j.Overdue++
+				}
+			}
+		}
+		if j.Tasks > 0 || j.Heard != nil {
+			out = append(out, j)
+		}
+	}
+	return out
+}
+
+// with returns v with the given key/value pairs replaced ("" removes).
+func with(v url.Values, kv ...string) string {
+	out := url.Values{}
+	for k, x := range v {
+		out[k] = x
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			out.Del(kv[i])
+		} else {
+			out.Set(kv[i], kv[i+1])
+		}
+	}
+	return out.Encode()
+}
+
+func shortPeriod(p string) string {
+	if t, err := time.Parse("2006-01-02", p); err == nil {
+		return t.Format("02/01")
+	}
+	if t, err := time.Parse("2006-01", p); err == nil {
+		return t.Format("01/2006")
+	}
+	return p
+}
+
+func weekdays(lang string) []string {
+	if lang == "en" {
+		return []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+	}
+	return []string{"T2", "T3", "T4", "T5", "T6", "T7", "CN"}
+}
+
+// hourKey parses a rollup hour key "w3h14" (Thursday 14:00).
+func hourKey(k string) (day, hour int, ok bool) {
+	if _, err := fmt.Sscanf(k, "w%dh%d", &day, &hour); err != nil {
+		return 0, 0, false
+	}
+	return day, hour, day >= 0 && day < 7 && hour >= 0 && hour < 24
+}

@@ -1,0 +1,171 @@
+package dashboard
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+// requireReviewer lets administrators and unit managers decide on suspect
+// answers; viewers may only list them.
+func requireReviewer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u := currentUser(c); u == nil || (u.Role != RoleAdmin && u.Role != RoleUnitManager) {
+			return web.NewError(http.StatusForbidden, "err.403", nil)
+		}
+		return next(c)
+	}
+}
+
+// suspectJSON is one suspect answer as officials review it.
+type suspectJSON struct {
+	ID          string              `json:"id"`
+	Desk        string              `json:"desk"`
+	Unit        string              `json:"unit"`
+	Channel     string              `json:"channel"`
+	SubmittedAt time.Time           `json:"submitted_at"`
+	Reasons     []string            `json:"reasons"`
+	Answers     map[string]int      `json:"answers"`
+	Choices     map[string][]string `json:"choices,omitempty"`
+	Comment     string              `json:"comment,omitempty"`
+	Review      *survey.Review      `json:"review,omitempty"`
+}
+
+// scopeUnits returns the units an official may see, narrowed to the unit
+// parameter when given (nil: every unit).
+func (h *Handler) scopeUnits(c echo.Context, param string) (map[string]bool, error) {
+	units, err := h.store.UnitsRecent(c.Request().Context())
+	if err != nil {
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	var scope map[string]bool
+	if u := currentUser(c); u != nil && u.Unit != "" {
+		scope = survey.Subtree(units, u.Unit)
+	}
+	if param == "" {
+		return scope, nil
+	}
+	found := false
+	for _, u := range units {
+		found = found || u.ID == param
+	}
+	if !found || (scope != nil && !scope[param]) {
+		return nil, paramError("err.param_unit", param)
+	}
+	return survey.Subtree(units, param), nil
+}
+
+// apiSuspects lists the suspect answers of a period (default this month)
+// with their reasons and any review.
+func (h *Handler) apiSuspects(c echo.Context) error {
+	units, err := h.scopeUnits(c, c.QueryParam("unit"))
+	if err != nil {
+		return err
+	}
+	now := h.now().In(web.Vietnam)
+	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, web.Vietnam)
+	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, web.Vietnam)
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := c.QueryParam(p.name); v != "" {
+			t, err := time.ParseInLocation("2006-01-02", v, web.Vietnam)
+			if err != nil {
+				return paramError("err.param_date", p.name)
+			}
+			*p.dst = t
+		}
+	}
+	if to.Before(from) {
+		return paramError("err.param_order")
+	}
+	if days := int(to.Sub(from).Hours()/24) + 1; days > maxPeriodDays {
+		return paramError("err.param_range", maxPeriodDays)
+	}
+	ctx := c.Request().Context()
+	rs, err := h.store.Suspects(ctx, from, to.AddDate(0, 0, 1), units)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	reviews, err := h.store.Reviews(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	out := make([]suspectJSON, 0, len(rs))
+	for _, r := range rs {
+		s := suspectJSON{ID: r.ID.Hex(), Desk: r.Desk, Unit: r.Unit, Channel: r.Channel, SubmittedAt: r.SubmittedAt,
+			Reasons: r.Reasons, Answers: r.Answers, Choices: r.Choices, Comment: r.Comment}
+		if rv, ok := reviews[r.ID]; ok {
+			s.Review = &rv
+		}
+		out = append(out, s)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// reviewRequest is POST /api/v1/responses/:id/review.
+type reviewRequest struct {
+	Decision string `json:"decision"`
+	Note     string `json:"note"`
+}
+
+// apiReview records an official's decision on a suspect answer: confirmed,
+// it joins the indicators; rejected, it stays out. Each answer is reviewed
+// once (409 after), and every review is audited.
+func (h *Handler) apiReview(c echo.Context) error {
+	var req reviewRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Decision != survey.DecisionConfirm && req.Decision != survey.DecisionReject {
+		return web.NewError(http.StatusBadRequest, "err.review_decision", nil)
+	}
+	req.Note = strings.TrimSpace(req.Note)
+	if !utf8.ValidString(req.Note) || utf8.RuneCountInString(req.Note) > 500 || strings.ContainsRune(req.Note, 0) {
+		return web.NewError(http.StatusBadRequest, "err.review_note", nil)
+	}
+	id, err := bson.ObjectIDFromHex(c.Param("id"))
+	if err != nil {
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	ctx := c.Request().Context()
+	r, err := h.store.Response(ctx, id)
+	if errors.Is(err, survey.ErrNotFound) {
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	scope, err := h.scopeUnits(c, "")
+	if err != nil {
+		return err
+	}
+	if scope != nil && !scope[r.Unit] {
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	if r.Status != survey.StatusSuspect {
+		return web.NewError(http.StatusConflict, "err.not_suspect", nil)
+	}
+	user := currentUser(c).Username
+	rv := &survey.Review{Decision: req.Decision, User: user, Note: req.Note, At: h.now().UTC()}
+	switch err := h.committer.Review(ctx, r, rv); {
+	case errors.Is(err, survey.ErrDuplicate):
+		return web.NewError(http.StatusConflict, "err.review_done", nil)
+	case err != nil:
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	after := map[string]any{"decision": rv.Decision, "note": rv.Note, "reasons": r.Reasons, "desk": r.Desk}
+	if err := h.audit.Log(ctx, user, "response."+rv.Decision, "response:"+id.Hex(), nil, after, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	return c.JSON(http.StatusCreated, rv)
+}
