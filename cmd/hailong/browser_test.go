@@ -62,7 +62,18 @@ func findChromium(t *testing.T) string {
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path := findChromium(t)
-	profile, tmp := t.TempDir(), t.TempDir()
+	// Chromium puts a Unix socket in its profile and temp dirs; the socket
+	// path must stay under 108 bytes, which t.TempDir() under CI's long
+	// TMPDIR does not.
+	short := func() string {
+		dir, err := os.MkdirTemp("/tmp", "hlb")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(dir) })
+		return dir
+	}
+	profile, tmp := short(), short()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)

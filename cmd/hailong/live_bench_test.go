@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// BenchmarkLiveUnderLoad: 200 dashboards hold an SSE stream open while
+// answers arrive at 200/s for 10 s (open loop, embedded stores). Reports
+// the submission POST p50/p99 and, after a final answer, how long until
+// every dashboard got its update (p99 over the 200 clients).
+func BenchmarkLiveUnderLoad(b *testing.B) {
+	const clients, rate, seconds = 200, 200, 10
+	a := startApp(b, b.TempDir(), nil)
+	desks := apiDesks(b, a)
+	session := loginClientTB(b, a)
+
+	events := make([]chan time.Time, clients)
+	var ready sync.WaitGroup
+	for i := range events {
+		events[i] = make(chan time.Time, 64)
+		ready.Add(1)
+		go func(ch chan time.Time) {
+			req, _ := http.NewRequest(http.MethodGet, a.URL+"/api/v1/live", nil)
+			res, err := session.Do(req)
+			if err != nil {
+				b.Error(err)
+				ready.Done()
+				return
+			}
+			defer res.Body.Close()
+			ready.Done()
+			sc := bufio.NewScanner(res.Body)
+			for sc.Scan() {
+				if strings.HasPrefix(sc.Text(), "event: update") {
+					select {
+					case ch <- time.Now():
+					default:
+					}
+				}
+			}
+		}(events[i])
+	}
+	ready.Wait()
+
+	submit := func() time.Duration {
+		c := client(b)
+		form := getForm(b, c, desks[time.Now().Nanosecond()%len(desks)].SurveyURL)
+		start := time.Now()
+		res, err := c.PostForm(a.URL+form.Action, mergeValues(form.Hidden, validAnswers()))
+		if err != nil {
+			b.Error(err)
+			return 0
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			b.Errorf("POST: %d", res.StatusCode)
+		}
+		return time.Since(start)
+	}
+	b.ResetTimer()
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	tick := time.NewTicker(time.Second / rate)
+	for i := 0; i < rate*seconds; i++ {
+		<-tick.C
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := submit()
+			mu.Lock()
+			lat = append(lat, d)
+			mu.Unlock()
+		}()
+	}
+	tick.Stop()
+	wg.Wait()
+	b.StopTimer()
+
+	// Drain, then time one answer to every dashboard.
+	time.Sleep(2500 * time.Millisecond)
+	for _, ch := range events {
+		for len(ch) > 0 {
+			<-ch
+		}
+	}
+	sent := time.Now()
+	submit()
+	var delays []time.Duration
+	for _, ch := range events {
+		select {
+		case at := <-ch:
+			delays = append(delays, at.Sub(sent))
+		case <-time.After(5 * time.Second):
+			delays = append(delays, 5*time.Second)
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
+	b.ReportMetric(float64(len(lat))/float64(seconds), "submits/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "post-p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "post-p99-ms")
+	b.ReportMetric(float64(delays[len(delays)*99/100].Microseconds())/1000, "update-p99-ms")
+}
