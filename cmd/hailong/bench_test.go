@@ -10,24 +10,31 @@ import (
 	"time"
 )
 
+// benchData returns HAILONG_BENCH_DATA_DIR, or a data dir holding 10,000
+// generated responses of 2024 over 50 desks.
+func benchData(b *testing.B) string {
+	if dir := os.Getenv("HAILONG_BENCH_DATA_DIR"); dir != "" {
+		return dir
+	}
+	dir := b.TempDir()
+	g := generateConfig{N: 10000, From: "2024-01-01", To: "2024-12-31", Seed: 1, Instrument: "counter", Desks: 50}
+	cfg, err := parseConfig("bench", []string{"-data-dir", dir}, func(string) string { return "" }, &bytes.Buffer{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := generate(context.Background(), cfg, g, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
 // BenchmarkIndicatorsYear measures GET /api/v1/indicators for a whole year
 // at city scope. With HAILONG_BENCH_DATA_DIR it runs on that data dir
 // (fill one with "hailong generate -n 1000000 -desks 50 -- -data-dir DIR");
 // otherwise on 10,000 generated responses. It reports the first (cold)
 // request and the p50/p95 of the following ones.
 func BenchmarkIndicatorsYear(b *testing.B) {
-	dir := os.Getenv("HAILONG_BENCH_DATA_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-		g := generateConfig{N: 10000, From: "2024-01-01", To: "2024-12-31", Seed: 1, Instrument: "counter", Desks: 50}
-		cfg, err := parseConfig("bench", []string{"-data-dir", dir}, func(string) string { return "" }, &bytes.Buffer{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := generate(context.Background(), cfg, g, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	dir := benchData(b)
 	a := startApp(b, dir, map[string]string{"HAILONG_DEMO": "false"})
 	url := a.URL + "/api/v1/indicators?from=2024-01-01&to=2024-12-31&by=month"
 	get := func() time.Duration {
@@ -93,18 +100,7 @@ func BenchmarkSubmitHTTP(b *testing.B) {
 // city over 2024 (HAILONG_BENCH_DATA_DIR as for BenchmarkIndicatorsYear, or
 // 10,000 generated responses), signed in with a session.
 func BenchmarkOverviewYear(b *testing.B) {
-	dir := os.Getenv("HAILONG_BENCH_DATA_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-		g := generateConfig{N: 10000, From: "2024-01-01", To: "2024-12-31", Seed: 1, Instrument: "counter", Desks: 50}
-		cfg, err := parseConfig("bench", []string{"-data-dir", dir}, func(string) string { return "" }, &bytes.Buffer{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := generate(context.Background(), cfg, g, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	dir := benchData(b)
 	a := startApp(b, dir, map[string]string{"HAILONG_DEMO": "false"})
 	c := loginClientTB(b, a)
 	url := a.URL + "/?from=2024-01-01&to=2024-12-31"

@@ -19,22 +19,9 @@ import (
 
 // adminClient is a cookie-jar client signed in as admin, with the CSRF
 // token of its session.
-func adminClient(t *testing.T, a *testApp) (*http.Client, string) {
+func adminClient(t testing.TB, a *testApp) (*http.Client, string) {
 	t.Helper()
-	c := client(t)
-	res, err := c.Get(a.URL + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, _ := goquery.NewDocumentFromReader(res.Body)
-	res.Body.Close()
-	csrf, _ := doc.Find(`input[name=_csrf]`).Attr("value")
-	res, err = c.PostForm(a.URL+"/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {testAdminPassword}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login: %v %v", res.StatusCode, err)
-	}
-	res.Body.Close()
-	return c, csrf
+	return loginAs(t, a, "admin", testAdminPassword)
 }
 
 // apiCall sends a JSON request with HTTP Basic as admin.

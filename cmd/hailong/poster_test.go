@@ -41,25 +41,7 @@ func loginClient(t *testing.T, a *testApp) *http.Client { return loginClientTB(t
 // loginClientTB is loginClient for tests and benchmarks.
 func loginClientTB(t testing.TB, a *testApp) *http.Client {
 	t.Helper()
-	c := client(t)
-	res, err := c.Get(a.URL + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := goquery.NewDocumentFromReader(res.Body)
-	res.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	csrf, _ := doc.Find(`input[name=_csrf]`).Attr("value")
-	res, err = c.PostForm(a.URL+"/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {testAdminPassword}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login: %d, want 303", res.StatusCode)
-	}
+	c, _ := adminClient(t, a)
 	return c
 }
 

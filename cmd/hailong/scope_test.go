@@ -12,7 +12,7 @@ import (
 )
 
 // loginAs signs in through the login form and returns the client and CSRF token.
-func loginAs(t *testing.T, a *testApp, user, pass string) (*http.Client, string) {
+func loginAs(t testing.TB, a *testApp, user, pass string) (*http.Client, string) {
 	t.Helper()
 	c := client(t)
 	res, err := c.Get(a.URL + "/login")
