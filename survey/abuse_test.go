@@ -97,6 +97,21 @@ func contains(s []string, v string) bool {
 	return false
 }
 
+func TestAddressKey(t *testing.T) {
+	for ip, want := range map[string]string{
+		"203.0.113.7":          "203.0.113.7",
+		"::ffff:203.0.113.7":   "203.0.113.7",
+		"2001:db8:1:2:a:b:c:d": "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::1": "2001:db8:1:2::/64",
+		"fe80::1%eth0":         "fe80::/64",
+		"not an address":       "not an address",
+	} {
+		if got := addressKey(ip); got != want {
+			t.Errorf("addressKey(%q) = %q, want %q", ip, got, want)
+		}
+	}
+}
+
 func TestValidateUnitStaffCIDRs(t *testing.T) {
 	units := []Unit{{ID: "vt"}}
 	for _, tt := range []struct {

@@ -62,6 +62,7 @@ type submission struct {
 type batchDone struct {
 	journalID string
 	deltas    deltas
+	comments  []*Response // counted responses whose comments the dashboard lists
 }
 
 // journalEntry records a committed batch until its increments are in the
@@ -248,15 +249,14 @@ func (c *Committer) commit(batch []*submission) {
 		}
 		s.done <- errs[i]
 	}
-	c.listComments(ctx, stored)
 	if !c.noRollups {
-		c.applyCh <- batchDone{journalID: entry.ID, deltas: d}
+		c.applyCh <- batchDone{journalID: entry.ID, deltas: d, comments: stored}
 	}
 }
 
-// listComments adds counted comments to the dashboard's Redis list. The
-// writer waits for it, so it gets a short deadline: with Redis down the
-// queue behind must not stall (go-redis would retry for seconds).
+// listComments adds counted comments to the dashboard's Redis list. It
+// runs in the rollup loop, off the citizens' path, with a short deadline so
+// a Redis outage does not hold up the flushes either.
 func (c *Committer) listComments(ctx context.Context, rs []*Response) {
 	ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
@@ -294,9 +294,8 @@ func (c *Committer) confirm(ctx context.Context, s *submission) {
 	d := deltas{}
 	d.addResponse(asConfirmed(s.r))
 	s.done <- nil
-	c.listComments(ctx, []*Response{asConfirmed(s.r)})
 	if !c.noRollups {
-		c.applyCh <- batchDone{journalID: entry.ID, deltas: d}
+		c.applyCh <- batchDone{journalID: entry.ID, deltas: d, comments: []*Response{asConfirmed(s.r)}}
 	}
 }
 
@@ -340,6 +339,9 @@ func (c *Committer) applyLoop() {
 				return
 			}
 			pending.merge(b.deltas)
+			if len(b.comments) > 0 {
+				c.listComments(context.Background(), b.comments)
+			}
 			journals = append(journals, b.journalID)
 			seq = c.seqOf(b.journalID)
 		case <-t.C:
