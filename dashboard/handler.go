@@ -85,6 +85,8 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.GET("/desks", h.home, h.requirePage)
 	pages.GET("/plan", h.planPage, h.requirePage)
 	pages.GET("/users", h.usersPage, h.requirePage, requireAdmin)
+	pages.GET("/suspects", h.suspectsPage, h.requirePage)
+	pages.POST("/responses/:id/review", h.pageReview, h.requirePage, web.RequireCSRF, requireReviewer)
 	pages.POST("/desks", h.pageCreateDesk, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/desks/:id/:action", h.pageDeskAction, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/units", h.pageCreateUnit, h.requirePage, web.RequireCSRF, requireAdmin)

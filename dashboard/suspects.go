@@ -66,9 +66,18 @@ func (h *Handler) scopeUnits(c echo.Context, param string) (map[string]bool, err
 // apiSuspects lists the suspect answers of a period (default this month)
 // with their reasons and any review.
 func (h *Handler) apiSuspects(c echo.Context) error {
-	units, err := h.scopeUnits(c, c.QueryParam("unit"))
+	out, err := h.suspects(c)
 	if err != nil {
 		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// suspects reads the suspect answers the request asks for (unit, from, to).
+func (h *Handler) suspects(c echo.Context) ([]suspectJSON, error) {
+	units, err := h.scopeUnits(c, c.QueryParam("unit"))
+	if err != nil {
+		return nil, err
 	}
 	now := h.now().In(web.Vietnam)
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, web.Vietnam)
@@ -80,25 +89,25 @@ func (h *Handler) apiSuspects(c echo.Context) error {
 		if v := c.QueryParam(p.name); v != "" {
 			t, err := time.ParseInLocation("2006-01-02", v, web.Vietnam)
 			if err != nil {
-				return paramError("err.param_date", p.name)
+				return nil, paramError("err.param_date", p.name)
 			}
 			*p.dst = t
 		}
 	}
 	if to.Before(from) {
-		return paramError("err.param_order")
+		return nil, paramError("err.param_order")
 	}
 	if days := int(to.Sub(from).Hours()/24) + 1; days > maxPeriodDays {
-		return paramError("err.param_range", maxPeriodDays)
+		return nil, paramError("err.param_range", maxPeriodDays)
 	}
 	ctx := c.Request().Context()
 	rs, err := h.store.Suspects(ctx, from, to.AddDate(0, 0, 1), units)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	reviews, err := h.store.Reviews(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	out := make([]suspectJSON, 0, len(rs))
 	for _, r := range rs {
@@ -109,7 +118,7 @@ func (h *Handler) apiSuspects(c echo.Context) error {
 		}
 		out = append(out, s)
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 // reviewRequest is POST /api/v1/responses/:id/review.
@@ -126,46 +135,79 @@ func (h *Handler) apiReview(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	rv, err := h.review(c, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, rv)
+}
+
+// review checks and records a decision; shared by the API and the page.
+func (h *Handler) review(c echo.Context, req reviewRequest) (*survey.Review, error) {
 	if req.Decision != survey.DecisionConfirm && req.Decision != survey.DecisionReject {
-		return web.NewError(http.StatusBadRequest, "err.review_decision", nil)
+		return nil, web.NewError(http.StatusBadRequest, "err.review_decision", nil)
 	}
 	req.Note = strings.TrimSpace(req.Note)
 	if !utf8.ValidString(req.Note) || utf8.RuneCountInString(req.Note) > 500 || strings.ContainsRune(req.Note, 0) {
-		return web.NewError(http.StatusBadRequest, "err.review_note", nil)
+		return nil, web.NewError(http.StatusBadRequest, "err.review_note", nil)
 	}
 	id, err := bson.ObjectIDFromHex(c.Param("id"))
 	if err != nil {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	ctx := c.Request().Context()
 	r, err := h.store.Response(ctx, id)
 	if errors.Is(err, survey.ErrNotFound) {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	scope, err := h.scopeUnits(c, "")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if scope != nil && !scope[r.Unit] {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if r.Status != survey.StatusSuspect {
-		return web.NewError(http.StatusConflict, "err.not_suspect", nil)
+		return nil, web.NewError(http.StatusConflict, "err.not_suspect", nil)
 	}
 	user := currentUser(c).Username
 	rv := &survey.Review{Decision: req.Decision, User: user, Note: req.Note, At: h.now().UTC()}
 	switch err := h.committer.Review(ctx, r, rv); {
 	case errors.Is(err, survey.ErrDuplicate):
-		return web.NewError(http.StatusConflict, "err.review_done", nil)
+		return nil, web.NewError(http.StatusConflict, "err.review_done", nil)
 	case err != nil:
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	after := map[string]any{"decision": rv.Decision, "note": rv.Note, "reasons": r.Reasons, "desk": r.Desk}
 	if err := h.audit.Log(ctx, user, "response."+rv.Decision, "response:"+id.Hex(), nil, after, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	return c.JSON(http.StatusCreated, rv)
+	return rv, nil
+}
+
+type suspectsView struct {
+	Suspects  []suspectJSON
+	CanReview bool
+}
+
+// suspectsPage lists suspect answers for review.
+func (h *Handler) suspectsPage(c echo.Context) error {
+	out, err := h.suspects(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	return web.RenderPage(c, http.StatusOK, "suspects", web.NewPage(c, "title.suspects",
+		suspectsView{Suspects: out, CanReview: u.Role == RoleAdmin || u.Role == RoleUnitManager}))
+}
+
+// pageReview is the confirm/reject form of the suspects page.
+func (h *Handler) pageReview(c echo.Context) error {
+	if _, err := h.review(c, reviewRequest{Decision: c.FormValue("decision"), Note: c.FormValue("note")}); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/suspects")
 }
