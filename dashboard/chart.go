@@ -135,7 +135,7 @@ func Heatmap(counts [7][24]int64, days []string, title string) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart heat" viewBox="0 0 %d %d" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, w, h, html.EscapeString(title))
 	for hr := first; hr <= last; hr++ {
-		fmt.Fprintf(&b, `<text x="%d" y="12" class="axis" text-anchor="middle">%dh</text>`, padL+cell*(hr-first)+cell/2, hr)
+		fmt.Fprintf(&b, `<text x="%d" y="12" class="axis" text-anchor="middle">%d</text>`, padL+cell*(hr-first)+cell/2, hr)
 	}
 	for d := 0; d < 7; d++ {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis" text-anchor="end">%s</text>`, padL-4, padT+cell*d+15, html.EscapeString(days[d]))

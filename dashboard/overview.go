@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -121,7 +122,8 @@ func (h *Handler) overview(c echo.Context) error {
 	}
 	deskName := map[string]string{}
 	for _, d := range desks {
-		deskName[d.ID] = d.DisplayName(lang)
+		// Many wards call their only counter "Quầy Một cửa": name the unit too.
+		deskName[d.ID] = d.DisplayName(lang) + " · " + shortUnit(unitName[d.Unit])
 		if q.Units == nil || q.Units[d.Unit] {
 			v.Desks = append(v.Desks, d)
 		}
@@ -239,8 +241,18 @@ func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName 
 			}
 		}
 	}
+	var overdue []Task
 	for _, tk := range tasks {
 		if tk.Overdue {
+			overdue = append(overdue, tk)
+		}
+	}
+	// A few overdue tasks are named; many are summed up in one line, so
+	// they do not bury the desks that need attention.
+	if len(overdue) > 3 {
+		out = append(out, alert{Kind: "task", Href: "/plan", Text: h.catalog.T(lang, "ov.alert_tasks", len(overdue))})
+	} else {
+		for _, tk := range overdue {
 			out = append(out, alert{Kind: "task", Href: "/plan#" + tk.ID, Text: h.catalog.T(lang, "ov.alert_task", tk.Title)})
 		}
 	}
@@ -317,4 +329,9 @@ func hourKey(k string) (day, hour int, ok bool) {
 		return 0, 0, false
 	}
 	return day, hour, day >= 0 && day < 7 && hour >= 0 && hour < 24
+}
+
+// shortUnit drops the "UBND" prefix shared by every ward's name.
+func shortUnit(name string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(name, "UBND "), "Ủy ban nhân dân ")
 }

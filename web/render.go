@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // date boundaries must not depend on the host's zoneinfo
@@ -60,6 +61,7 @@ func NewRenderer(fsys fs.FS, catalog *Catalog, assets *Assets) (*Renderer, error
 		"date":  FormatDate,
 		"pct":   FormatPercent,
 		"deref": func(p *float64) float64 { return *p },
+		"num":   FormatNumber,
 		"seq": func(n int) []int {
 			s := make([]int, n)
 			for i := range s {
@@ -167,6 +169,16 @@ func mustLoadVietnam() *time.Location {
 
 // FormatDate writes an instant as dd/mm/yyyy in Vietnam time.
 func FormatDate(t time.Time) string { return t.In(Vietnam).Format("02/01/2006") }
+
+// FormatNumber writes v with the given decimals, with a decimal comma in
+// Vietnamese ("4,04").
+func FormatNumber(lang string, v float64, decimals int) string {
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if lang == "en" {
+		return s
+	}
+	return strings.Replace(s, ".", ",", 1)
+}
 
 // FormatPercent writes a rate the Vietnamese way, "83,9 %"; English gets "83.9%".
 func FormatPercent(lang string, v float64) string {
