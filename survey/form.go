@@ -52,12 +52,17 @@ type optionView struct {
 // (nil on first view); problems maps item codes to problem codes; banner is
 // a catalogue id for a message about the whole form, formatted with args.
 func (h *Handler) renderForm(c echo.Context, status int, t *target, values url.Values, problems map[string]string, banner string, args ...any) error {
-	lang := web.Lang(c)
-	cat := h.catalog
 	tk := values.Get(FieldTicket)
 	if _, ok := h.tickets.parse(t.Path, tk, h.now()); !ok {
 		tk = h.tickets.issue(t.Path, h.now())
 	}
+	return web.RenderPage(c, status, "form", h.formPage(c, t, values, problems, banner, tk, args...))
+}
+
+// formPage builds the form page for t with the given ticket.
+func (h *Handler) formPage(c echo.Context, t *target, values url.Values, problems map[string]string, banner, tk string, args ...any) web.Page {
+	lang := web.Lang(c)
+	cat := h.catalog
 	v := formView{
 		Action: t.Path,
 		Ticket: tk,
@@ -112,5 +117,5 @@ func (h *Handler) renderForm(c echo.Context, status int, t *target, values url.V
 	if t.Kiosk {
 		p.BodyClass = "kiosk"
 	}
-	return web.RenderPage(c, status, "form", p)
+	return p
 }

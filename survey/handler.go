@@ -25,6 +25,7 @@ type Handler struct {
 	log         *slog.Logger
 	now         func() time.Time
 	receiptTTL  time.Duration
+	forms       formCache
 	limiter     *Limiter
 	limits      Limits
 	metrics     *Metrics
@@ -191,7 +192,7 @@ func (h *Handler) formHandler(res resolver) echo.HandlerFunc {
 			}
 		}
 		deviceID(c, true)
-		return h.renderForm(c, http.StatusOK, t, nil, nil, "")
+		return h.renderBlank(c, t)
 	}
 }
 

@@ -235,3 +235,30 @@ func TestSurveyEndToEnd(t *testing.T) {
 		t.Errorf("submitted_at = %v", got.SubmittedAt)
 	}
 }
+
+// The blank form is rendered once per desk and language; every view must
+// still carry its own ticket and the viewer's own CSRF token.
+func TestFormViewsAreDistinct(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+	desk := apiDesks(t, a)[0]
+	c1, c2 := client(t), client(t)
+	f1, f1b, f2 := getForm(t, c1, desk.SurveyURL), getForm(t, c1, desk.SurveyURL), getForm(t, c2, desk.SurveyURL)
+	if f1.Hidden.Get("t") == f1b.Hidden.Get("t") || f1.Hidden.Get("t") == f2.Hidden.Get("t") {
+		t.Error("two views share a ticket: their answers would collide as duplicates")
+	}
+	if f1.Hidden.Get("_csrf") != f1b.Hidden.Get("_csrf") || f1.Hidden.Get("_csrf") == f2.Hidden.Get("_csrf") {
+		t.Error("CSRF tokens must follow the browser, not the cached page")
+	}
+	for _, f := range []surveyForm{f1, f2} {
+		if strings.Contains(f.Doc.Text(), "PLACEHOLDER") {
+			t.Fatal("a placeholder reached the page")
+		}
+	}
+	if res := post(t, c2, a.URL+f2.Action, f2.Hidden, validAnswers()); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("POST from the second browser: %d", res.StatusCode)
+	}
+	en := getForm(t, client(t), desk.SurveyURL+"?lang=en")
+	if !strings.Contains(en.Doc.Find("h1").Text(), "satisfied") {
+		t.Errorf("English form heading: %q", en.Doc.Find("h1").Text())
+	}
+}
