@@ -18,6 +18,13 @@ import (
 // StartFerretDB runs FerretDB in-process on a random loopback port with its
 // SQLite files in dir, and returns its MongoDB URI.
 func StartFerretDB(dir string) (uri string, stop func(), err error) {
+	return StartFerretDBAt(dir, "127.0.0.1:0")
+}
+
+// StartFerretDBAt is StartFerretDB on a chosen TCP address, for the
+// standalone store ("hailong mongo-embedded") that other processes reach.
+// A busy address fails here, before anything runs.
+func StartFerretDBAt(dir, addr string) (uri string, stop func(), err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("create %s: %w", dir, err)
 	}
@@ -25,7 +32,7 @@ func StartFerretDB(dir string) (uri string, stop func(), err error) {
 	// only real failures are worth a line.
 	flog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + filepath.ToSlash(dir) + "/?_pragma=synchronous(normal)",
 		Logger:    flog,

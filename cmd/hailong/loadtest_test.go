@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// TestLoadtestAgainstApp drives the real app with the load tool for 2 s at
+// 50 citizens/s (limits relaxed by configuration, as startApp does) and
+// checks that every acknowledged answer is stored: the tool's 303 count is
+// the count in the store.
+func TestLoadtestAgainstApp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("2 s of load")
+	}
+	a := startApp(t, t.TempDir(), nil)
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err := run(ctx, []string{"loadtest", "-url", a.URL, "-rate", "50", "-duration", "2s", "-password", testAdminPassword, "-json"},
+		func(string) string { return "" }, &out, &errb)
+	if err != nil {
+		t.Fatalf("loadtest: %v\n%s", err, errb.String())
+	}
+	var rep loadReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out.String())
+	}
+	form, submit := rep.Endpoints[0], rep.Endpoints[1]
+	if submit.Count < 90 || submit.Count > 110 {
+		t.Errorf("submissions = %d, want about 100", submit.Count)
+	}
+	if submit.Status["303"] != submit.Count || form.Status["2xx"] != form.Count || form.Count != submit.Count {
+		t.Errorf("not all clean: form %v, submit %v", form.Status, submit.Status)
+	}
+	if submit.Status["5xx"]+form.Status["5xx"] != 0 || rep.Acknowledged != submit.Status["303"] {
+		t.Errorf("5xx or ack mismatch: %+v", rep)
+	}
+	if submit.P99 <= 0 || submit.Max < submit.P99 || submit.Throughput <= 0 {
+		t.Errorf("latencies: %+v", submit)
+	}
+
+	// Closed loop, form only: nothing is submitted, so the count below
+	// still holds.
+	out.Reset()
+	err = run(ctx, []string{"loadtest", "-url", a.URL + "," + a.URL, "-workers", "2", "-duration", "500ms", "-desks", "2", "-form-only", "-password", testAdminPassword},
+		func(string) string { return "" }, &out, &errb)
+	if err != nil || !strings.Contains(out.String(), "closed loop, 2 workers") || !strings.Contains(out.String(), "acknowledged answers (303): 0") {
+		t.Errorf("closed loop: %v\n%s", err, out.String())
+	}
+	a.Stop(t)
+	n, err := openDataDir(t, a.DataDir).Collection("responses").CountDocuments(context.Background(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != rep.Acknowledged {
+		t.Errorf("stored %d responses, the tool got %d acknowledgements", n, rep.Acknowledged)
+	}
+}
+
+// TestLoadtestTable checks the readable report and the flags' checks.
+func TestLoadtestTable(t *testing.T) {
+	r := newRecorder("submit POST")
+	for i := range 100 {
+		r.done(time.Duration(i+1)*time.Millisecond, 303, nil)
+	}
+	r.done(0, 0, context.DeadlineExceeded)
+	e := r.report(time.Second)
+	if e.Count != 101 || e.P50 != 51 || e.P99 != 100 || e.Max != 100 || e.Status["errors"] != 1 {
+		t.Errorf("report = %+v", e)
+	}
+	rep := &loadReport{URLs: []string{"http://x"}, Mode: "open", Rate: 10, Endpoints: []endpointReport{e, e}, Acknowledged: 100,
+		BaselineBefore: &baselineFigures{InsertOne: 200, Echo: 101}, BaselineAfter: &baselineFigures{InsertOne: 200, Echo: 101}}
+	rep.ratios()
+	var b bytes.Buffer
+	rep.print(&b)
+	for _, want := range []string{"submit POST", "acknowledged answers (303): 100", "submit throughput ÷ insertOne:  0.51", "Echo:     1.00"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+	for _, args := range [][]string{
+		{"-url", "ftp://x", "-password", "p"},
+		{"-url", "http://x"},
+		{"-url", "http://x", "-password", "p", "-baseline"},
+		{"-url", "http://x", "-password", "p", "-rate", "0"},
+	} {
+		if _, err := parseLoadtest(args, func(string) string { return "" }, &bytes.Buffer{}); err == nil {
+			t.Errorf("parseLoadtest(%q) accepted", args)
+		}
+	}
+}
