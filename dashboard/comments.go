@@ -38,7 +38,7 @@ func (h *Handler) hideComment(c echo.Context) error {
 	if err := h.audit.Log(ctx, u.Username, "comment.hide", "response:"+id, nil, map[string]string{"reason": reason}, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	if err := h.comments.Hide(ctx, id); err != nil {
+	if err := h.comments.Hide(ctx, id, u.Username, reason, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/#cm-h")

@@ -114,6 +114,11 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api.POST("/responses/:id/review", h.apiReview, requireReviewer)
 	api.GET("/plan-tasks", h.apiTasks)
 	api.PATCH("/plan-tasks/:id", h.apiPatchTask)
+	ex := e.Group("/exports", web.CSRF, h.requireAPI)
+	ex.GET("/:file", h.exportFile)
+	ex.GET("/:file/report", h.exportReport)
+	ex.POST("/:file/close", h.closeMonth, requireAdmin)
+	ex.POST("/:file/reopen", h.reopenMonth, requireAdmin)
 }
 
 // DeskView is a desk as officials see it, with its full survey URL.

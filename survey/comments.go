@@ -8,13 +8,18 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Comments keeps the newest comments of each unit in Redis, so the
 // dashboard shows them without scanning responses (which stay the source
-// of truth: exports read comments from there). Hidden comments are a set.
+// of truth: exports read comments from there). Which comments officials
+// hid is kept in MongoDB (collection hidden_comments, one small document
+// each): a decision must outlive a Redis restart.
 type Comments struct {
-	rdb *redis.Client
+	rdb    *redis.Client
+	hidden *mongo.Collection
 }
 
 // Comment is one citizen's comment as officials see it.
@@ -27,15 +32,15 @@ type Comment struct {
 	Hidden bool      `json:"hidden,omitempty"`
 }
 
-const (
-	commentsKeep   = 100
-	hiddenComments = "hl:comments:hidden"
-)
+const commentsKeep = 100
 
 func commentsKey(unit string) string { return "hl:comments:" + unit }
 
-// NewComments returns the comment list over rdb (nil: a no-op).
-func NewComments(rdb *redis.Client) *Comments { return &Comments{rdb: rdb} }
+// NewComments returns the comment list over rdb (nil: a no-op) with the
+// hidden decisions in db.
+func NewComments(rdb *redis.Client, db *mongo.Database) *Comments {
+	return &Comments{rdb: rdb, hidden: db.Collection("hidden_comments")}
+}
 
 // Add records the comments of stored, counted responses.
 func (c *Comments) Add(ctx context.Context, rs []*Response) error {
@@ -65,13 +70,9 @@ func (c *Comments) Add(ctx context.Context, rs []*Response) error {
 
 // Recent returns the newest comments of units, newest first.
 func (c *Comments) Recent(ctx context.Context, units []string, limit int, withHidden bool) ([]Comment, error) {
-	hidden, err := c.rdb.SMembers(ctx, hiddenComments).Result()
+	isHidden, err := c.HiddenIDs(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read hidden comments: %w", err)
-	}
-	isHidden := map[string]bool{}
-	for _, h := range hidden {
-		isHidden[h] = true
+		return nil, err
 	}
 	var out []Comment
 	for _, u := range units {
@@ -98,7 +99,34 @@ func (c *Comments) Recent(ctx context.Context, units []string, limit int, withHi
 	return out, nil
 }
 
-// Hide marks a comment hidden on every page.
-func (c *Comments) Hide(ctx context.Context, id string) error {
-	return c.rdb.SAdd(ctx, hiddenComments, id).Err()
+// Hide marks a comment hidden on every page and in exports.
+func (c *Comments) Hide(ctx context.Context, id, user, reason string, now time.Time) error {
+	_, err := c.hidden.InsertOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "user", Value: user},
+		{Key: "reason", Value: reason}, {Key: "at", Value: now.UTC()}})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("hide comment: %w", err)
+	}
+	return nil
+}
+
+// HiddenIDs returns the response ids whose comments are hidden.
+func (c *Comments) HiddenIDs(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	if c == nil || c.hidden == nil {
+		return out, nil
+	}
+	cur, err := c.hidden.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("read hidden comments: %w", err)
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("read hidden comments: %w", err)
+	}
+	for _, d := range docs {
+		out[d.ID] = true
+	}
+	return out, nil
 }

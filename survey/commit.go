@@ -93,7 +93,7 @@ func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Commi
 		responses:  db.Collection("responses"),
 		journal:    db.Collection("rollup_journal"),
 		rollups:    rollups,
-		comments:   NewComments(rollups.rdb),
+		comments:   NewComments(rollups.rdb, db),
 		log:        log,
 		flushEvery: time.Second,
 		writer:     hex.EncodeToString(id),

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -45,6 +46,12 @@ Usage:
                             manage officials' accounts
   hailong import [units] FILE   create or update units and desks from YAML
   hailong export units      print units and desks as YAML (the form import reads)
+  hailong export -month 2024-05 -format xlsx|csv|pdf [-o FILE -unit U -table T] [-- flags]
+                            write a month's index export, as GET /exports/2024-05.xlsx (pdf: the report, via Chromium)
+  hailong loadtest -url URL[,URL…] [-rate N | -workers N] -duration D [-think T -desks N -form-only -baseline -json]
+                            simulate citizens' phones and report throughput and latency
+  hailong mongo-embedded [-addr 127.0.0.1:27018 -data DIR]
+                            run the embedded FerretDB alone, for HAILONG_MONGO_URI
   hailong healthcheck       exit 0 when the local service is ready (for containers)
   hailong help              show this text
 
@@ -86,14 +93,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "import":
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "export":
+		if len(args) > 0 && strings.HasPrefix(args[0], "-") {
+			m, rest, err := parseMonthExport(args, stderr)
+			if err != nil {
+				return err
+			}
+			cfg, err := parseConfig("hailong export", rest, getenv, stderr)
+			if err != nil {
+				return err
+			}
+			return exportMonth(ctx, cfg, m, stdout, stderr)
+		}
 		if len(args) == 0 || args[0] != "units" {
-			return configErrorf("usage: hailong export units [flags]")
+			return configErrorf("usage: hailong export units [flags], or hailong export -month YYYY-MM -format xlsx|csv|pdf [-o FILE -unit U] [-- flags]")
 		}
 		cfg, err := parseConfig("hailong export", args[1:], getenv, stderr)
 		if err != nil {
 			return err
 		}
 		return exportUnits(ctx, cfg, stdout, stderr)
+	case "loadtest":
+		c, err := parseLoadtest(args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return loadtest(ctx, c, stdout, stderr)
+	case "mongo-embedded":
+		return mongoEmbeddedCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		cfg, err := parseConfig("hailong healthcheck", args, getenv, stderr)
 		if err != nil {

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"hailong/dashboard"
+	"hailong/static"
+	"hailong/survey"
+	"hailong/web"
+)
+
+// monthExport is the flags of "hailong export -month …".
+type monthExport struct {
+	Month, Format, Out, Unit, Table, Instrument string
+}
+
+func parseMonthExport(args []string, stderr io.Writer) (monthExport, []string, error) {
+	var m monthExport
+	fs := flag.NewFlagSet("hailong export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&m.Month, "month", "", "month to export, YYYY-MM (Vietnam time)")
+	fs.StringVar(&m.Format, "format", "xlsx", "xlsx, csv or pdf (the report page printed by headless Chromium)")
+	fs.StringVar(&m.Out, "o", "", "output file (default: the download's file name; - for stdout)")
+	fs.StringVar(&m.Unit, "unit", "", "unit id: export that unit's subtree only (default: every unit)")
+	fs.StringVar(&m.Table, "table", "summary", "CSV table: summary, criteria, desks, channels, comments or plan")
+	fs.StringVar(&m.Instrument, "instrument", "counter", "instrument code or code@version")
+	if err := fs.Parse(args); err != nil {
+		return m, nil, err
+	}
+	if _, ok := dashboard.ParseMonth(m.Month); !ok {
+		return m, nil, configErrorf("-month: %q is not a month like 2024-05", m.Month)
+	}
+	switch m.Format {
+	case "xlsx", "csv", "pdf":
+	default:
+		return m, nil, configErrorf("-format: %q is not xlsx, csv or pdf", m.Format)
+	}
+	return m, fs.Args(), nil
+}
+
+// exportMonth is "hailong export -month 2024-05 -format xlsx -o FILE": the
+// same tables, through the same code, as GET /exports/2024-05.xlsx.
+func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr io.Writer) error {
+	instr, err := survey.LoadInstruments()
+	if err != nil {
+		return err
+	}
+	in, ok := instr.Get(m.Instrument)
+	if !ok {
+		if in, ok = instr.Latest(m.Instrument); !ok {
+			return configErrorf("-instrument: no instrument %q", m.Instrument)
+		}
+	}
+	cat, err := web.LoadCatalog(static.FS, "i18n/*.yaml")
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, stderr)
+	st, closeStores, err := openData(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	store := survey.NewStore(st.db)
+	x := &dashboard.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
+		Tasks: dashboard.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat}
+	start, _ := dashboard.ParseMonth(m.Month)
+	scope := dashboard.ExportScope{Month: start, Instrument: in}
+	if m.Unit != "" {
+		units, err := store.Units(ctx)
+		if err != nil {
+			return err
+		}
+		for _, u := range units {
+			if u.ID == m.Unit {
+				scope.Unit, scope.UnitName, scope.Units = u.ID, u.Name, survey.Subtree(units, u.ID)
+			}
+		}
+		if scope.Unit == "" {
+			return configErrorf("-unit: no unit %q", m.Unit)
+		}
+	}
+	var mt *dashboard.MonthTables
+	var pdf []byte
+	if m.Format == "pdf" {
+		pdf, err = reportPDF(ctx, x, scope)
+	} else {
+		mt, err = x.Month(ctx, scope)
+	}
+	if err != nil {
+		return err
+	}
+	name := m.Month
+	if m.Format == "csv" {
+		name += "-" + m.Table
+	}
+	out := m.Out
+	if out == "" {
+		out = dashboard.ExportName(name, m.Unit, m.Format)
+	}
+	var w io.Writer = stdout
+	if out != "-" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	switch m.Format {
+	case "pdf":
+		_, err = w.Write(pdf)
+	case "xlsx":
+		err = dashboard.WriteXLSX(w, mt, cat)
+	default:
+		err = dashboard.WriteCSV(w, mt, cat, m.Table)
+	}
+	if err != nil {
+		return err
+	}
+	if f, ok := w.(*os.File); ok && f != os.Stdout {
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %s\n", out)
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package dashboard
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/web"
+)
+
+type closeJSON struct {
+	Month      string `json:"month"`
+	Instrument string `json:"instrument"`
+	SHA256     string `json:"sha256,omitempty"`
+	Closed     bool   `json:"closed"`
+}
+
+// closeMonth is POST /exports/:month/close ("Chốt số liệu", admins): the
+// month's tables become an immutable snapshot; audited.
+func (h *Handler) closeMonth(c echo.Context) error {
+	start, ok := ParseMonth(c.Param("file"))
+	if !ok {
+		return paramError("err.param_month")
+	}
+	q, _, _, err := h.parseQuery(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	sum, err := h.exporter().Close(ctx, start, q.Instrument, u.Username, h.now())
+	if errors.Is(err, ErrClosed) {
+		return web.NewError(http.StatusConflict, "err.month_closed", nil, c.Param("file"))
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	out := closeJSON{Month: c.Param("file"), Instrument: q.Instrument.ID(), SHA256: sum, Closed: true}
+	if err := h.audit.Log(ctx, u.Username, "month.close", "export:"+out.Month+"|"+out.Instrument, nil, out, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// reopenMonth is POST /exports/:month/reopen (admins, audited): the
+// month's exports are computed again from the rollups.
+func (h *Handler) reopenMonth(c echo.Context) error {
+	start, ok := ParseMonth(c.Param("file"))
+	if !ok {
+		return paramError("err.param_month")
+	}
+	q, _, _, err := h.parseQuery(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	out := closeJSON{Month: c.Param("file"), Instrument: q.Instrument.ID()}
+	// The audit entry comes first: a reopening is never unrecorded.
+	if err := h.audit.Log(ctx, u.Username, "month.reopen", "export:"+out.Month+"|"+out.Instrument, nil, nil, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if out.SHA256, err = h.exporter().Reopen(ctx, start, q.Instrument); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,142 @@
+package dashboard
+
+import (
+	"bytes"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// exporter is the handler's view of the exports.
+func (h *Handler) exporter() *Exporter {
+	return &Exporter{Store: h.store, Rollups: h.rollups, Instruments: h.instruments, Tasks: h.tasks, Comments: h.comments, Catalog: h.catalog}
+}
+
+// ParseMonth reads "2024-05" as the first instant of that month in Vietnam time.
+func ParseMonth(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation("2006-01", s, web.Vietnam)
+	return t, err == nil && len(s) == 7
+}
+
+// ExportName is the download's file name, ASCII only: chi-so-hai-long-2024-05[-unit].ext.
+func ExportName(month, unit, ext string) string {
+	name := "chi-so-hai-long-" + month
+	if unit != "" {
+		name += "-" + unit
+	}
+	return name + "." + ext
+}
+
+// exportFile serves GET /exports/:file: MONTH.xlsx, MONTH.csv, raw.csv, codebook.csv.
+func (h *Handler) exportFile(c echo.Context) error {
+	file := c.Param("file")
+	switch file {
+	case "raw.csv":
+		return h.exportRaw(c)
+	case "codebook.csv":
+		return h.exportCodebook(c)
+	}
+	month, ext, ok := strings.Cut(file, ".")
+	if !ok || (ext != "xlsx" && ext != "csv") {
+		return web.NewError(http.StatusNotFound, "err.param_export", nil, file)
+	}
+	start, ok := ParseMonth(month)
+	if !ok {
+		return paramError("err.param_month")
+	}
+	q, scope, _, err := h.parseQuery(c)
+	if err != nil {
+		return err
+	}
+	table := c.QueryParam("table")
+	if ext == "csv" {
+		if table == "" {
+			table = "summary"
+		}
+		if !oneOf(table, csvTables...) {
+			return paramError("err.param_enum", "table", strings.Join(csvTables, ", "))
+		}
+	}
+	x := h.exporter()
+	mt, err := x.Month(c.Request().Context(), ExportScope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units})
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	var buf bytes.Buffer
+	ctype := xlsxType
+	if ext == "xlsx" {
+		err = WriteXLSX(&buf, mt, h.catalog)
+	} else {
+		ctype = "text/csv; charset=utf-8"
+		err = WriteCSV(&buf, mt, h.catalog, table)
+		month += "-" + table
+	}
+	if err != nil {
+		return web.NewError(http.StatusInternalServerError, "err.500", err)
+	}
+	attach(c, ExportName(month, scope.Unit, ext))
+	return c.Blob(http.StatusOK, ctype, buf.Bytes())
+}
+
+func attach(c echo.Context, name string) {
+	c.Response().Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+}
+
+// exportRaw streams one CSV row per response of [from, to] in the scope
+// (desk= and channel= narrow it further), whatever its status.
+func (h *Handler) exportRaw(c echo.Context) error {
+	q, scope, period, err := h.parseQuery(c)
+	if err != nil {
+		return err
+	}
+	res := c.Response()
+	attach(c, "phieu-tra-loi-"+period.From+"-"+period.To+suffix(scope.Unit)+".csv")
+	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	res.WriteHeader(http.StatusOK)
+	rw, err := survey.NewRawWriter(res, q.Instrument, res.Flush)
+	if err != nil {
+		return nil // the client went away
+	}
+	prefix := q.Instrument.Code + "@"
+	err = h.store.EachResponse(c.Request().Context(), q.From, q.To.AddDate(0, 0, 1), q.Units, func(r *survey.Response) error {
+		if !strings.HasPrefix(r.Instrument, prefix) || (q.Desk != "" && r.Desk != q.Desk) || (q.Channel != "" && r.Channel != q.Channel) {
+			return nil
+		}
+		return rw.Write(r)
+	})
+	if err != nil {
+		// Headers are sent: a truncated file is all that can signal it.
+		h.log.Warn("raw export", "err", err)
+		return nil
+	}
+	return rw.Close()
+}
+
+func suffix(unit string) string {
+	if unit == "" {
+		return ""
+	}
+	return "-" + unit
+}
+
+// exportCodebook lists the instrument's item and option codes.
+func (h *Handler) exportCodebook(c echo.Context) error {
+	q, _, _, err := h.parseQuery(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := survey.WriteCodebook(&buf, q.Instrument); err != nil {
+		return web.NewError(http.StatusInternalServerError, "err.500", err)
+	}
+	attach(c, "bang-ma-"+q.Instrument.Code+".csv")
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}

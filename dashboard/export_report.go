@@ -1,0 +1,169 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+// ReportView is the printable monthly report.
+type ReportView struct {
+	Tables     *MonthTables
+	Issuer     string
+	MonthLabel string // 05/2024
+	Date       string // ngày 05 tháng 6 năm 2024
+	Elements   []reportFig
+	Units      []SummaryRow
+	Commentary []string
+	Pct        func(*float64) string
+	Files      string // the month's path, for the download links
+	Query      string
+}
+
+type reportFig struct {
+	Code, Label string
+	Fig
+}
+
+// exportReport is GET /exports/:month/report: the month's report in the
+// layout of a Vietnamese administrative report, printable on A4.
+func (h *Handler) exportReport(c echo.Context) error {
+	start, ok := ParseMonth(c.Param("file"))
+	if !ok {
+		return paramError("err.param_month")
+	}
+	q, scope, _, err := h.parseQuery(c)
+	if err != nil {
+		return err
+	}
+	es := ExportScope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units}
+	v, err := h.exporter().Report(c.Request().Context(), es, h.now(), c.QueryParams().Encode())
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	p := web.NewPage(c, "title.report", v)
+	p.BodyClass = "sheets"
+	return web.RenderPage(c, http.StatusOK, "report", p)
+}
+
+// Report builds the report page's data; query keeps the page's filters
+// on its download links.
+func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, query string) (*ReportView, error) {
+	start := es.Month
+	mt, err := x.Month(ctx, es)
+	if err != nil {
+		return nil, err
+	}
+	es.Month = start.AddDate(0, -1, 0)
+	prev, err := x.Month(ctx, es)
+	if err != nil {
+		return nil, err
+	}
+	now = now.In(web.Vietnam)
+	v := &ReportView{Tables: mt, Issuer: strings.ToUpper(mt.Scope), MonthLabel: mt.Month[5:7] + "/" + mt.Month[0:4],
+		Date:  fmt.Sprintf("ngày %02d tháng %02d năm %d", now.Day(), int(now.Month()), now.Year()),
+		Units: mt.Units[1:], Files: mt.Month, Query: query,
+		Pct: func(p *float64) string {
+			if p == nil {
+				return "–"
+			}
+			return web.FormatPercent("vi", *p)
+		}}
+	if mt.Unit == "" {
+		v.Issuer = "……………………"
+	}
+	total := mt.Units[0]
+	for _, e := range survey.Elements {
+		if f, ok := total.Elements[e]; ok {
+			v.Elements = append(v.Elements, reportFig{Code: e, Label: survey.ElementNames[e].VI, Fig: f})
+		}
+	}
+	v.Commentary = commentary(mt, prev, v.Elements)
+	return v, nil
+}
+
+// RenderReport writes the report page as HTML in Vietnamese (for "hailong
+// export -format pdf", which prints it with Chromium).
+func RenderReport(w io.Writer, r *web.Renderer, v *ReportView) error {
+	return r.Render(w, "report", web.Page{Lang: "vi", Title: "title.report", BodyClass: "sheets", Data: v}, nil)
+}
+
+// commentary is the report's short automatic text: the index and its
+// change, best and worst elements and units, plan progress.
+func commentary(mt, prev *MonthTables, elems []reportFig) []string {
+	pc := func(v float64) string { return web.FormatPercent("vi", v) }
+	total := mt.Units[0]
+	var out []string
+	if total.Service.HL == nil {
+		return []string{"Trong tháng chưa có ý kiến hợp lệ để tính chỉ số."}
+	}
+	s := fmt.Sprintf("Trong tháng %s/%s, có %d phiếu đánh giá; chỉ số hài lòng về sự phục vụ hành chính đạt %s", mt.Month[5:7], mt.Month[0:4], total.N, pc(*total.Service.HL))
+	if p := prev.Units[0].Service.HL; p != nil {
+		d := *total.Service.HL - *p
+		switch {
+		case d > 0.05:
+			s += fmt.Sprintf(", tăng %s điểm phần trăm so với tháng trước (%s)", strings.TrimSuffix(pc(d), "\u00a0%"), pc(*p))
+		case d < -0.05:
+			s += fmt.Sprintf(", giảm %s điểm phần trăm so với tháng trước (%s)", strings.TrimSuffix(pc(-d), "\u00a0%"), pc(*p))
+		default:
+			s += fmt.Sprintf(", tương đương tháng trước (%s)", pc(*p))
+		}
+	}
+	if total.Service.LowN {
+		s += "; số ý kiến còn ít (dưới 30), kết quả chỉ có giá trị tham khảo"
+	}
+	out = append(out, s+".")
+	var best, worst *reportFig
+	for i := range elems {
+		e := &elems[i]
+		if e.HL == nil {
+			continue
+		}
+		if best == nil || *e.HL > *best.HL {
+			best = e
+		}
+		if worst == nil || *e.HL < *worst.HL {
+			worst = e
+		}
+	}
+	if best != nil && worst != nil && best != worst {
+		out = append(out, fmt.Sprintf("Yếu tố được đánh giá cao nhất là \"%s\" (%s); thấp nhất là \"%s\" (%s), cần tập trung cải thiện.", best.Label, pc(*best.HL), worst.Label, pc(*worst.HL)))
+	}
+	var hi, lo *SummaryRow
+	for i := range mt.Units[1:] {
+		u := &mt.Units[1+i]
+		if u.Service.HL == nil || u.Service.LowN || u.ID == mt.Unit {
+			continue
+		}
+		if hi == nil || *u.Service.HL > *hi.Service.HL {
+			hi = u
+		}
+		if lo == nil || *u.Service.HL < *lo.Service.HL {
+			lo = u
+		}
+	}
+	if hi != nil && lo != nil && hi != lo {
+		out = append(out, fmt.Sprintf("Trong các đơn vị có từ 30 ý kiến trở lên, cao nhất là %s (%s), thấp nhất là %s (%s).", hi.Name, pc(*hi.Service.HL), lo.Name, pc(*lo.Service.HL)))
+	}
+	if n := len(mt.Tasks); n > 0 {
+		done, late := 0, 0
+		for _, t := range mt.Tasks {
+			if t.Status == TaskDone {
+				done++
+			}
+			if t.Overdue {
+				late++
+			}
+		}
+		out = append(out, fmt.Sprintf("Kế hoạch nâng cao mức độ hài lòng: %d/%d nhiệm vụ đã hoàn thành, %d nhiệm vụ quá hạn.", done, n, late))
+	}
+	return out
+}

@@ -1,0 +1,132 @@
+package dashboard
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"hailong/survey"
+)
+
+// ErrClosed is returned when closing a month that is already closed.
+var ErrClosed = errors.New("month already closed")
+
+// snapshot is a closed month's tables, stored once and never updated: the
+// canonical JSON of the whole-city MonthTables and its SHA-256. Exports of
+// a closed month read it, so late answers, reindexing and unit moves no
+// longer change them.
+type snapshot struct {
+	ID       string    `bson:"_id"` // 2024-05|counter@1
+	Month    string    `bson:"month"`
+	Tables   string    `bson:"tables"`
+	SHA256   string    `bson:"sha256"`
+	ClosedAt time.Time `bson:"closed_at"`
+	ClosedBy string    `bson:"closed_by"`
+}
+
+func snapshotID(month string, in *survey.Instrument) string { return month + "|" + in.ID() }
+
+// snapshots shares the plan's database.
+func (x *Exporter) snapshots() *mongo.Collection { return x.Tasks.c.Database().Collection("snapshots") }
+
+// Month returns s's tables: from the snapshot when the month is closed,
+// computed otherwise.
+func (x *Exporter) Month(ctx context.Context, s ExportScope) (*MonthTables, error) {
+	var snap snapshot
+	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(survey.MonthOf(s.Month).Label(), s.Instrument)}}).Decode(&snap)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return x.Build(ctx, s)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	var mt MonthTables
+	if err := json.Unmarshal([]byte(snap.Tables), &mt); err != nil {
+		return nil, fmt.Errorf("decode snapshot %s: %w", snap.ID, err)
+	}
+	out := mt.scoped(s.Unit, s.UnitName)
+	out.SHA256 = snap.SHA256
+	return out, nil
+}
+
+// Close stores the month's whole-city tables as its snapshot and returns
+// their SHA-256.
+func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instrument, user string, now time.Time) (string, error) {
+	mt, err := x.Build(ctx, ExportScope{Month: month, Instrument: in})
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(mt) // maps are written in key order: canonical
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	snap := snapshot{ID: snapshotID(mt.Month, in), Month: mt.Month, Tables: string(b), SHA256: hex.EncodeToString(sum[:]), ClosedAt: now.UTC(), ClosedBy: user}
+	if _, err := x.snapshots().InsertOne(ctx, snap); err != nil {
+		if mongo.IsDuplicateKeyError(err) {
+			return "", ErrClosed
+		}
+		return "", fmt.Errorf("store snapshot: %w", err)
+	}
+	return snap.SHA256, nil
+}
+
+// Reopen deletes the month's snapshot; it reports whether there was one.
+func (x *Exporter) Reopen(ctx context.Context, month time.Time, in *survey.Instrument) (string, error) {
+	var snap snapshot
+	id := snapshotID(survey.MonthOf(month).Label(), in)
+	err := x.snapshots().FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&snap)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", nil
+	}
+	return snap.SHA256, err
+}
+
+// scoped narrows whole-city tables to unit's subtree, as the month's tree was.
+func (mt *MonthTables) scoped(unit, name string) *MonthTables {
+	if unit == "" {
+		return mt
+	}
+	tree := make([]survey.Unit, 0, len(mt.Parents))
+	for id, p := range mt.Parents {
+		tree = append(tree, survey.Unit{ID: id, Parent: p})
+	}
+	in := survey.Subtree(tree, unit)
+	out := *mt
+	out.Unit, out.Scope, out.Units, out.Desks, out.Comments, out.Tasks = unit, name, nil, nil, []CommentRow{}, nil
+	var rows []SummaryRow
+	for _, r := range mt.Units[1:] {
+		if in[r.ID] {
+			rows = append(rows, r)
+		}
+		if r.ID == unit {
+			total := r
+			total.ID, total.Name = "", name
+			out.Units = append(out.Units, total)
+		}
+	}
+	out.Units = append(out.Units, rows...)
+	for _, d := range mt.Desks {
+		if in[d.UnitID] {
+			out.Desks = append(out.Desks, d)
+		}
+	}
+	for _, c := range mt.Comments {
+		if in[c.UnitID] {
+			out.Comments = append(out.Comments, c)
+		}
+	}
+	for _, t := range mt.Tasks {
+		if in[t.Unit] {
+			out.Tasks = append(out.Tasks, t)
+		}
+	}
+	return &out
+}
