@@ -114,26 +114,9 @@ func (h *Handler) parseQuery(c echo.Context) (survey.Query, scopeJSON, periodJSO
 		q.Channel, scope.Channel = ch, ch
 	}
 
-	now := h.now().In(web.Vietnam)
-	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, web.Vietnam)
-	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, web.Vietnam)
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := c.QueryParam(p.name); v != "" {
-			t, err := time.ParseInLocation("2006-01-02", v, web.Vietnam)
-			if err != nil {
-				return q, scope, periodJSON{}, paramError("err.param_date", p.name)
-			}
-			*p.dst = t
-		}
-	}
-	if to.Before(from) {
-		return q, scope, periodJSON{}, paramError("err.param_order")
-	}
-	if days := int(to.Sub(from).Hours()/24) + 1; days > maxPeriodDays {
-		return q, scope, periodJSON{}, paramError("err.param_range", maxPeriodDays)
+	from, to, err := h.period(c)
+	if err != nil {
+		return q, scope, periodJSON{}, err
 	}
 	q.From, q.To = from, to
 
@@ -182,4 +165,32 @@ func (h *Handler) scope(c echo.Context, units []survey.Unit) map[string]bool {
 		return nil
 	}
 	return survey.Subtree(units, u.Unit)
+}
+
+// period reads the from and to parameters (Vietnam dates, both included;
+// default: this month up to today), refusing a reversed or too long period
+// with a message naming the parameter.
+func (h *Handler) period(c echo.Context) (from, to time.Time, err error) {
+	now := h.now().In(web.Vietnam)
+	from = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, web.Vietnam)
+	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, web.Vietnam)
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := c.QueryParam(p.name); v != "" {
+			t, err := time.ParseInLocation("2006-01-02", v, web.Vietnam)
+			if err != nil {
+				return from, to, paramError("err.param_date", p.name)
+			}
+			*p.dst = t
+		}
+	}
+	if to.Before(from) {
+		return from, to, paramError("err.param_order")
+	}
+	if days := int(to.Sub(from).Hours()/24) + 1; days > maxPeriodDays {
+		return from, to, paramError("err.param_range", maxPeriodDays)
+	}
+	return from, to, nil
 }

@@ -79,26 +79,9 @@ func (h *Handler) suspects(c echo.Context) ([]suspectJSON, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := h.now().In(web.Vietnam)
-	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, web.Vietnam)
-	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, web.Vietnam)
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := c.QueryParam(p.name); v != "" {
-			t, err := time.ParseInLocation("2006-01-02", v, web.Vietnam)
-			if err != nil {
-				return nil, paramError("err.param_date", p.name)
-			}
-			*p.dst = t
-		}
-	}
-	if to.Before(from) {
-		return nil, paramError("err.param_order")
-	}
-	if days := int(to.Sub(from).Hours()/24) + 1; days > maxPeriodDays {
-		return nil, paramError("err.param_range", maxPeriodDays)
+	from, to, err := h.period(c)
+	if err != nil {
+		return nil, err
 	}
 	ctx := c.Request().Context()
 	rs, err := h.store.Suspects(ctx, from, to.AddDate(0, 0, 1), units)
