@@ -80,6 +80,7 @@ func startAppWith(t testing.TB, dataDir string, env map[string]string, args []st
 		"HAILONG_LIMIT_DEVICE_PER_WINDOW": "0",
 		"HAILONG_LIMIT_DESK_PER_MINUTE":   "0",
 		"HAILONG_SUSPECT_MIN_FILL":        "0",
+		"HAILONG_AUTO_CLOSE_DAYS":         "0",
 	}
 	for k, v := range env {
 		vars[k] = v

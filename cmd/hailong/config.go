@@ -28,6 +28,8 @@ type config struct {
 	LogFormat     string
 	Demo          bool
 	ReceiptTTL    time.Duration
+	// AutoCloseDays closes a month's figures this many days after it ends (0: never).
+	AutoCloseDays int
 	Abuse         abuseConfig
 }
 
@@ -82,6 +84,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		ttl = v
 	}
 	fs.StringVar(&ttl, "receipt-ttl", ttl, "how long a receipt survey link stays valid (HAILONG_RECEIPT_TTL)")
+	autoClose := "10"
+	if v := getenv("HAILONG_AUTO_CLOSE_DAYS"); v != "" {
+		autoClose = v
+	}
+	fs.StringVar(&autoClose, "auto-close-days", autoClose, "close a month's figures this many days after it ends; 0: only by hand (HAILONG_AUTO_CLOSE_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
@@ -96,6 +103,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return c, configErrorf("HAILONG_DEMO: %q is not true or false", demo)
 	}
 	c.Demo = d
+	if c.AutoCloseDays, err = strconv.Atoi(autoClose); err != nil || c.AutoCloseDays < 0 || c.AutoCloseDays > 365 {
+		return c, configErrorf("HAILONG_AUTO_CLOSE_DAYS: %q is not a number of days from 0 to 365", autoClose)
+	}
 	if c.ReceiptTTL, err = time.ParseDuration(ttl); err != nil || c.ReceiptTTL < time.Hour {
 		return c, configErrorf("HAILONG_RECEIPT_TTL: %q is not a duration of at least 1h (e.g. 720h)", ttl)
 	}

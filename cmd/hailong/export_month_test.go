@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hailong/web"
 )
 
 // TestExportMonth: the May export of a few answers — one at 23:30 on 31/05
@@ -217,4 +219,36 @@ func mustGet(t *testing.T, c *http.Client, u string) []byte {
 func rebase(surveyURL, base string) string {
 	u, _ := url.Parse(surveyURL)
 	return base + u.Path
+}
+
+// A month closes by itself HAILONG_AUTO_CLOSE_DAYS after it ends: a manual
+// close of it then answers 409, and the audit log names the service.
+func TestMonthClosesAutomatically(t *testing.T) {
+	clock := func() time.Time { return time.Date(2024, 6, 12, 8, 0, 0, 0, web.Vietnam) }
+	a, err := startAppWith(t, t.TempDir(), map[string]string{"HAILONG_AUTO_CLOSE_DAYS": "10"}, nil, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if code := apiCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code == http.StatusConflict {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("May 2024 is not closed on 12/06 with a 10-day delay (close answered %d)", code)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var audit []struct{ User, Action, Target string }
+	getJSON(t, a.URL+"/api/v1/audit", &audit)
+	found := false
+	for _, e := range audit {
+		found = found || (e.Action == "month.close" && e.User == "hệ thống" && strings.HasPrefix(e.Target, "export:2024-05|counter@"))
+	}
+	if !found {
+		t.Errorf("no automatic close in the audit log: %+v", audit)
+	}
+	// April 2024 was due too? No: only the month before the current one.
+	if code := apiCall(t, http.MethodPost, a.URL+"/exports/2024-04/close", nil, nil); code != http.StatusOK {
+		t.Errorf("April closed by hand: %d, want 200 (only last month closes itself)", code)
+	}
 }

@@ -125,6 +125,9 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 	}()
 	listenCtx, stopListen := context.WithCancel(ctx)
 	defer stopListen()
+	exporter := &dashboard.Exporter{Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Tasks: a.tasks,
+		Comments: survey.NewComments(a.stores.redis, a.stores.db), Catalog: a.catalog}
+	go exporter.AutoClose(listenCtx, cfg.AutoCloseDays, dashboard.NewAudit(a.stores.db), log, a.now)
 	a.live = dashboard.NewLive()
 	go a.rollups.Listen(listenCtx, a.live.Notify)
 
