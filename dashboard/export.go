@@ -207,19 +207,19 @@ func summary(in *survey.Instrument, id, name, unit string, c *survey.Cell, chann
 	return r
 }
 
-// comments streams the month's responses and keeps the visible comments.
+// comments reads the month's comment archive and keeps the visible ones.
 func (x *Exporter) comments(ctx context.Context, m survey.Period, units map[string]bool, unitName map[string]string) ([]CommentRow, error) {
 	hidden, err := x.Comments.HiddenIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := []CommentRow{}
-	err = x.Store.EachComment(ctx, m.Start, m.End(), units, func(r *survey.Response) error {
-		if r.Comment != "" && r.Status == survey.StatusOK && !hidden[r.ID.Hex()] {
-			out = append(out, CommentRow{ID: r.ID.Hex(), At: r.SubmittedAt.In(web.Vietnam), Unit: unitName[r.Unit], UnitID: r.Unit, Desk: r.Desk, Text: r.Comment})
+	archived, err := x.Store.MonthComments(ctx, m.Start, units)
+	for _, c := range archived {
+		if !hidden[c.ID.Hex()] {
+			out = append(out, CommentRow{ID: c.ID.Hex(), At: c.At.In(web.Vietnam), Unit: unitName[c.Unit], UnitID: c.Unit, Desk: c.Desk, Text: c.Text})
 		}
-		return nil
-	})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read comments: %w", err)
 	}

@@ -341,6 +341,10 @@ func (c *Committer) applyLoop() {
 			pending.merge(b.deltas)
 			if len(b.comments) > 0 {
 				c.listComments(context.Background(), b.comments)
+				if err := archiveComments(context.Background(), c.db, b.comments); err != nil {
+					// Repair rewrites it from the journal after a restart.
+					c.log.Error("archive comments", "err", err)
+				}
 			}
 			journals = append(journals, b.journalID)
 			seq = c.seqOf(b.journalID)
@@ -382,6 +386,7 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 			}
 		}
 		d := deltas{}
+		var counted []*Response
 		for _, id := range e.Responses {
 			var r Response
 			err := c.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
@@ -397,12 +402,17 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 				// (suspect: nothing), so nothing is counted twice.
 				if rv, ok := reviews[id]; ok && rv.Decision == DecisionConfirm && rv.Journal == e.ID {
 					d.addResponse(asConfirmed(&r))
+					counted = append(counted, asConfirmed(&r))
 				}
 				continue
 			}
 			d.addResponse(&r)
+			counted = append(counted, &r)
 		}
 		if err := c.rollups.applyUnlessRecorded(ctx, d, e.Writer, e.Seq); err != nil {
+			return repaired, err
+		}
+		if err := archiveComments(ctx, c.db, counted); err != nil {
 			return repaired, err
 		}
 		if _, err := c.journal.DeleteOne(ctx, bson.D{{Key: "_id", Value: e.ID}}); err != nil {

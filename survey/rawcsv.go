@@ -22,13 +22,6 @@ func (s *Store) EachResponse(ctx context.Context, from, to time.Time, units map[
 	return s.eachResponse(ctx, from, to, units, nil, nil, fn)
 }
 
-// EachComment streams the responses of [from, to) that carry a comment,
-// reading only the fields a comment list needs.
-func (s *Store) EachComment(ctx context.Context, from, to time.Time, units map[string]bool, fn func(*Response) error) error {
-	proj := bson.D{{Key: "unit", Value: 1}, {Key: "desk", Value: 1}, {Key: "comment", Value: 1}, {Key: "status", Value: 1}, {Key: "submitted_at", Value: 1}}
-	return s.eachResponse(ctx, from, to, units, bson.D{{Key: "comment", Value: bson.D{{Key: "$gt", Value: ""}}}}, proj, fn)
-}
-
 func (s *Store) eachResponse(ctx context.Context, from, to time.Time, units map[string]bool, extra, proj bson.D, fn func(*Response) error) error {
 	filter := bson.D{{Key: "submitted_at", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lt", Value: to}}}}
 	filter = append(filter, extra...)

@@ -24,6 +24,12 @@ type ReindexStats struct {
 // Suspect responses an official confirmed count as ok.
 func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, journal *mongo.Collection, confirmed map[bson.ObjectID]bool) (ReindexStats, error) {
 	var st ReindexStats
+	// The monthly comment archives are rebuilt while streaming, in batches,
+	// so memory does not grow with the number of comments.
+	if err := dropCommentArchives(ctx, r.db); err != nil {
+		return st, err
+	}
+	var batch []*Response
 	cur, err := responses.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return st, fmt.Errorf("read responses: %w", err)
@@ -40,9 +46,21 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 		}
 		all.addResponse(&resp)
 		st.Responses++
+		if resp.Comment != "" && resp.Status == StatusOK {
+			batch = append(batch, &resp)
+			if len(batch) == 1000 {
+				if err := archiveComments(ctx, r.db, batch); err != nil {
+					return st, err
+				}
+				batch = batch[:0]
+			}
+		}
 	}
 	if err := cur.Err(); err != nil {
 		return st, fmt.Errorf("read responses: %w", err)
+	}
+	if err := archiveComments(ctx, r.db, batch); err != nil {
+		return st, err
 	}
 
 	old, err := r.Collections(ctx)

@@ -207,6 +207,7 @@ func TestCrashRepair(t *testing.T) {
 	if n, _ := c2.Repair(ctx, 0); n != 0 {
 		t.Errorf("second repair replayed %d batches", n)
 	}
+	assertCommentArchive(t, s)
 
 	// Reindex gives the same rollups, twice.
 	before := snapshot(t, r)
@@ -223,6 +224,41 @@ func TestCrashRepair(t *testing.T) {
 		}
 	}
 	assertMatchesRecount(t, s, r, q)
+	assertCommentArchive(t, s)
+}
+
+// assertCommentArchive checks the monthly comment archives hold exactly the
+// comments of counted responses.
+func assertCommentArchive(t *testing.T, s *Store) {
+	t.Helper()
+	ctx := context.Background()
+	cur, err := s.responses.Find(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for cur.Next(ctx) {
+		var r Response
+		if err := cur.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Comment != "" && r.Status == StatusOK {
+			want[MonthOf(r.SubmittedAt).Label()]++
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no comments: the check proves nothing")
+	}
+	for month, n := range want {
+		at, _ := time.ParseInLocation("2006-01", month, web.Vietnam)
+		got, err := s.MonthComments(ctx, at, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != n {
+			t.Errorf("%s: %d archived comments, want %d", month, len(got), n)
+		}
+	}
 }
 
 // snapshot reads every rollup document's cells.
