@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// BenchmarkRawCSV streams GET /exports/raw.csv for 2024 from
+// HAILONG_BENCH_DATA_DIR (1,000,000 responses from "hailong generate"),
+// then reads the same documents with a bare cursor in the same run, and
+// reports rows/s of both, their ratio, and the peak Go heap while
+// streaming (the app runs in this process).
+func BenchmarkRawCSV(b *testing.B) {
+	dir := os.Getenv("HAILONG_BENCH_DATA_DIR")
+	if dir == "" {
+		b.Skip("set HAILONG_BENCH_DATA_DIR to a data dir filled by hailong generate")
+	}
+	a := startApp(b, dir, map[string]string{"HAILONG_DEMO": "false"})
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+			}
+		}
+	}()
+	b.ResetTimer()
+	req, _ := http.NewRequest(http.MethodGet, a.URL+"/exports/raw.csv?from=2024-01-01&to=2024-12-31", nil)
+	req.SetBasicAuth("admin", testAdminPassword)
+	start := time.Now()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := 0
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		rows++
+	}
+	res.Body.Close()
+	csvDur := time.Since(start)
+	close(stop)
+	a.Stop(b)
+
+	db := openDataDir(b, dir)
+	start = time.Now()
+	cur, err := db.Collection("responses").Find(context.Background(), bson.D{{Key: "submitted_at", Value: bson.D{
+		{Key: "$gte", Value: time.Date(2023, 12, 31, 17, 0, 0, 0, time.UTC)}, {Key: "$lt", Value: time.Date(2024, 12, 31, 17, 0, 0, 0, time.UTC)}}}},
+		options.Find().SetBatchSize(1000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := 0
+	for cur.Next(context.Background()) {
+		var r bson.Raw = cur.Current
+		_ = r
+		docs++
+	}
+	bareDur := time.Since(start)
+	b.StopTimer()
+	_, _ = io.Discard.Write(nil)
+	b.ReportMetric(float64(rows-1)/csvDur.Seconds(), "csv-rows/s")
+	b.ReportMetric(float64(docs)/bareDur.Seconds(), "bare-docs/s")
+	b.ReportMetric((float64(rows-1)/csvDur.Seconds())/(float64(docs)/bareDur.Seconds()), "ratio")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+}
