@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -72,15 +71,7 @@ func (s *Store) Reviews(ctx context.Context) (map[bson.ObjectID]Review, error) {
 
 // Response returns one stored response.
 func (s *Store) Response(ctx context.Context, id bson.ObjectID) (*Response, error) {
-	var r Response
-	err := s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find response: %w", err)
-	}
-	return &r, nil
+	return s.findResponse(ctx, bson.D{{Key: "_id", Value: id}})
 }
 
 // Suspects returns the suspect responses submitted in [from, to) in the

@@ -156,21 +156,17 @@ func (s *Store) ResponseByID(ctx context.Context, hexID string) (*Response, erro
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	var r Response
-	err = s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find response: %w", err)
-	}
-	return &r, nil
+	return s.Response(ctx, id)
 }
 
 // ResponseByNonce returns the response stored for a form render.
 func (s *Store) ResponseByNonce(ctx context.Context, nonce string) (*Response, error) {
+	return s.findResponse(ctx, bson.D{{Key: "nonce", Value: nonce}})
+}
+
+func (s *Store) findResponse(ctx context.Context, filter bson.D) (*Response, error) {
 	var r Response
-	err := s.responses.FindOne(ctx, bson.D{{Key: "nonce", Value: nonce}}).Decode(&r)
+	err := s.responses.FindOne(ctx, filter).Decode(&r)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, ErrNotFound
 	}

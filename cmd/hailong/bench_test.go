@@ -53,17 +53,7 @@ func BenchmarkIndicatorsYear(b *testing.B) {
 		}
 		return time.Since(start)
 	}
-	cold := get()
-	b.ResetTimer()
-	var lat []time.Duration
-	for i := 0; i < b.N; i++ {
-		lat = append(lat, get())
-	}
-	b.StopTimer()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(cold.Microseconds())/1000, "cold-ms")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95-ms")
+	reportLatency(b, get)
 }
 
 // BenchmarkSubmitHTTP measures one citizen's submission over HTTP (form
@@ -118,6 +108,12 @@ func BenchmarkOverviewYear(b *testing.B) {
 		}
 		return time.Since(start)
 	}
+	reportLatency(b, get)
+}
+
+// reportLatency times one cold call of get, then b.N warm ones, and reports
+// the cold time and the warm p50 and p95.
+func reportLatency(b *testing.B, get func() time.Duration) {
 	cold := get()
 	b.ResetTimer()
 	var lat []time.Duration
