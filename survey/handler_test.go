@@ -13,7 +13,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"hailong/internal/testdb"
 	"hailong/qr"
 	"hailong/static"
 	"hailong/web"
@@ -43,19 +42,8 @@ const testCSRF = "0123456789012345678901234567890123456789abc" // 43 characters,
 
 func newTestSite(t testing.TB, cfg HandlerConfig) *testSite {
 	t.Helper()
-	db := testdb.Mongo(t)
-	ctx := context.Background()
-	s := NewStore(db)
-	if err := s.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.SeedDemo(ctx, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	desks, err := s.Desks(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _, _, desks := testSetup(t)
+	db, ctx := s.db, context.Background()
 	instruments, err := LoadInstruments()
 	if err != nil {
 		t.Fatal(err)

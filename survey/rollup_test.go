@@ -85,7 +85,7 @@ func recount(t *testing.T, s *Store, q Query) *Tally {
 	return tally
 }
 
-func testSetup(t *testing.T) (*Store, *Rollups, *Instrument, []Desk) {
+func testSetup(t testing.TB) (*Store, *Rollups, *Instrument, []Desk) {
 	t.Helper()
 	db := testdb.Mongo(t)
 	ctx := context.Background()
