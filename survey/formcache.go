@@ -24,7 +24,7 @@ const (
 
 type formCache struct {
 	mu    sync.Mutex
-	pages map[string][]byte
+	pages map[string]*web.SplicedPage
 }
 
 // renderBlank writes the blank form for t.
@@ -41,18 +41,16 @@ func (h *Handler) renderBlank(c echo.Context, t *target) error {
 		if err := c.Echo().Renderer.Render(&buf, "form", p, c); err != nil {
 			return err
 		}
-		page = buf.Bytes()
+		page = web.NewSplicedPage(buf.Bytes(), csrfPlaceholder, ticketPlaceholder)
 		h.forms.mu.Lock()
 		if h.forms.pages == nil || len(h.forms.pages) >= maxCachedForms {
-			h.forms.pages = map[string][]byte{}
+			h.forms.pages = map[string]*web.SplicedPage{}
 		}
 		h.forms.pages[key] = page
 		h.forms.mu.Unlock()
 	}
-	out := bytes.Replace(page, []byte(csrfPlaceholder), []byte(web.CSRFToken(c)), -1)
-	out = bytes.Replace(out, []byte(ticketPlaceholder), []byte(h.tickets.issue(t.Path, h.now())), -1)
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.HTMLBlob(http.StatusOK, out)
+	return page.Write(c, http.StatusOK, web.CSRFToken(c), h.tickets.issue(t.Path, h.now()))
 }
 
 func boolKey(b bool) string {

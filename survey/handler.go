@@ -81,20 +81,37 @@ func NewHandler(cfg HandlerConfig) *Handler {
 // code that was valid when the citizen scanned it still accepts the answer.
 type resolver func(c echo.Context, at time.Time) (*target, error)
 
-// Register adds the citizen routes to g (which carries the CSRF cookie).
-func (h *Handler) Register(g *echo.Group) {
-	for _, e := range []struct {
-		prefix string
-		res    resolver
-	}{
+// entryPoint is a way a citizen arrives: a route prefix and what it opens.
+type entryPoint struct {
+	prefix string
+	res    resolver
+}
+
+func (h *Handler) entryPoints() []entryPoint {
+	return []entryPoint{
 		{"/s/:code", h.resolveCode},
 		{"/k/:desk", h.resolveKiosk},
 		{"/r/:token", h.resolveReceipt},
-	} {
+	}
+}
+
+// Register adds the citizen routes to g (which carries the CSRF cookie).
+func (h *Handler) Register(g *echo.Group) {
+	for _, e := range h.entryPoints() {
 		g.GET(e.prefix, h.formHandler(e.res))
 		g.POST(e.prefix, h.submitHandler(e.res))
 		g.GET(e.prefix+"/thanks", h.thanksHandler(e.res))
 	}
+}
+
+// SelfCompressed lists the routes whose GET answers compress themselves
+// (the blank forms, see renderBlank), for the gzip middleware to skip.
+func (h *Handler) SelfCompressed() []string {
+	var out []string
+	for _, e := range h.entryPoints() {
+		out = append(out, e.prefix)
+	}
+	return out
 }
 
 // target is what a citizen's URL opens, with what the form needs of it.

@@ -178,6 +178,8 @@ func (d *driver) getForm(ctx context.Context, hc *http.Client, u string, rec *re
 // parseSurveyForm reads the action and hidden inputs of the first
 // <form class="survey">, with a tokenizer: cheap enough that the tool stays out of the way.
 func parseSurveyForm(r io.Reader) (action string, hidden url.Values, err error) {
+	// The load tool shares the machine with the service it measures, so it
+	// reads tag names and attributes in place instead of building tokens.
 	hidden = url.Values{}
 	z := html.NewTokenizer(r)
 	inForm := false
@@ -189,23 +191,36 @@ func parseSurveyForm(r io.Reader) (action string, hidden url.Values, err error) 
 			}
 			return action, hidden, z.Err()
 		case html.StartTagToken, html.SelfClosingTagToken:
-			t := z.Token()
-			attr := func(k string) string {
-				for _, a := range t.Attr {
-					if a.Key == k {
-						return a.Val
-					}
+			name, hasAttr := z.TagName()
+			isForm, isInput := string(name) == "form", string(name) == "input"
+			if !hasAttr || (!isForm && !isInput) || (isForm && inForm) || (isInput && !inForm) {
+				continue
+			}
+			var class, act, typ, key, val string
+			for more := true; more; {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				switch string(k) {
+				case "class":
+					class = string(v)
+				case "action":
+					act = string(v)
+				case "type":
+					typ = string(v)
+				case "name":
+					key = string(v)
+				case "value":
+					val = string(v)
 				}
-				return ""
 			}
 			switch {
-			case t.Data == "form" && !inForm && strings.Contains(" "+attr("class")+" ", " survey "):
-				inForm, action = true, attr("action")
-			case t.Data == "input" && inForm && attr("type") == "hidden":
-				hidden.Set(attr("name"), attr("value"))
+			case isForm && strings.Contains(" "+class+" ", " survey "):
+				inForm, action = true, act
+			case isInput && typ == "hidden":
+				hidden.Set(key, val)
 			}
 		case html.EndTagToken:
-			if inForm && z.Token().Data == "form" {
+			if name, _ := z.TagName(); inForm && string(name) == "form" {
 				_, _ = io.Copy(io.Discard, r) // keep-alive needs the body read
 				return action, hidden, nil
 			}

@@ -234,6 +234,8 @@ func (a *app) routes() *echo.Echo {
 	e.Renderer = a.render
 	e.HTTPErrorHandler = web.ErrorHandler(a.log, a.catalog)
 	e.IPExtractor = a.ipExtractor()
+	// Filled below, before serving, with the routes that compress themselves.
+	selfCompressed := web.SelfCompressed{}
 	e.Use(
 		web.RequestMetrics(a.registry),
 		middleware.Recover(),
@@ -241,7 +243,7 @@ func (a *app) routes() *echo.Echo {
 		web.SecurityHeaders,
 		middleware.BodyLimit("64K"),
 		// The fastest level: pages are a few KB; CPU is what runs out first.
-		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Level: 1}),
+		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Level: 1, Skipper: selfCompressed.Skip}),
 	)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	e.GET("/readyz", a.ready)
@@ -253,11 +255,15 @@ func (a *app) routes() *echo.Echo {
 	}
 
 	pages := e.Group("", web.CSRF)
-	survey.NewHandler(survey.HandlerConfig{
+	citizens := survey.NewHandler(survey.HandlerConfig{
 		Store: a.survey, Committer: a.commit, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
 		Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL,
 		Limiter: a.limiter, Limits: a.cfg.Abuse.Limits, Metrics: a.metrics,
-	}).Register(pages)
+	})
+	citizens.Register(pages)
+	for _, p := range citizens.SelfCompressed() {
+		selfCompressed[p] = true
+	}
 	dashboard.NewHandler(dashboard.Config{
 		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
