@@ -409,7 +409,7 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 			d.addResponse(&r)
 			counted = append(counted, &r)
 		}
-		if err := c.rollups.applyUnlessRecorded(ctx, d, e.Writer, e.Seq); err != nil {
+		if err := c.rollups.apply(ctx, d, e.Writer, e.Seq); err != nil {
 			return repaired, err
 		}
 		if err := archiveComments(ctx, c.db, counted); err != nil {

@@ -3,7 +3,6 @@ package survey
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -72,10 +71,12 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 			return st, fmt.Errorf("drop %s: %w", name, err)
 		}
 	}
-	for t, paths := range all {
-		doc := bson.D{{Key: "_id", Value: t.ID}}
-		doc = append(doc, nest(paths)...)
-		if _, err := r.db.Collection(t.Coll).InsertOne(ctx, doc); err != nil {
+	for t, cells := range all {
+		doc := RollupDoc{ID: t.ID, Cells: make(map[string]Cell, len(cells))}
+		for k, c := range cells {
+			doc.Cells[k] = *c
+		}
+		if _, err := r.db.Collection(t.Coll).InsertOne(ctx, &doc); err != nil {
 			return st, fmt.Errorf("write rollup %s/%s: %w", t.Coll, t.ID, err)
 		}
 		st.Documents++
@@ -85,35 +86,4 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 	}
 	r.forget()
 	return st, nil
-}
-
-// nest turns dotted paths into the nested document $inc would have built.
-func nest(paths map[string]int64) bson.D {
-	root := map[string]any{}
-	for p, n := range paths {
-		m := root
-		parts := strings.Split(p, ".")
-		for _, k := range parts[:len(parts)-1] {
-			next, ok := m[k].(map[string]any)
-			if !ok {
-				next = map[string]any{}
-				m[k] = next
-			}
-			m = next
-		}
-		m[parts[len(parts)-1]] = n
-	}
-	return toD(root)
-}
-
-func toD(m map[string]any) bson.D {
-	d := make(bson.D, 0, len(m))
-	for _, k := range sortedKeys(m) {
-		if sub, ok := m[k].(map[string]any); ok {
-			d = append(d, bson.E{Key: k, Value: toD(sub)})
-		} else {
-			d = append(d, bson.E{Key: k, Value: m[k]})
-		}
-	}
-	return d
 }

@@ -28,6 +28,9 @@ type RollupDoc struct {
 	// Seq records, per writer process, the last journal batch applied to
 	// this document, which makes crash repair idempotent.
 	Seq map[string]int64 `bson:"seq,omitempty"`
+	// V counts the writes of this document: a writer replaces the version
+	// it read, so two replicas never overwrite each other's counts.
+	V int64 `bson:"v,omitempty"`
 }
 
 // Cell holds the counts of one (unit, desk, channel) in one period.
@@ -113,22 +116,28 @@ type docRef struct {
 	ID   string
 }
 
-// deltas are increments per rollup document, per field path.
-type deltas map[docRef]map[string]int64
+// deltas are increments per rollup document, per cell key.
+type deltas map[docRef]map[string]*Cell
 
-func (d deltas) add(t docRef, path string, n int64) {
+func (d deltas) add(t docRef, cell string, c Cell) {
 	m, ok := d[t]
 	if !ok {
-		m = map[string]int64{}
+		m = map[string]*Cell{}
 		d[t] = m
 	}
-	m[path] += n
+	if have, ok := m[cell]; ok {
+		have.Add(c)
+		return
+	}
+	var fresh Cell
+	fresh.Add(c)
+	m[cell] = &fresh
 }
 
 func (d deltas) merge(o deltas) {
-	for t, paths := range o {
-		for p, n := range paths {
-			d.add(t, p, n)
+	for t, cells := range o {
+		for k, c := range cells {
+			d.add(t, k, *c)
 		}
 	}
 }
@@ -139,27 +148,28 @@ func (d deltas) addResponse(r *Response) {
 	if r.Status != StatusOK {
 		return
 	}
-	cell := "cells." + CellKey{Unit: r.Unit, Desk: r.Desk, Channel: r.Channel}.String() + "."
-	v := r.SubmittedAt.In(web.Vietnam)
-	for _, p := range []Period{DayOf(v), MonthOf(v)} {
-		t := docRef{Coll: p.Collection(), ID: r.Instrument}
-		d.add(t, cell+"n", 1)
-		for item, code := range r.Answers {
-			d.add(t, cell+"h."+item+".c"+strconv.Itoa(code), 1)
-		}
+	key := CellKey{Unit: r.Unit, Desk: r.Desk, Channel: r.Channel}.String()
+	c := Cell{N: 1, H: map[string]map[string]int64{}}
+	for item, code := range r.Answers {
+		c.H[item] = map[string]int64{"c" + strconv.Itoa(code): 1}
+	}
+	if len(r.Choices) > 0 {
+		c.M = map[string]map[string]int64{}
 		for item, keys := range r.Choices {
+			c.M[item] = map[string]int64{}
 			for _, k := range keys {
-				d.add(t, cell+"m."+item+"."+k, 1)
+				c.M[item][k]++
 			}
 		}
-		if r.Comment != "" {
-			d.add(t, cell+"cm", 1)
-		}
-		if p.Grain == GrainMonth {
-			wd := (int(v.Weekday()) + 6) % 7 // Monday = 0
-			d.add(t, cell+"w."+fmt.Sprintf("w%dh%d", wd, v.Hour()), 1)
-		}
 	}
+	if r.Comment != "" {
+		c.Comments = 1
+	}
+	v := r.SubmittedAt.In(web.Vietnam)
+	d.add(docRef{Coll: DayOf(v).Collection(), ID: r.Instrument}, key, c)
+	wd := (int(v.Weekday()) + 6) % 7 // Monday = 0
+	c.W = map[string]int64{fmt.Sprintf("w%dh%d", wd, v.Hour()): 1}
+	d.add(docRef{Coll: MonthOf(v).Collection(), ID: r.Instrument}, key, c)
 }
 
 // Add adds the counts of o into c.

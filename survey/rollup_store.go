@@ -12,7 +12,6 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"hailong/web"
 )
@@ -43,43 +42,90 @@ func NewRollups(db *mongo.Database, rdb *redis.Client, log *slog.Logger) *Rollup
 }
 
 // apply adds d to the rollups and records writer's batch seq on every
-// document it touches.
+// document it touches; a document that already records seq (or a later
+// batch of writer) is left alone, which makes replaying a journal entry
+// after a crash idempotent.
+//
+// Each document is read, added to and replaced whole, on condition that
+// nobody wrote it since it was read. One $inc with a path per counter would
+// save the read, but embedded FerretDB checks the paths of an update
+// against each other, so its cost grows with the square of their number:
+// 1.1 s for the 2,400 paths of a busy second at 50 desks, against 31 ms for
+// replacing the same document.
 func (r *Rollups) apply(ctx context.Context, d deltas, writer string, seq int64) error {
+	defer r.lockWriters(ctx)()
 	var changed []string
-	for t, paths := range d {
-		inc := make(bson.D, 0, len(paths))
-		for p, n := range paths {
-			inc = append(inc, bson.E{Key: p, Value: n})
-		}
-		upd := bson.D{{Key: "$inc", Value: inc}, {Key: "$set", Value: bson.D{{Key: "seq." + writer, Value: seq}}}}
-		_, err := r.db.Collection(t.Coll).UpdateOne(ctx, bson.D{{Key: "_id", Value: t.ID}}, upd, options.UpdateOne().SetUpsert(true))
+	for t, cells := range d {
+		done, err := r.applyDoc(ctx, t, cells, writer, seq)
 		if err != nil {
-			return fmt.Errorf("update rollup %s/%s: %w", t.Coll, t.ID, err)
+			return err
 		}
-		r.cache.Delete(t)
-		changed = append(changed, t.Coll+"/"+t.ID)
+		if done {
+			changed = append(changed, t.Coll+"/"+t.ID)
+		}
 	}
 	r.announce(ctx, changed)
 	return nil
 }
 
-// applyUnlessRecorded applies d to each document that has not yet
-// recorded writer's batch seq.
-func (r *Rollups) applyUnlessRecorded(ctx context.Context, d deltas, writer string, seq int64) error {
-	for t, paths := range d {
+// maxConflicts bounds the retries of one document written by several
+// replicas at once.
+const maxConflicts = 20
+
+func (r *Rollups) applyDoc(ctx context.Context, t docRef, cells map[string]*Cell, writer string, seq int64) (bool, error) {
+	coll := r.db.Collection(t.Coll)
+	for range maxConflicts {
 		var doc RollupDoc
-		err := r.db.Collection(t.Coll).FindOne(ctx, bson.D{{Key: "_id", Value: t.ID}}).Decode(&doc)
+		err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: t.ID}}).Decode(&doc)
+		exists := err == nil
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return fmt.Errorf("read rollup %s/%s: %w", t.Coll, t.ID, err)
+			return false, fmt.Errorf("read rollup %s/%s: %w", t.Coll, t.ID, err)
 		}
 		if doc.Seq[writer] >= seq {
-			continue
+			return false, nil
 		}
-		if err := r.apply(ctx, deltas{t: paths}, writer, seq); err != nil {
-			return err
+		read := doc.V
+		doc.ID, doc.V = t.ID, doc.V+1
+		if doc.Cells == nil {
+			doc.Cells = map[string]Cell{}
 		}
+		for k, c := range cells {
+			have := doc.Cells[k]
+			have.Add(*c)
+			doc.Cells[k] = have
+		}
+		if doc.Seq == nil {
+			doc.Seq = map[string]int64{}
+		}
+		doc.Seq[writer] = seq
+		if !exists {
+			_, err = coll.InsertOne(ctx, &doc)
+			if mongo.IsDuplicateKeyError(err) {
+				continue // another replica created it first
+			}
+		} else {
+			var res *mongo.UpdateResult
+			res, err = coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}, versionIs(read)}, &doc)
+			if err == nil && res.MatchedCount == 0 {
+				continue // another replica wrote it since
+			}
+		}
+		if err != nil {
+			return false, fmt.Errorf("write rollup %s/%s: %w", t.Coll, t.ID, err)
+		}
+		r.cache.Store(t, cached{doc: &doc, fetched: r.now()})
+		return true, nil
 	}
-	return nil
+	return false, fmt.Errorf("write rollup %s/%s: %d conflicting writes in a row", t.Coll, t.ID, maxConflicts)
+}
+
+// versionIs matches a document still at version v (0: written before
+// documents had versions, or by a reindex).
+func versionIs(v int64) bson.E {
+	if v == 0 {
+		return bson.E{Key: "v", Value: bson.D{{Key: "$exists", Value: false}}}
+	}
+	return bson.E{Key: "v", Value: v}
 }
 
 // announce tells every replica which documents changed.

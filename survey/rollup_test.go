@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/internal/testdb"
@@ -190,8 +192,8 @@ func TestCrashRepair(t *testing.T) {
 			d.addResponse(&resp)
 		}
 	}
-	for ref, paths := range d {
-		if err := r.apply(ctx, deltas{ref: paths}, e.Writer, e.Seq); err != nil {
+	for ref, cells := range d {
+		if err := r.apply(ctx, deltas{ref: cells}, e.Writer, e.Seq); err != nil {
 			t.Fatal(err)
 		}
 		break
@@ -323,5 +325,58 @@ func TestPlan(t *testing.T) {
 	}
 	if got := DayOf(time.Date(2024, 5, 31, 17, 0, 0, 0, time.UTC)).Label(); got != "2024-06-01" {
 		t.Errorf("DayOf(00:00 01/06 Vietnam) = %s", got)
+	}
+}
+
+// TestRollupWritersDoNotOverwrite: two writers (two replicas sharing one
+// Redis) add to the same documents at once; every increment survives.
+func TestRollupWritersDoNotOverwrite(t *testing.T) {
+	testdb.EachRedis(t, func(t *testing.T, rd testdb.Redis) { testWritersDoNotOverwrite(t, rd.Client) })
+}
+
+func testWritersDoNotOverwrite(t *testing.T, rdb *redis.Client) {
+	s, _, in, desks := testSetup(t)
+	ctx := context.Background()
+	at := time.Date(2024, 5, 6, 9, 0, 0, 0, web.Vietnam)
+	const each = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for w := range 2 {
+		// Separate Rollups values: no shared cache, like two processes.
+		r := NewRollups(s.db, rdb, slog.Default())
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 3))
+			for i := range each {
+				d := deltas{}
+				resp := randomResponse(rng, at, desks[0])
+				resp.Instrument, resp.Status = in.ID(), StatusOK
+				d.addResponse(resp)
+				if err := r.apply(ctx, d, fmt.Sprintf("writer-%d", w), int64(i+1)); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, p := range []Period{DayOf(at), MonthOf(at)} {
+		doc, err := NewRollups(s.db, nil, slog.Default()).Read(ctx, in.ID(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		for _, c := range doc.Cells {
+			n += c.N
+		}
+		if n != 2*each {
+			t.Errorf("%s: %d answers counted, want %d", p.Label(), n, 2*each)
+		}
+		if doc.V != 2*each {
+			t.Errorf("%s: version %d after %d writes", p.Label(), doc.V, 2*each)
+		}
 	}
 }
