@@ -74,49 +74,80 @@ const maxConflicts = 20
 
 func (r *Rollups) applyDoc(ctx context.Context, t docRef, cells map[string]*Cell, writer string, seq int64) (bool, error) {
 	coll := r.db.Collection(t.Coll)
+	// The document this process last wrote or read is usually still the
+	// stored one, which saves reading (and the store parsing) it again; if
+	// it is not, the version condition fails and the document is re-read.
+	base := r.cachedVersion(t)
 	for range maxConflicts {
-		var doc RollupDoc
-		err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: t.ID}}).Decode(&doc)
-		exists := err == nil
-		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return false, fmt.Errorf("read rollup %s/%s: %w", t.Coll, t.ID, err)
+		exists := true
+		if base == nil {
+			base = &RollupDoc{}
+			err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: t.ID}}).Decode(base)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				exists = false
+			} else if err != nil {
+				return false, fmt.Errorf("read rollup %s/%s: %w", t.Coll, t.ID, err)
+			}
 		}
-		if doc.Seq[writer] >= seq {
+		if base.Seq[writer] >= seq {
 			return false, nil
 		}
-		read := doc.V
-		doc.ID, doc.V = t.ID, doc.V+1
-		if doc.Cells == nil {
-			doc.Cells = map[string]Cell{}
-		}
-		for k, c := range cells {
-			have := doc.Cells[k]
-			have.Add(*c)
-			doc.Cells[k] = have
-		}
-		if doc.Seq == nil {
-			doc.Seq = map[string]int64{}
-		}
+		doc := base.with(cells)
+		doc.ID, doc.V = t.ID, base.V+1
 		doc.Seq[writer] = seq
+		var err error
 		if !exists {
-			_, err = coll.InsertOne(ctx, &doc)
+			_, err = coll.InsertOne(ctx, doc)
 			if mongo.IsDuplicateKeyError(err) {
-				continue // another replica created it first
+				base = nil // another replica created it first
+				continue
 			}
 		} else {
 			var res *mongo.UpdateResult
-			res, err = coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}, versionIs(read)}, &doc)
+			res, err = coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}, versionIs(base.V)}, doc)
 			if err == nil && res.MatchedCount == 0 {
-				continue // another replica wrote it since
+				base = nil // written since: by another replica, or a reindex
+				continue
 			}
 		}
 		if err != nil {
 			return false, fmt.Errorf("write rollup %s/%s: %w", t.Coll, t.ID, err)
 		}
-		r.cache.Store(t, cached{doc: &doc, fetched: r.now()})
+		r.cache.Store(t, cached{doc: doc, fetched: r.now()})
 		return true, nil
 	}
 	return false, fmt.Errorf("write rollup %s/%s: %d conflicting writes in a row", t.Coll, t.ID, maxConflicts)
+}
+
+// cachedVersion returns the cached document of t if a writer wrote it
+// (version > 0: it exists in the store), else nil.
+func (r *Rollups) cachedVersion(t docRef) *RollupDoc {
+	if v, ok := r.cache.Load(t); ok {
+		if c := v.(cached); c.doc.V > 0 {
+			return c.doc
+		}
+	}
+	return nil
+}
+
+// with returns a copy of d with cells added; d itself is never changed,
+// as cached documents are shared with readers.
+func (d *RollupDoc) with(cells map[string]*Cell) *RollupDoc {
+	out := &RollupDoc{Cells: make(map[string]Cell, len(d.Cells)+len(cells)), Seq: make(map[string]int64, len(d.Seq)+1)}
+	for k, c := range d.Cells {
+		var cp Cell
+		cp.Add(c)
+		out.Cells[k] = cp
+	}
+	for k, c := range cells {
+		have := out.Cells[k]
+		have.Add(*c)
+		out.Cells[k] = have
+	}
+	for w, s := range d.Seq {
+		out.Seq[w] = s
+	}
+	return out
 }
 
 // versionIs matches a document still at version v (0: written before
