@@ -104,16 +104,6 @@ func (h *Handler) Register(g *echo.Group) {
 	}
 }
 
-// SelfCompressed lists the routes whose GET answers compress themselves
-// (the blank forms, see renderBlank), for the gzip middleware to skip.
-func (h *Handler) SelfCompressed() []string {
-	var out []string
-	for _, e := range h.entryPoints() {
-		out = append(out, e.prefix)
-	}
-	return out
-}
-
 // target is what a citizen's URL opens, with what the form needs of it.
 type target struct {
 	Desk       *Desk

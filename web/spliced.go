@@ -5,7 +5,6 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -124,24 +123,16 @@ func appendStored(out []byte, s string, final bool) []byte {
 }
 
 // Write sends the page with the values in place, gzip-encoded when the
-// client accepts it. Routes serving a SplicedPage must be left out of the
-// gzip middleware (see SelfCompressed).
+// client accepts it. The compressing handler (Compress) leaves an answer
+// that already has a Content-Encoding alone.
 func (p *SplicedPage) Write(c echo.Context, status int, values ...string) error {
 	h := c.Response().Header()
-	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if !strings.Contains(strings.Join(h.Values(echo.HeaderVary), ","), echo.HeaderAcceptEncoding) {
+		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	}
 	if !strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 		return c.HTMLBlob(status, p.Bytes(values...))
 	}
 	h.Set(echo.HeaderContentEncoding, "gzip")
 	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, p.Gzip(values...))
-}
-
-// SelfCompressed is the set of routes (Echo paths such as "/s/:code")
-// whose GET answers are written by SplicedPage.Write, so the gzip
-// middleware must leave them alone. Fill it before serving.
-type SelfCompressed map[string]bool
-
-// Skip is the gzip middleware's skipper.
-func (s SelfCompressed) Skip(c echo.Context) bool {
-	return c.Request().Method == http.MethodGet && s[c.Path()]
 }

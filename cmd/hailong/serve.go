@@ -139,7 +139,7 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 	defer stopMetrics()
 	e := a.routes()
 	srv := &http.Server{
-		Handler:           e,
+		Handler:           web.Compress(e),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -234,16 +234,12 @@ func (a *app) routes() *echo.Echo {
 	e.Renderer = a.render
 	e.HTTPErrorHandler = web.ErrorHandler(a.log, a.catalog)
 	e.IPExtractor = a.ipExtractor()
-	// Filled below, before serving, with the routes that compress themselves.
-	selfCompressed := web.SelfCompressed{}
 	e.Use(
 		web.RequestMetrics(a.registry),
 		middleware.Recover(),
 		web.RequestLogger(a.log),
 		web.SecurityHeaders,
 		middleware.BodyLimit("64K"),
-		// The fastest level: pages are a few KB; CPU is what runs out first.
-		middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Level: 1, Skipper: selfCompressed.Skip}),
 	)
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	e.GET("/readyz", a.ready)
@@ -261,9 +257,6 @@ func (a *app) routes() *echo.Echo {
 		Limiter: a.limiter, Limits: a.cfg.Abuse.Limits, Metrics: a.metrics,
 	})
 	citizens.Register(pages)
-	for _, p := range citizens.SelfCompressed() {
-		selfCompressed[p] = true
-	}
 	dashboard.NewHandler(dashboard.Config{
 		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
