@@ -256,7 +256,7 @@ func (a *app) routes() *echo.Echo {
 	survey.NewHandler(survey.HandlerConfig{
 		Store: a.survey, Committer: a.commit, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
 		Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL,
-		Limiter: a.limiter, Limits: a.cfg.Abuse.Limits, Metrics: a.metrics,
+		Limiter: a.limiter, Limits: a.cfg.Abuse.Limits, Metrics: a.metrics, EmbedAncestors: a.cfg.EmbedAncestors,
 	}).Register(pages)
 	dashboard.NewHandler(dashboard.Config{
 		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
