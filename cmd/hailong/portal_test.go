@@ -197,3 +197,34 @@ func TestPortalEndToEnd(t *testing.T) {
 		t.Errorf("unknown pick stored desk %q field %q", r.Desk, r.Field)
 	}
 }
+
+// TestPortalEmbedPageScoped: the embed page is for officials, each for the
+// units they may see.
+func TestPortalEmbedPageScoped(t *testing.T) {
+	dir := t.TempDir()
+	a := startApp(t, dir, nil)
+	a.Stop(t)
+	if out, err := runCmd(t, dir, "user", "add", "p1", "-role", "viewer", "-unit", "vt-p1", "-password", "matkhau-p1"); err != nil {
+		t.Fatalf("user add: %v %s", err, out)
+	}
+	a = startApp(t, dir, nil)
+	p1, _ := loginAs(t, a, "p1", "matkhau-p1")
+	for _, tc := range []struct {
+		c    *http.Client
+		path string
+		want int
+	}{
+		{client(t), "/units/vt-p1/embed", http.StatusSeeOther},
+		{p1, "/units/vt-p1/embed", http.StatusOK},
+		{p1, "/units/vt-p7/embed", http.StatusNotFound},
+		{p1, "/units/khong-co/embed", http.StatusNotFound},
+	} {
+		res, body := get(t, tc.c, a.URL+tc.path)
+		if res.StatusCode != tc.want {
+			t.Errorf("GET %s: %d, want %d", tc.path, res.StatusCode, tc.want)
+		}
+		if tc.want == http.StatusOK && !strings.Contains(string(body), "Nhúng phiếu khảo sát vào Cổng thông tin điện tử") {
+			t.Errorf("GET %s: no Vietnamese heading", tc.path)
+		}
+	}
+}
