@@ -77,7 +77,8 @@ func (t *Tally) add(key CellKey, c Cell, q Query) {
 			sub = newTally()
 			t.ByChannel[key.Channel] = sub
 		}
-		q.ByChannel = false
+		// A channel's figures need neither rankings nor hours.
+		q.ByChannel, q.Breakdown, q.Hours = false, false, false
 		sub.add(key, c, q)
 	}
 }

@@ -5,12 +5,17 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/survey"
+	"hailong/web"
 )
 
 // TestIndicatorsByChannel: for a mix of QR, portal and receipt answers,
@@ -66,6 +71,7 @@ func TestIndicatorsByChannel(t *testing.T) {
 	}
 	var filtered json.RawMessage
 	getJSON(t, a.URL+"/api/v1/indicators?channel=portal", &filtered)
+	checkChannelPages(t, a, got[queries[0]], map[string]int{"qr": nQR, "portal": nPortal, "receipt": nReceipt})
 	if code := getJSON(t, a.URL+"/api/v1/indicators?breakdown=units", nil); code != http.StatusBadRequest {
 		t.Errorf("breakdown=units: %d, want 400", code)
 	}
@@ -134,4 +140,67 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// checkChannelPages: the overview's channel table shows each channel's
+// count and service index as the API reports them, with Vietnamese labels,
+// its filter offers every channel, and the month's CSV export shows the
+// channel mix.
+func checkChannelPages(t *testing.T, a *testApp, report json.RawMessage, counts map[string]int) {
+	t.Helper()
+	var rep struct {
+		ByChannel map[string]survey.Figures `json:"by_channel"`
+	}
+	if err := json.Unmarshal(report, &rep); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := adminClient(t, a)
+	res, body := get(t, c, a.URL+"/")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("overview: %d", res.StatusCode)
+	}
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
+	var offered []string
+	doc.Find(`select[name=channel] option`).Each(func(_ int, o *goquery.Selection) { offered = append(offered, o.AttrOr("value", "")) })
+	for _, ch := range survey.Channels {
+		if !slices.Contains(offered, ch) {
+			t.Errorf("overview channel filter lacks %s (has %v)", ch, offered)
+		}
+	}
+	labels := map[string]string{"qr": "Mã QR tại quầy", "portal": "Cổng thông tin điện tử", "receipt": "Phiếu hẹn trả kết quả"}
+	for ch, n := range counts {
+		row := doc.Find(`#channel-mix tr[data-channel="` + ch + `"] td`)
+		if row.Length() != 5 {
+			t.Errorf("overview has no channel row for %s", ch)
+			continue
+		}
+		cells := row.Map(func(_ int, s *goquery.Selection) string { return strings.TrimSpace(s.Text()) })
+		want := "—"
+		if f := rep.ByChannel[ch].Service; f != nil && f.HL != nil {
+			want = web.FormatPercent("vi", *f.HL)
+		}
+		if cells[0] != labels[ch] || cells[1] != strconv.Itoa(n) || cells[3] != want {
+			t.Errorf("overview row %s = %q, want label %q, N %d, index %q", ch, cells, labels[ch], n, want)
+		}
+	}
+	month := time.Now().In(web.Vietnam).Format("2006-01")
+	b, _ := download(t, c, a.URL+"/exports/"+month+".csv?table=channels")
+	recs := readCSV(t, b)
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for ch, n := range counts {
+		i, ok := col[labels[ch]]
+		if !ok {
+			t.Errorf("channels export has no %q column: %v", labels[ch], recs[0])
+			continue
+		}
+		if got := recs[1][i]; got != strconv.Itoa(n) {
+			t.Errorf("channels export, total row, %s = %q, want %d", ch, got, n)
+		}
+	}
+	if _, ok := col["Phiếu giấy"]; !ok {
+		t.Errorf("channels export has no paper column: %v", recs[0])
+	}
 }
