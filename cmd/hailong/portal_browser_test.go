@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +231,64 @@ func TestBrowserPortalEmbedCrossSite(t *testing.T) {
 	}
 	if r.Channel != survey.ChannelPortal || r.Desk != "p1-q1" || r.Unit != "vt-p1" || r.Served != survey.ServedOnlinePartial || r.Status != survey.StatusOK {
 		t.Errorf("stored %+v, want portal, desk p1-q1, unit vt-p1, online_partial, ok", r)
+	}
+}
+
+// TestBrowserPortalLightAndAccessible: the portal form loads like the desk
+// form (three requests, a few KB), fits a 320 px phone, and with axe-core
+// (HAILONG_TEST_AXE) has no WCAG 2.1 A/AA violation, blank or with problems.
+func TestBrowserPortalLightAndAccessible(t *testing.T) {
+	ctx := newBrowser(t)
+	a := startApp(t, t.TempDir(), nil)
+	appURL, _ := url.Parse(a.URL)
+	net := recordNetwork(t, ctx)
+	browserDo(t, ctx, "open the portal form",
+		phoneViewport(phoneWidth),
+		acceptLanguage(vietnamese),
+		chromedp.Navigate(a.URL+"/p/vt-p1"),
+		chromedp.WaitVisible(chromedp.CSS("button.send")),
+	)
+	var total float64
+	var lines []string
+	for _, r := range net.settle(t) {
+		u, _ := url.Parse(r.URL)
+		if u.Scheme == "data" {
+			continue // the stylesheet's inline SVG faces: no network
+		}
+		if u.Host != appURL.Host {
+			t.Errorf("third-party request: %s", r.URL)
+		}
+		total += r.Bytes
+		lines = append(lines, fmt.Sprintf("%6.0f B  %3d  %s", r.Bytes, r.Status, strings.TrimPrefix(r.URL, a.URL)))
+	}
+	t.Logf("first load of the portal form: %d requests, %.0f bytes (%.1f KiB)\n%s", len(lines), total, total/1024, strings.Join(lines, "\n"))
+	if len(lines) > 3 || total >= maxFirstLoad {
+		t.Errorf("portal form first load: %d requests, %.0f bytes; want ≤ 3 and < %d", len(lines), total, maxFirstLoad)
+	}
+	noHorizontalScroll(t, ctx, narrowWidth, "portal form")
+	browserDo(t, ctx, "back to the phone width", phoneViewport(phoneWidth))
+
+	var axe string
+	if p := os.Getenv("HAILONG_TEST_AXE"); p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		axe = string(b)
+		axeCheck(t, ctx, axe, "portal form")
+	} else {
+		t.Log("HAILONG_TEST_AXE unset: accessibility not checked")
+	}
+	browserDo(t, ctx, "send the empty form",
+		chromedp.Click(chromedp.CSS("button.send")),
+		chromedp.WaitVisible(chromedp.ID("problems")),
+	)
+	if n := browserEval[int](t, ctx, `document.querySelectorAll("#q-where .err, #q-served .err").length`); n != 2 {
+		t.Errorf("the re-rendered portal form shows %d pick problems, want 2", n)
+	}
+	noHorizontalScroll(t, ctx, narrowWidth, "portal form with problems")
+	if axe != "" {
+		browserDo(t, ctx, "back to the phone width", phoneViewport(phoneWidth))
+		axeCheck(t, ctx, axe, "portal form with problems")
 	}
 }
