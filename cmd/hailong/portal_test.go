@@ -228,3 +228,68 @@ func TestPortalEmbedPageScoped(t *testing.T) {
 		}
 	}
 }
+
+// TestPortalLimitsAndSuspicion: the desk form's rules hold on the portal,
+// counted per unit: one phone gets one answer per unit's portal whatever
+// desk it picks, a bot filling the honeypot is stored as suspect, and a
+// POST another site's page sends (Sec-Fetch-Site: cross-site) is refused
+// with the answers kept.
+func TestPortalLimitsAndSuspicion(t *testing.T) {
+	dir := t.TempDir()
+	a := startApp(t, dir, limitsOn(nil))
+	phone := client(t)
+	f := getForm(t, phone, a.URL+"/p/vt-p1")
+	if res, _ := portalPost(t, phone, a, f, "desk:p1-q1", "in_person", validAnswers()); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first answer: %d", res.StatusCode)
+	}
+	f = getForm(t, phone, a.URL+"/p/vt-p1")
+	res, body := portalPost(t, phone, a, f, "desk:p1-q2", "in_person", validAnswers())
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "chưa được gửi") {
+		t.Errorf("second answer of one phone, another desk: %d, want 429", res.StatusCode)
+	}
+	// Another unit's portal is another count.
+	f = getForm(t, phone, a.URL+"/p/vt-p7")
+	if res, _ := portalPost(t, phone, a, f, "desk:p7-q1", "online_full", validAnswers()); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("answer on vt-p7's portal: %d, want 303", res.StatusCode)
+	}
+
+	bot := client(t)
+	f = getForm(t, bot, a.URL+"/p/vt-p1")
+	spam := validAnswers()
+	spam.Set("website", "http://spam.example")
+	if res, _ := portalPost(t, bot, a, f, "unknown", "online_full", spam); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("honeypot answer: %d, want 303 like anyone", res.StatusCode)
+	}
+
+	other := client(t)
+	f = getForm(t, other, a.URL+"/p/vt-p1")
+	form := mergeValues(f.Hidden, validAnswers(), url.Values{"where": {"unknown"}, "served": {"in_person"}})
+	req, _ := http.NewRequest(http.MethodPost, a.URL+f.Action, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := other.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d, want 403", res.StatusCode)
+	}
+	if doc := parseForm(t, strings.NewReader(string(b))); doc.Doc.Find(`#overall-5[checked]`).Length() != 1 {
+		t.Errorf("cross-site POST refusal lost the answers")
+	}
+
+	waitIndicators(t, a, "unit=vt-p1&channel=portal", 1)
+	a.Stop(t)
+	responses := openDataDir(t, dir).Collection("responses")
+	for _, c := range []struct {
+		status string
+		want   int64
+	}{{survey.StatusOK, 2}, {survey.StatusSuspect, 1}} {
+		n, err := responses.CountDocuments(t.Context(), bson.D{{Key: "channel", Value: "portal"}, {Key: "status", Value: c.status}})
+		if err != nil || n != c.want {
+			t.Errorf("portal responses with status %s: %d (%v), want %d", c.status, n, err, c.want)
+		}
+	}
+}
