@@ -125,6 +125,31 @@ func TestBrowserPortalEmbedCrossSite(t *testing.T) {
 	a := startApp(t, dir, map[string]string{"HAILONG_EMBED_ORIGINS": hostOrigin})
 	_, snippet := embedSnippets(t, a, "vt-p1")
 
+	// The official copies the iframe snippet from the embed page.
+	browserDo(t, ctx, "sign in and open the embed page",
+		acceptLanguage(vietnamese),
+		chromedp.Navigate(a.URL+"/login"),
+		chromedp.SendKeys(chromedp.ID("username"), "admin"),
+		chromedp.SendKeys(chromedp.ID("password"), testAdminPassword),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.CSS("nav.tabs")),
+		chromedp.Navigate(a.URL+"/units/vt-p1/embed"),
+		chromedp.WaitVisible(chromedp.ID("snip-frame")),
+		chromedp.Click(chromedp.CSS(`button[data-copy="snip-frame"]`)),
+	)
+	if shown := browserEval[string](t, ctx, `document.getElementById("snip-frame").value`); shown != snippet {
+		t.Errorf("the embed page shows %q, want %q", shown, snippet)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		label := browserEval[string](t, ctx, `document.querySelector('button[data-copy="snip-frame"]').textContent`)
+		if label == "Đã sao chép" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after a click the copy button says %q, want %q", label, "Đã sao chép")
+		}
+	}
+
 	var hostPage string
 	host := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
