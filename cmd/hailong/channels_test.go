@@ -200,6 +200,12 @@ func checkChannelPages(t *testing.T, a *testApp, report json.RawMessage, counts 
 			t.Errorf("channels export, total row, %s = %q, want %d", ch, got, n)
 		}
 	}
+	_, reportPage := get(t, c, a.URL+"/exports/"+month+"/report")
+	for ch, n := range counts {
+		if want := labels[ch] + ": " + strconv.Itoa(n) + " phiếu"; !strings.Contains(string(reportPage), want) {
+			t.Errorf("the month's report does not say %q", want)
+		}
+	}
 	if _, ok := col["Phiếu giấy"]; !ok {
 		t.Errorf("channels export has no paper column: %v", recs[0])
 	}
