@@ -39,13 +39,14 @@ type Response struct {
 	Choices    map[string][]string `bson:"choices,omitempty" json:"choices,omitempty"`
 	Comment    string              `bson:"comment,omitempty" json:"comment,omitempty"`
 	// Dossier is the keyed hash of a receipt's dossier code (never the code).
-	Dossier   string `bson:"dossier,omitempty" json:"-"`
-	Procedure string `bson:"procedure,omitempty" json:"procedure,omitempty"`
-	Field     string `bson:"field,omitempty" json:"field,omitempty"`
-	// Served is how a portal citizen did their procedure (ServedModes).
-	Served      string    `bson:"served,omitempty" json:"served,omitempty"`
+	Dossier     string    `bson:"dossier,omitempty" json:"-"`
+	Procedure   string    `bson:"procedure,omitempty" json:"procedure,omitempty"`
+	Field       string    `bson:"field,omitempty" json:"field,omitempty"`
 	Lang        string    `bson:"lang" json:"lang"`
 	Status      string    `bson:"status" json:"status"`
 	Reasons     []string  `bson:"reasons,omitempty" json:"reasons,omitempty"`
 	SubmittedAt time.Time `bson:"submitted_at" json:"submitted_at"`
+
+	// Served is how a portal citizen did their procedure (ServedModes).
+	Served string `bson:"served,omitempty" json:"served,omitempty"`
 }
