@@ -23,6 +23,9 @@ type ReportView struct {
 	Elements   []reportFig
 	Units      []SummaryRow
 	Commentary []string
+	// ChannelMix is the answers per channel in words ("Mã QR tại quầy:
+	// 14 phiếu (46,7 %); …"), empty without answers.
+	ChannelMix string
 	Pct        func(*float64) string
 	Files      string // the month's path, for the download links
 	Query      string
@@ -87,6 +90,7 @@ func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, qu
 		}
 	}
 	v.Commentary = commentary(mt, prev, v.Elements)
+	v.ChannelMix = channelMix(mt, x.Catalog)
 	return v, nil
 }
 
@@ -166,4 +170,18 @@ func commentary(mt, prev *MonthTables, elems []reportFig) []string {
 		out = append(out, fmt.Sprintf("Kế hoạch nâng cao mức độ hài lòng: %d/%d nhiệm vụ đã hoàn thành, %d nhiệm vụ quá hạn.", done, n, late))
 	}
 	return out
+}
+
+// channelMix writes the month's answers per channel, in the order of
+// survey.Channels, leaving out channels without answers.
+func channelMix(mt *MonthTables, cat *web.Catalog) string {
+	total := mt.Units[0]
+	var parts []string
+	for _, ch := range mt.Channels {
+		if n := total.Channels[ch]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s: %d phiếu (%s)", cat.T("vi", "channel."+ch), n,
+				web.FormatPercent("vi", 100*float64(n)/float64(max(total.N, 1)))))
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -32,6 +32,8 @@ type Handler struct {
 	loginGuard  loginGuard
 	comments    *survey.Comments
 	live        *Live
+	// embedOrigins names the sites that may frame the portal survey.
+	embedOrigins string
 }
 
 // Config is what the officials' side needs from main.
@@ -60,6 +62,8 @@ type Config struct {
 	Limiter       *survey.Limiter
 	LoginFailures int
 	LoginMaxWait  time.Duration
+	// EmbedOrigins is HAILONG_EMBED_ORIGINS, shown on the embed page.
+	EmbedOrigins string
 }
 
 // NewHandler returns the officials' handler.
@@ -72,7 +76,7 @@ func NewHandler(cfg Config) *Handler {
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
 		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
 		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
-		comments: cfg.Comments, live: cfg.Live}
+		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -97,6 +101,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.GET("/desk/:id/display", h.display)
 	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireAdmin)
 	h.registerPosters(pages)
+	pages.GET("/units/:id/embed", h.embedPage, h.requirePage)
 
 	api := e.Group("/api/v1", web.CSRF, h.requireAPI)
 	api.GET("/desks", h.apiDesks)

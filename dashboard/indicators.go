@@ -131,6 +131,13 @@ func (h *Handler) parseQuery(c echo.Context) (survey.Query, scopeJSON, periodJSO
 	if !oneOf(q.Agg, survey.AggPooled, survey.AggUnits) {
 		return q, scope, periodJSON{}, paramError("err.param_enum", "agg", "pooled, units")
 	}
+	switch b := c.QueryParam("breakdown"); b {
+	case "":
+	case "channel":
+		q.ByChannel = true
+	default:
+		return q, scope, periodJSON{}, paramError("err.param_enum", "breakdown", "channel")
+	}
 	period := periodJSON{From: from.Format("2006-01-02"), To: to.Format("2006-01-02"), By: q.By, Timezone: "Asia/Ho_Chi_Minh"}
 	return q, scope, period, nil
 }

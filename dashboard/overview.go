@@ -55,10 +55,14 @@ type rankRow struct {
 	Href  string
 }
 
+// chanRow is one answer channel: its share of the answers and its own
+// service index and overall satisfaction.
 type chanRow struct {
 	Channel string
 	N       int64
 	Share   float64
+	Service *survey.Figure
+	Overall *survey.Figure
 }
 
 type alert struct {
@@ -83,7 +87,7 @@ func (h *Handler) overview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q.Breakdown, q.Hours = true, true
+	q.Breakdown, q.Hours, q.ByChannel = true, true, true
 	days := int(q.To.Sub(q.From).Hours()/24) + 1
 	q.By = survey.GrainMonth
 	if days <= 62 {
@@ -157,7 +161,12 @@ func (h *Handler) overview(c echo.Context) error {
 	v.DeskRank = rank(t.ByDesk, q.Instrument, q.Agg, lang, deskName, func(id string) string { return "/?" + with(base, "desk", id) })
 	for _, ch := range survey.Channels {
 		if n := t.Channel[ch]; n > 0 {
-			v.ChanMix = append(v.ChanMix, chanRow{Channel: ch, N: n, Share: 100 * float64(n) / float64(max(t.Total.N, 1))})
+			row := chanRow{Channel: ch, N: n, Share: 100 * float64(n) / float64(max(t.Total.N, 1))}
+			if sub := t.ByChannel[ch]; sub != nil {
+				f := survey.Compute(q.Instrument, sub, q.Agg, lang)
+				row.Service, row.Overall = f.Service, f.Overall
+			}
+			v.ChanMix = append(v.ChanMix, row)
 		}
 	}
 	for i := range v.Figures.Choices {

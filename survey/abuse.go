@@ -73,8 +73,8 @@ func deviceID(c echo.Context, issue bool) string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	id := base64.RawURLEncoding.EncodeToString(b)
-	c.SetCookie(&http.Cookie{Name: DeviceIDCookie, Value: id, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+	c.SetCookie(web.SiteCookie(c, &http.Cookie{Name: DeviceIDCookie, Value: id, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()}))
 	return id
 }
 
@@ -106,7 +106,7 @@ func (h *Handler) judge(ctx context.Context, a attempt) verdict {
 	// must reach the thank-you (the first copy is stored), never a refusal.
 	nonceKey := "hl:nonce:" + a.nonce
 	if lim != nil && !lm.off() && lim.FirstUse(ctx, nonceKey, nonceMarkTTL) {
-		desk := a.t.Desk.ID
+		desk := a.t.limitKey()
 		refuse := func(name string, d Decision) verdict {
 			lim.Forget(ctx, nonceKey) // a later retry is judged afresh
 			return verdict{limit: name, retryAfter: d.RetryAfter}

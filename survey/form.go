@@ -18,7 +18,9 @@ type formView struct {
 	Intro  string
 	Unit   string
 	Desk   string
-	Items  []itemView
+	// Pick are the portal's where/served questions (none elsewhere).
+	Pick  []pickQuestion
+	Items []itemView
 	// Banner is a message about the whole form (expired, store busy...).
 	Banner   string
 	Problems int
@@ -76,6 +78,14 @@ func (h *Handler) formPage(c echo.Context, t *target, values url.Values, problem
 	}
 	if p := problems[formLevel]; p != "" && banner == "" {
 		v.Banner = cat.T(lang, "err."+p)
+	}
+	if t.Portal != nil {
+		v.Pick = h.pickQuestions(lang, t.Portal, values, problems)
+		for _, q := range v.Pick {
+			if q.Problem != "" {
+				v.Problems++
+			}
+		}
 	}
 	for i := range t.Instrument.Items {
 		it := &t.Instrument.Items[i]

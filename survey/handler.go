@@ -14,7 +14,8 @@ import (
 
 // Handler serves the citizen side: the survey form, its submission and
 // the thank-you page, through every way a citizen arrives: a desk's QR code
-// (/s/), a kiosk tablet (/k/) and a dossier receipt (/r/).
+// (/s/), a kiosk tablet (/k/), a dossier receipt (/r/) and the city
+// portal (/p/, which other sites may frame).
 type Handler struct {
 	store       *Store
 	committer   *Committer
@@ -29,6 +30,8 @@ type Handler struct {
 	limiter     *Limiter
 	limits      Limits
 	metrics     *Metrics
+	portals     portalCache
+	frameable   echo.MiddlewareFunc
 }
 
 // HandlerConfig is what the citizen side needs from main.
@@ -48,6 +51,9 @@ type HandlerConfig struct {
 	Limiter *Limiter
 	Limits  Limits
 	Metrics *Metrics
+	// EmbedAncestors are the CSP frame-ancestors sources that may frame
+	// the portal form (web.ParseFrameAncestors); empty: this site only.
+	EmbedAncestors string
 }
 
 // NewHandler returns the citizen-side handler.
@@ -59,6 +65,10 @@ func NewHandler(cfg HandlerConfig) *Handler {
 	ttl := cfg.ReceiptTTL
 	if ttl <= 0 {
 		ttl = 30 * 24 * time.Hour
+	}
+	ancestors := cfg.EmbedAncestors
+	if ancestors == "" {
+		ancestors = "'self'"
 	}
 	return &Handler{
 		store:       cfg.Store,
@@ -73,6 +83,7 @@ func NewHandler(cfg HandlerConfig) *Handler {
 		limiter:     cfg.Limiter,
 		limits:      cfg.Limits,
 		metrics:     cfg.Metrics,
+		frameable:   web.Frameable(ancestors),
 	}
 }
 
@@ -81,26 +92,21 @@ func NewHandler(cfg HandlerConfig) *Handler {
 // code that was valid when the citizen scanned it still accepts the answer.
 type resolver func(c echo.Context, at time.Time) (*target, error)
 
-// entryPoint is a way a citizen arrives: a route prefix and what it opens.
-type entryPoint struct {
-	prefix string
-	res    resolver
-}
-
-func (h *Handler) entryPoints() []entryPoint {
-	return []entryPoint{
-		{"/s/:code", h.resolveCode},
-		{"/k/:desk", h.resolveKiosk},
-		{"/r/:token", h.resolveReceipt},
-	}
-}
-
 // Register adds the citizen routes to g (which carries the CSRF cookie).
 func (h *Handler) Register(g *echo.Group) {
-	for _, e := range h.entryPoints() {
-		g.GET(e.prefix, h.formHandler(e.res))
-		g.POST(e.prefix, h.submitHandler(e.res))
-		g.GET(e.prefix+"/thanks", h.thanksHandler(e.res))
+	for _, e := range []struct {
+		prefix string
+		res    resolver
+		mw     []echo.MiddlewareFunc
+	}{
+		{"/s/:code", h.resolveCode, nil},
+		{"/k/:desk", h.resolveKiosk, nil},
+		{"/r/:token", h.resolveReceipt, nil},
+		{"/p/:unit", h.resolvePortal, []echo.MiddlewareFunc{h.frameable}},
+	} {
+		g.GET(e.prefix, h.formHandler(e.res), e.mw...)
+		g.POST(e.prefix, h.submitHandler(e.res), e.mw...)
+		g.GET(e.prefix+"/thanks", h.thanksHandler(e.res), e.mw...)
 	}
 }
 
@@ -118,6 +124,10 @@ type target struct {
 	Field     string
 	// Kiosk pages are big, and the thank-you resets to a fresh form.
 	Kiosk bool
+	// Portal is the unit's offer on /p/ (nil elsewhere); Served is how
+	// the citizen said they were served.
+	Portal *portalUnit
+	Served string
 }
 
 // desk loads a desk and its instrument, refusing inactive desks.
@@ -218,6 +228,8 @@ func (h *Handler) thanksHandler(res resolver) echo.HandlerFunc {
 		p := web.NewPage(c, "title.thanks", thanksView{
 			Unit: t.Unit.DisplayName(lang),
 			Desk: t.Desk.DisplayName(lang),
+			// Framed, the thank-you tells the host page its new height.
+			Script: t.Portal != nil,
 		})
 		if t.Kiosk {
 			p.Refresh, p.BodyClass = "10;url="+t.Path, "kiosk"
@@ -228,4 +240,5 @@ func (h *Handler) thanksHandler(res resolver) echo.HandlerFunc {
 
 type thanksView struct {
 	Unit, Desk string
+	Script     bool
 }

@@ -41,6 +41,8 @@ type Query struct {
 	// them ask for them.
 	Breakdown bool
 	Hours     bool
+	// ByChannel keeps a full tally per channel (Report.ByChannel).
+	ByChannel bool
 }
 
 // Tally is the summed counts of the cells a query selects.
@@ -49,10 +51,12 @@ type Tally struct {
 	ByUnit  map[string]*Cell
 	ByDesk  map[string]*Cell
 	Channel map[string]int64
+	// ByChannel is the tally of each channel's cells, with q.ByChannel.
+	ByChannel map[string]*Tally
 }
 
 func newTally() *Tally {
-	return &Tally{ByUnit: map[string]*Cell{}, ByDesk: map[string]*Cell{}, Channel: map[string]int64{}}
+	return &Tally{ByUnit: map[string]*Cell{}, ByDesk: map[string]*Cell{}, Channel: map[string]int64{}, ByChannel: map[string]*Tally{}}
 }
 
 func (t *Tally) add(key CellKey, c Cell, q Query) {
@@ -67,6 +71,16 @@ func (t *Tally) add(key CellKey, c Cell, q Query) {
 		}
 	}
 	t.Channel[key.Channel] += c.N
+	if q.ByChannel {
+		sub, ok := t.ByChannel[key.Channel]
+		if !ok {
+			sub = newTally()
+			t.ByChannel[key.Channel] = sub
+		}
+		// A channel's figures need neither rankings nor hours.
+		q.ByChannel, q.Breakdown, q.Hours = false, false, false
+		sub.add(key, c, q)
+	}
 }
 
 func addTo(m map[string]*Cell, k string, c Cell) {
@@ -397,7 +411,10 @@ type Report struct {
 	Aggregation string `json:"aggregation"`
 	Figures
 	Channels map[string]int64 `json:"channels"`
-	Series   []SeriesPoint    `json:"series,omitempty"`
+	// ByChannel holds every figure per channel that has answers, computed
+	// like the total (same aggregation), when the query asks for it.
+	ByChannel map[string]Figures `json:"by_channel,omitempty"`
+	Series    []SeriesPoint      `json:"series,omitempty"`
 }
 
 // Report computes q's figures, channel counts and, with q.By, its series.
@@ -410,8 +427,16 @@ func (r *Rollups) Report(ctx context.Context, q Query, lang string) (*Report, er
 		return nil, err
 	}
 	rep := &Report{Instrument: q.Instrument.ID(), Aggregation: q.Agg, Figures: Compute(q.Instrument, t, q.Agg, lang), Channels: t.Channel}
+	if q.ByChannel {
+		rep.ByChannel = map[string]Figures{}
+		for ch, sub := range t.ByChannel {
+			rep.ByChannel[ch] = Compute(q.Instrument, sub, q.Agg, lang)
+		}
+	}
 	if q.By != "" {
-		if rep.Series, err = r.Series(ctx, q, lang); err != nil {
+		sq := q
+		sq.ByChannel = false // the series shows totals only
+		if rep.Series, err = r.Series(ctx, sq, lang); err != nil {
 			return nil, err
 		}
 	}

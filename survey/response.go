@@ -46,4 +46,7 @@ type Response struct {
 	Status      string    `bson:"status" json:"status"`
 	Reasons     []string  `bson:"reasons,omitempty" json:"reasons,omitempty"`
 	SubmittedAt time.Time `bson:"submitted_at" json:"submitted_at"`
+
+	// Served is how a portal citizen did their procedure (ServedModes).
+	Served string `bson:"served,omitempty" json:"served,omitempty"`
 }

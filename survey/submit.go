@@ -36,7 +36,7 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if !web.CheckCSRF(c) {
+		if !t.sameSource(c) {
 			h.metrics.Submission(OutcomeInvalid)
 			return h.renderForm(c, http.StatusForbidden, t, form, nil, "err.csrf_form")
 		}
@@ -45,11 +45,12 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 			form.Del(FieldTicket)
 			return h.renderForm(c, http.StatusUnprocessableEntity, t, form, nil, "err.expired_form")
 		}
-		answers, err := Validate(t.Instrument, form)
+		rest, pickProblems := t.takePick(form)
+		answers, err := Validate(t.Instrument, rest)
 		var ve *ValidationError
-		if errors.As(err, &ve) {
+		if errors.As(err, &ve) || len(pickProblems) > 0 {
 			h.metrics.Submission(OutcomeInvalid)
-			return h.renderForm(c, http.StatusUnprocessableEntity, t, form, ve.Fields, "")
+			return h.renderForm(c, http.StatusUnprocessableEntity, t, form, mergeProblems(ve, pickProblems), "")
 		}
 		if err != nil {
 			return err
@@ -59,7 +60,7 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 			Nonce:       tk.Nonce,
 			Instrument:  t.Instrument.ID(),
 			Desk:        t.Desk.ID,
-			Unit:        t.Desk.Unit,
+			Unit:        t.Unit.ID,
 			Channel:     t.Channel,
 			Answers:     answers.Scores,
 			Choices:     answers.Choices,
@@ -67,6 +68,7 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 			Dossier:     t.Dossier,
 			Procedure:   t.Procedure,
 			Field:       t.Field,
+			Served:      t.Served,
 			Lang:        web.Lang(c),
 			Status:      StatusOK,
 			SubmittedAt: now.UTC(),

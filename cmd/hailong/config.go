@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"hailong/web"
 )
 
 // config is the service configuration: HAILONG_* environment variables,
@@ -31,6 +33,10 @@ type config struct {
 	// AutoCloseDays closes a month's figures this many days after it ends (0: never).
 	AutoCloseDays int
 	Abuse         abuseConfig
+	// EmbedOrigins may frame the portal survey /p/ (HAILONG_EMBED_ORIGINS);
+	// EmbedAncestors is the same list as a CSP frame-ancestors value.
+	EmbedOrigins   string
+	EmbedAncestors string
 }
 
 // configError is a configuration mistake: the process exits with code 2
@@ -58,6 +64,7 @@ func (c *config) settings() []setting {
 		{"HAILONG_SECRET", "secret", "", "HMAC key, at least 32 characters; generated into the data dir in embedded mode", &c.Secret},
 		{"HAILONG_ADMIN_PASSWORD", "admin-password", "", "password of the first admin account (random and printed once if empty)", &c.AdminPassword},
 		{"HAILONG_LOG_FORMAT", "log-format", "text", "log format: text or json", &c.LogFormat},
+		{"HAILONG_EMBED_ORIGINS", "embed-origins", "https:", "origins that may show the portal survey /p/ in an iframe: a comma-separated list of https://host, or https: (any HTTPS site) or *", &c.EmbedOrigins},
 	}, c.Abuse.settings()...)
 }
 
@@ -149,5 +156,10 @@ func (c *config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return configErrorf("HAILONG_LOG_FORMAT: %q is not text or json", c.LogFormat)
 	}
+	a, err := web.ParseFrameAncestors(c.EmbedOrigins)
+	if err != nil {
+		return configErrorf("HAILONG_EMBED_ORIGINS: %v", err)
+	}
+	c.EmbedAncestors = a
 	return c.Abuse.parse()
 }

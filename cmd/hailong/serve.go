@@ -251,17 +251,16 @@ func (a *app) routes() *echo.Echo {
 	}
 
 	pages := e.Group("", web.CSRF)
-	citizens := survey.NewHandler(survey.HandlerConfig{
+	survey.NewHandler(survey.HandlerConfig{
 		Store: a.survey, Committer: a.commit, Instruments: a.instr, Codes: a.codes, Secret: a.secret,
 		Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL,
-		Limiter: a.limiter, Limits: a.cfg.Abuse.Limits, Metrics: a.metrics,
-	})
-	citizens.Register(pages)
+		Limiter: a.limiter, Limits: a.cfg.Abuse.Limits, Metrics: a.metrics, EmbedAncestors: a.cfg.EmbedAncestors,
+	}).Register(pages)
 	dashboard.NewHandler(dashboard.Config{
 		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
 		Committer: a.commit, Limiter: a.limiter, LoginFailures: a.cfg.Abuse.LoginFailures, LoginMaxWait: a.cfg.Abuse.LoginMaxWait,
-		Comments: survey.NewComments(a.stores.redis, a.stores.db), Live: a.live,
+		Comments: survey.NewComments(a.stores.redis, a.stores.db), Live: a.live, EmbedOrigins: a.cfg.EmbedOrigins,
 	}).Register(e, pages)
 	return e
 }
