@@ -32,6 +32,7 @@ type Handler struct {
 	loginGuard  loginGuard
 	comments    *survey.Comments
 	live        *Live
+	paper       *Paper
 }
 
 // Config is what the officials' side needs from main.
@@ -60,6 +61,8 @@ type Config struct {
 	Limiter       *survey.Limiter
 	LoginFailures int
 	LoginMaxWait  time.Duration
+	// Paper holds printed forms and their keyings.
+	Paper *Paper
 }
 
 // NewHandler returns the officials' handler.
@@ -72,7 +75,7 @@ func NewHandler(cfg Config) *Handler {
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
 		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
 		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
-		comments: cfg.Comments, live: cfg.Live}
+		comments: cfg.Comments, live: cfg.Live, paper: cfg.Paper}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -97,6 +100,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.GET("/desk/:id/display", h.display)
 	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireAdmin)
 	h.registerPosters(pages)
+	h.registerPaper(pages)
 
 	api := e.Group("/api/v1", web.CSRF, h.requireAPI)
 	api.GET("/desks", h.apiDesks)

@@ -46,4 +46,11 @@ type Response struct {
 	Status      string    `bson:"status" json:"status"`
 	Reasons     []string  `bson:"reasons,omitempty" json:"reasons,omitempty"`
 	SubmittedAt time.Time `bson:"submitted_at" json:"submitted_at"`
+	// Paper forms (channel paper): the printed serial, who keyed it, who
+	// keyed it a second time (double keying) and the supervisor who
+	// settled a mismatch between the two.
+	Serial         string `bson:"serial,omitempty" json:"serial,omitempty"`
+	Operator       string `bson:"operator,omitempty" json:"operator,omitempty"`
+	SecondOperator string `bson:"second_operator,omitempty" json:"second_operator,omitempty"`
+	ResolvedBy     string `bson:"resolved_by,omitempty" json:"resolved_by,omitempty"`
 }
