@@ -8,6 +8,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
+	"os"
+	"path/filepath"
 	"net/url"
 	"slices"
 	"strconv"
@@ -152,6 +155,43 @@ func TestBrowserPaperKeyboardEntry(t *testing.T) {
 		}
 		if r.Comment != k.comment || r.Operator != "nhap-p1" || r.Serial != s || r.Desk != "p1-q1" {
 			t.Errorf("form %s: stored comment %q operator %q serial %q desk %q", s, r.Comment, r.Operator, r.Serial, r.Desk)
+		}
+	}
+}
+
+// TestBrowserPaperPrintPDF prints a batch of three counter forms as
+// Chromium's print dialog would: three A4 pages, one form each.
+func TestBrowserPaperPrintPDF(t *testing.T) {
+	ctx := newBrowser(t)
+	a := startApp(t, t.TempDir(), nil)
+	admin, csrf := adminClient(t, a)
+	serials := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"3"}})
+	ck := sessionCookie(t, admin, a)
+	browserDo(t, ctx, "open the batch",
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: a.URL, HTTPOnly: new(true)})
+			return err
+		}),
+		chromedp.Navigate(a.URL+"/paper/batches/"+serials[0][:4]),
+	)
+	waitTrue(t, ctx, `document.images.length === 6 && [...document.images].every(i => i.complete && i.naturalWidth > 0)`, "QR images did not load")
+	pdf, err := chromedp.Run(ctx, chromedp.Action[[]byte](printPDF))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages := pdfPages(pdf); pages != 3 {
+		t.Errorf("a batch of 3 forms printed on %d pages, want 3", pages)
+	}
+	for _, m := range mediaBox.FindAllSubmatch(pdf, -1) {
+		w, _ := strconv.ParseFloat(string(m[1]), 64)
+		h, _ := strconv.ParseFloat(string(m[2]), 64)
+		if math.Abs(w-595.28) > 1.5 || math.Abs(h-841.89) > 1.5 {
+			t.Errorf("page of %.2f × %.2f pt, want A4 (595.28 × 841.89)", w, h)
+		}
+	}
+	if dir := os.Getenv("HAILONG_TEST_PDF_DIR"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, "paper-forms.pdf"), pdf, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
