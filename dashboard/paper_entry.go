@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/labstack/echo/v4"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/survey"
 	"hailong/web"
@@ -191,15 +192,21 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 		return web.NewError(http.StatusBadRequest, "err.400", err)
 	}
 	typed := form.Get("serial")
-	t, err := h.openSerial(c, typed)
-	if err != nil {
-		return h.entryError(c, typed, err)
-	}
 	answers := url.Values{}
 	for k, v := range form {
 		if k != "serial" && k != "" {
 			answers[k] = v
 		}
+	}
+	t, err := h.openSerial(c, typed)
+	if err != nil {
+		var refusal *paperRefusal
+		if errors.As(err, &refusal) && refusal.Status == http.StatusConflict {
+			// Typed from a page opened before the form was stored or keyed
+			// twice: refused, and kept aside.
+			h.keepRefused(c, typed, answers)
+		}
+		return h.entryError(c, typed, err)
 	}
 	a, err := survey.Validate(t.Instr, answers)
 	var ve *survey.ValidationError
@@ -213,33 +220,75 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 	now := h.now()
 	serial := t.Serial.ID
 	keyed := keyedAnswers{Scores: a.Scores, Choices: a.Choices, Comment: a.Comment}
+	e := &PaperEntry{Serial: serial, Round: t.Round, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: now.UTC()}
+	if len(e.Choices) == 0 {
+		e.Choices = nil
+	}
 	state := "saved"
-	switch t.Round {
-	case "":
+	if t.Round == "" {
 		if err := h.commitPaper(c, t.Serial, keyed, paperPeople{Operator: me}); err != nil {
+			// Stored by someone quicker: this keying is kept aside too.
+			h.keepExtra(c, e)
 			return h.entryError(c, serial, err)
 		}
-	default:
-		e := &PaperEntry{Serial: serial, Round: t.Round, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: now.UTC()}
-		if len(e.Choices) == 0 {
-			e.Choices = nil
+		return c.Redirect(http.StatusSeeOther, "/paper/entry?saved="+url.QueryEscape(serial)+"&state="+state)
+	}
+	err = h.paper.InsertEntry(ctx, e)
+	if errors.Is(err, survey.ErrDuplicate) && t.Round == roundFirst {
+		// Another operator keyed it first meanwhile: this keying, made
+		// blind, is the second one.
+		if first, ferr := h.paper.Entry(ctx, serial, roundFirst); ferr == nil && first.Operator != me {
+			t.Round, t.First, e.Round = roundSecond, first, roundSecond
+			err = h.paper.InsertEntry(ctx, e)
 		}
-		if err := h.paper.InsertEntry(ctx, e); errors.Is(err, survey.ErrDuplicate) {
-			return h.renderEntry(c, http.StatusConflict, paperEntryView{Typed: serial, Refusal: h.catalog.T(web.Lang(c), "paper.err_race", serial)})
-		} else if err != nil {
-			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-		}
-		if err := h.audit.Log(ctx, me, "paper.key", "paper:"+serial, nil, map[string]string{"round": t.Round}, now); err != nil {
-			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-		}
-		state = "first"
-		if t.Round == roundSecond {
-			if state, err = h.settle(c, t, t.First, e); err != nil {
-				return h.entryError(c, serial, err)
-			}
+	}
+	if errors.Is(err, survey.ErrDuplicate) {
+		h.keepExtra(c, e)
+		return h.renderEntry(c, http.StatusConflict, paperEntryView{Typed: serial, Refusal: h.catalog.T(web.Lang(c), "paper.err_race", serial)})
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if err := h.audit.Log(ctx, me, "paper.key", "paper:"+serial, nil, map[string]string{"round": e.Round}, now); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	state = "first"
+	if t.Round == roundSecond {
+		if state, err = h.settle(c, t, t.First, e); err != nil {
+			return h.entryError(c, serial, err)
 		}
 	}
 	return c.Redirect(http.StatusSeeOther, "/paper/entry?saved="+url.QueryEscape(serial)+"&state="+state)
+}
+
+// keepRefused keeps aside a valid keying of a registered serial that was
+// refused as stored already or keyed twice.
+func (h *Handler) keepRefused(c echo.Context, typed string, answers url.Values) {
+	serial, _ := parseSerial(typed)
+	s, err := h.paper.Serial(c.Request().Context(), serial)
+	if err != nil {
+		return
+	}
+	in, ok := h.instruments.Get(s.Instrument)
+	if !ok {
+		return
+	}
+	a, err := survey.Validate(in, answers)
+	if err != nil {
+		return
+	}
+	h.keepExtra(c, &PaperEntry{Serial: serial, Operator: currentUser(c).Username, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()})
+}
+
+// keepExtra keeps a keying that lost a race (the form was stored or keyed
+// twice meanwhile) under its own id, so nothing typed is lost; it counts
+// for nothing.
+func (h *Handler) keepExtra(c echo.Context, e *PaperEntry) {
+	extra := *e
+	extra.Round = roundExtra + bson.NewObjectID().Hex()
+	if err := h.paper.InsertEntry(c.Request().Context(), &extra); err != nil {
+		h.log.Warn("keep a keying that lost a race", "serial", e.Serial, "err", err)
+	}
 }
 
 // entryError shows a refusal on the serial step, with the serial typed

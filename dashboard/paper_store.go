@@ -21,7 +21,8 @@ import (
 //   - paper_batches: one per printed batch;
 //   - paper_serials: one per printed form (_id = serial);
 //   - paper_entries: every keying, _id = serial + "/1", "/2" (double
-//     keying) or "/s" (a supervisor's resolution); nothing keyed is lost;
+//     keying), "/s" (a supervisor's resolution) or "/x-…" (a keying that
+//     lost a race, kept for the record); nothing keyed is lost;
 //   - paper_done: _id = serial once its response is stored;
 //   - paper_held: _id = serial while two keyings disagree — the
 //     supervisor's work list, removed once resolved.
@@ -67,6 +68,8 @@ const (
 	roundFirst    = "1"
 	roundSecond   = "2"
 	roundResolved = "s"
+	// roundExtra prefixes a keying that lost a race, kept for the record.
+	roundExtra = "x-"
 )
 
 // PaperEntry is one keying of a form, kept for good.

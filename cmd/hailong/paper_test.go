@@ -403,8 +403,8 @@ func TestPaperDoubleKeying(t *testing.T) {
 	// Every keying is kept, and the resolution is audited.
 	db := openDataDir(t, dir)
 	ctx := context.Background()
-	if n, _ := db.Collection("paper_entries").CountDocuments(ctx, bson.D{}); n != 5 {
-		t.Errorf("%d keyings kept, want 5 (two per form and the resolution)", n)
+	if n, _ := db.Collection("paper_entries").CountDocuments(ctx, bson.D{}); n != 6 {
+		t.Errorf("%d keyings kept, want 6 (two per form, the resolution, and nhap-a's refused second try kept aside)", n)
 	}
 	var audit struct {
 		User   string         `bson:"user"`
@@ -554,5 +554,80 @@ func TestPaperBatchPrint(t *testing.T) {
 	}
 	if n := getDoc(t, mgr, a.URL+"/paper").Find("table.batches tr[data-batch]").Length(); n != 1 {
 		t.Errorf("manager of vt-p7 lists %d batches, want 1", n)
+	}
+}
+
+// TestPaperEnteredOnceUnderRace: ten saves of one form at the same moment
+// store it once (the unique nonce "paper:"+serial decides), and three
+// operators keying one double-keyed form at once give one first keying,
+// one second, and a kept-aside third; every keying is kept.
+func TestPaperEnteredOnceUnderRace(t *testing.T) {
+	dir := t.TempDir()
+	a := startApp(t, dir, nil)
+	admin, csrf := adminClient(t, a)
+	single := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q2"}, "count": {"1"}})
+	double := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "count": {"1"}, "double": {"1"}})
+	type op struct {
+		c    *http.Client
+		csrf string
+	}
+	var ops []op
+	for _, name := range []string{"nhap-1", "nhap-2", "nhap-3"} {
+		addUser(t, a, admin, csrf, name, "operator", "vt-p1")
+		c, tok := loginAs(t, a, name, "matkhau-"+name)
+		ops = append(ops, op{c, tok})
+	}
+	race := func(serial string, n int) map[int]int {
+		codes := make(chan int, n)
+		startGun := make(chan struct{})
+		for i := range n {
+			o := ops[i%len(ops)]
+			go func() {
+				<-startGun
+				body := url.Values{"_csrf": {o.csrf}, "serial": {serial}}
+				for k, v := range validAnswers() {
+					body[k] = v
+				}
+				res, err := o.c.PostForm(a.URL+"/paper/entry", body)
+				if err != nil {
+					codes <- 0
+					return
+				}
+				res.Body.Close()
+				codes <- res.StatusCode
+			}()
+		}
+		close(startGun)
+		got := map[int]int{}
+		for range n {
+			got[<-codes]++
+		}
+		return got
+	}
+	if got := race(single[0], 10); got[http.StatusSeeOther] != 1 || got[http.StatusConflict] != 9 {
+		t.Errorf("10 saves of single-keyed %s at once: %v, want one 303 and nine 409", single[0], got)
+	}
+	if got := race(double[0], 3); got[http.StatusSeeOther] != 2 || got[http.StatusConflict] != 1 {
+		t.Errorf("3 operators keying double-keyed %s at once: %v, want two 303 (first and second keying) and one 409", double[0], got)
+	}
+	waitPaperN(t, a, "vt-p1", 2)
+
+	a.Stop(t)
+	stored := paperResponses(t, dir)
+	if len(stored) != 2 {
+		t.Errorf("%d paper responses stored, want 2", len(stored))
+	}
+	if r := stored[double[0]]; r.Operator == "" || r.SecondOperator == "" || r.Operator == r.SecondOperator {
+		t.Errorf("double-keyed %s stored with operators %q and %q, want two different ones", double[0], r.Operator, r.SecondOperator)
+	}
+	db := openDataDir(t, dir)
+	ctx := context.Background()
+	// Nothing typed is lost: the nine refused saves are kept aside (the
+	// tenth is the response), and all three keyings of the double form.
+	for serial, want := range map[string]int64{single[0]: 9, double[0]: 3} {
+		n, err := db.Collection("paper_entries").CountDocuments(ctx, bson.D{{Key: "serial", Value: serial}})
+		if err != nil || n != want {
+			t.Errorf("%d keyings of %s kept (%v), want %d", n, serial, err, want)
+		}
 	}
 }
