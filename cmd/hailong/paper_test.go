@@ -389,6 +389,15 @@ func TestPaperDoubleKeying(t *testing.T) {
 		t.Errorf("vt-p1 counts %d answers (%d paper), want 2", n, paper)
 	}
 
+	// Answers of a unit-level batch (no desk) show on the dashboard and in
+	// the month's exports like any other.
+	month := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01")
+	for _, p := range []string{"/", "/?channel=paper&unit=vt-p1", "/exports/" + month + ".xlsx", "/exports/" + month + ".csv?table=desks"} {
+		if res, _ := get(t, admin, a.URL+p); res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s with desk-less paper answers: %d, want 200", p, res.StatusCode)
+		}
+	}
+
 	a.Stop(t)
 	stored := paperResponses(t, dir)
 	if len(stored) != 2 {
