@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -19,7 +20,9 @@ import (
 // _id:
 //
 //   - paper_batches: one per printed batch;
-//   - paper_serials: one per printed form (_id = serial);
+//   - paper_serials: one per printed form (_id = serial), the register
+//     of what was printed (keying resolves a serial through its batch,
+//     see Serial);
 //   - paper_entries: every keying, _id = serial + "/1", "/2" (double
 //     keying), "/s" (a supervisor's resolution) or "/x-…" (a keying that
 //     lost a race, kept for the record); nothing keyed is lost;
@@ -137,10 +140,28 @@ func (p *Paper) Batch(ctx context.Context, id string) (*PaperBatch, error) {
 	return &b, paperByID(ctx, p.batches, id, &b)
 }
 
-// Serial returns a registered form, or survey.ErrNotFound.
+// Serial returns a registered form (a canonical serial), or
+// survey.ErrNotFound. It reads the form's batch, not its paper_serials
+// document: the embedded store scans a collection even for an _id, and
+// with 20,000 serials registered one read took 65–600 ms against under
+// 1 ms for the batch. The batch decides the same thing: a serial is
+// registered when its batch exists and its number is within the count.
 func (p *Paper) Serial(ctx context.Context, serial string) (*PaperSerial, error) {
-	var s PaperSerial
-	return &s, paperByID(ctx, p.serials, serial, &s)
+	if len(serial) != batchCodeLen+serialNumLen+3 {
+		return nil, survey.ErrNotFound
+	}
+	n, err := strconv.Atoi(serial[batchCodeLen+1 : batchCodeLen+1+serialNumLen])
+	if err != nil {
+		return nil, survey.ErrNotFound
+	}
+	b, err := p.Batch(ctx, serialBatch(serial))
+	if err != nil {
+		return nil, err
+	}
+	if n < 1 || n > b.Count || b.Serial(n) != serial {
+		return nil, survey.ErrNotFound
+	}
+	return &PaperSerial{ID: serial, Batch: b.ID, N: n, Unit: b.Unit, Desk: b.Desk, Instrument: b.Instrument, Double: b.Double}, nil
 }
 
 // Entry returns one keying of serial, or survey.ErrNotFound.

@@ -412,6 +412,11 @@ func TestPaperDoubleKeying(t *testing.T) {
 	// Every keying is kept, and the resolution is audited.
 	db := openDataDir(t, dir)
 	ctx := context.Background()
+	for _, s := range serials {
+		if n, _ := db.Collection("paper_serials").CountDocuments(ctx, bson.D{{Key: "_id", Value: s}}); n != 1 {
+			t.Errorf("serial %s registered %d times, want once", s, n)
+		}
+	}
 	if n, _ := db.Collection("paper_entries").CountDocuments(ctx, bson.D{}); n != 6 {
 		t.Errorf("%d keyings kept, want 6 (two per form, the resolution, and nhap-a's refused second try kept aside)", n)
 	}
