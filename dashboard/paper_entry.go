@@ -312,8 +312,12 @@ func (h *Handler) settle(c echo.Context, t *paperTarget, first, second *PaperEnt
 		return "matched", err
 	}
 	held := &PaperHeld{Serial: t.Serial.ID, Unit: t.Serial.Unit, Batch: t.Serial.Batch, Diffs: len(diffs), At: h.now().UTC()}
-	if err := h.paper.Hold(ctx, held); err != nil {
+	added, err := h.paper.Hold(ctx, held)
+	if err != nil {
 		return "", web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if !added {
+		return "held", nil
 	}
 	if err := h.audit.Log(ctx, currentUser(c).Username, "paper.hold", "paper:"+t.Serial.ID, nil,
 		map[string]any{"items": diffs, "operators": []string{first.Operator, second.Operator}}, h.now()); err != nil {

@@ -191,12 +191,14 @@ func (p *Paper) MarkDone(ctx context.Context, d *PaperDone) error {
 	return nil
 }
 
-// Hold puts a form on the supervisor's list; holding it again is fine.
-func (p *Paper) Hold(ctx context.Context, h *PaperHeld) error {
-	if err := paperInsert(ctx, p.held, h); err != nil && !errors.Is(err, survey.ErrDuplicate) {
-		return err
+// Hold puts a form on the supervisor's list; added is false when it was
+// there already.
+func (p *Paper) Hold(ctx context.Context, h *PaperHeld) (added bool, err error) {
+	err = paperInsert(ctx, p.held, h)
+	if errors.Is(err, survey.ErrDuplicate) {
+		return false, nil
 	}
-	return nil
+	return err == nil, err
 }
 
 // Release takes a resolved form off the supervisor's list.
