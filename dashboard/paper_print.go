@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -24,9 +25,40 @@ type paperPrintView struct {
 	// OnlineShort is OnlineURL without its scheme, for typing.
 	OnlineShort string
 	OnlineQR    string
+	// Parts split a big batch into print runs of printPart forms.
+	Parts []printPart
 }
 
-// paperPrint serves GET /paper/batches/:id: the printable forms.
+// printPart is a range of form numbers printed together.
+type printPart struct{ From, To int }
+
+// printPartSize is how many forms one print run of a big batch holds: a
+// thousand forms make a 10 MB page, more than a print dialog enjoys.
+const printPartSize = 100
+
+// printRange reads ?from=&to= (form numbers, both included; default the
+// whole batch).
+func printRange(c echo.Context, count int) (from, to int, err error) {
+	from, to = 1, count
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"from", &from}, {"to", &to}} {
+		if v := c.QueryParam(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > count {
+				return 0, 0, web.NewError(http.StatusBadRequest, "paper.err_range", err, count)
+			}
+			*p.dst = n
+		}
+	}
+	if to < from {
+		return 0, 0, web.NewError(http.StatusBadRequest, "paper.err_range", nil, count)
+	}
+	return from, to, nil
+}
+
+// paperPrint serves GET /paper/batches/:id?from=&to=: the printable forms.
 func (h *Handler) paperPrint(c echo.Context) error {
 	b, err := h.paperBatch(c)
 	if err != nil {
@@ -56,9 +88,17 @@ func (h *Handler) paperPrint(c echo.Context) error {
 	if i := strings.Index(v.OnlineShort, "://"); i >= 0 {
 		v.OnlineShort = v.OnlineShort[i+3:]
 	}
-	v.Serials = make([]string, b.Count)
-	for i := range v.Serials {
-		v.Serials[i] = b.Serial(i + 1)
+	from, to, err := printRange(c, b.Count)
+	if err != nil {
+		return err
+	}
+	for n := from; n <= to; n++ {
+		v.Serials = append(v.Serials, b.Serial(n))
+	}
+	if b.Count > printPartSize {
+		for n := 1; n <= b.Count; n += printPartSize {
+			v.Parts = append(v.Parts, printPart{From: n, To: min(n+printPartSize-1, b.Count)})
+		}
 	}
 	p := web.NewPage(c, "paper.title_print", v)
 	p.BodyClass = "sheets"

@@ -511,6 +511,17 @@ func TestPaperBatchPrint(t *testing.T) {
 		}
 	}
 
+	// A part of the batch, and ranges outside it.
+	part := getDoc(t, admin, a.URL+"/paper/batches/"+batch+"?from=2&to=3")
+	if got := part.Find("article.paper-form").Map(func(_ int, f *goquery.Selection) string { return f.AttrOr("data-serial", "") }); len(got) != 2 || got[0] != serials[1] || got[1] != serials[2] {
+		t.Errorf("forms 2–3 of the batch: %v, want %v", got, serials[1:3])
+	}
+	for _, q := range []string{"?from=0", "?to=6", "?from=4&to=2", "?from=hai"} {
+		if res, _ := get(t, admin, a.URL+"/paper/batches/"+batch+q); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("print %s: %d, want 400", q, res.StatusCode)
+		}
+	}
+
 	// The QR codes decode: the serial, and the desk's online survey.
 	online := doc.Find("img.pf-qr-online").First().AttrOr("src", "")
 	_, img := get(t, admin, a.URL+strings.TrimSuffix(online, ".svg")+".png")
@@ -528,10 +539,17 @@ func TestPaperBatchPrint(t *testing.T) {
 		t.Errorf("unit-level online QR decodes to %q, want %s/p/vt-p7", got, a.URL)
 	}
 
+	// A big batch is offered in print runs of 100.
+	big := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p7"}, "count": {"150"}})
+	runs := getDoc(t, admin, a.URL+"/paper/batches/"+big[0][:4]).Find(".toolbar .parts a").Map(func(_ int, l *goquery.Selection) string { return l.AttrOr("href", "") })
+	if len(big) != 150 || len(runs) != 3 || !strings.HasSuffix(runs[1], "?from=101&to=150") {
+		t.Errorf("batch of %d forms offers print runs %v, want 1–100, 101–150 and all", len(big), runs)
+	}
+
 	// The batch list, and what a batch form refuses.
 	list := getDoc(t, admin, a.URL+"/paper")
-	if n := list.Find("table.batches tr[data-batch]").Length(); n != 2 {
-		t.Errorf("batch list has %d rows, want 2", n)
+	if n := list.Find("table.batches tr[data-batch]").Length(); n != 3 {
+		t.Errorf("batch list has %d rows, want 3", n)
 	}
 	for _, bad := range []url.Values{
 		{"unit": {"vt-p1"}, "count": {"0"}},
@@ -566,8 +584,8 @@ func TestPaperBatchPrint(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("manager of vt-p7 prints for vt-p1: %d, want 422", res.StatusCode)
 	}
-	if n := getDoc(t, mgr, a.URL+"/paper").Find("table.batches tr[data-batch]").Length(); n != 1 {
-		t.Errorf("manager of vt-p7 lists %d batches, want 1", n)
+	if n := getDoc(t, mgr, a.URL+"/paper").Find("table.batches tr[data-batch]").Length(); n != 2 {
+		t.Errorf("manager of vt-p7 lists %d batches, want 2", n)
 	}
 }
 
