@@ -15,7 +15,7 @@ import (
 // exports' comment sheet but remain in the raw data.
 func (h *Handler) hideComment(c echo.Context) error {
 	u := currentUser(c)
-	if u.Role == RoleViewer {
+	if !u.supervises() {
 		return web.NewError(http.StatusForbidden, "err.403", nil)
 	}
 	id := c.Param("id")

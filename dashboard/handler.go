@@ -34,6 +34,7 @@ type Handler struct {
 	live        *Live
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
+	paper        *Paper
 }
 
 // Config is what the officials' side needs from main.
@@ -64,6 +65,8 @@ type Config struct {
 	LoginMaxWait  time.Duration
 	// EmbedOrigins is HAILONG_EMBED_ORIGINS, shown on the embed page.
 	EmbedOrigins string
+	// Paper holds printed forms and their keyings.
+	Paper *Paper
 }
 
 // NewHandler returns the officials' handler.
@@ -76,7 +79,7 @@ func NewHandler(cfg Config) *Handler {
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
 		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
 		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
-		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins}
+		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -102,6 +105,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireAdmin)
 	h.registerPosters(pages)
 	pages.GET("/units/:id/embed", h.embedPage, h.requirePage)
+	h.registerPaper(pages)
 
 	api := e.Group("/api/v1", web.CSRF, h.requireAPI)
 	api.GET("/desks", h.apiDesks)

@@ -114,7 +114,7 @@ func (h *Handler) overview(c echo.Context) error {
 	v := overviewView{
 		Filters: c.QueryParams(), From: period.From, To: period.To, Instr: h.instruments.IDs(), Channels: survey.Channels,
 		Figures: survey.Compute(q.Instrument, t, q.Agg, lang), Pct: pct, Method: h.catalog.T(lang, "method."+q.Agg),
-		CanHide: currentUser(c).Role != RoleViewer,
+		CanHide: currentUser(c).supervises(),
 	}
 	v.Query = c.QueryParams().Encode()
 	unitName := map[string]string{}

@@ -22,6 +22,9 @@ const (
 	RoleAdmin       = "admin"
 	RoleUnitManager = "unit_manager"
 	RoleViewer      = "viewer"
+	// RoleOperator keys paper forms of its unit (nhập phiếu) and sees
+	// what a viewer sees; it supervises nothing.
+	RoleOperator = "operator"
 )
 
 // User is an official's account. Only a bcrypt hash of the password is kept.
@@ -180,7 +183,11 @@ func (s *Users) update(ctx context.Context, username string, upd bson.D) error {
 	return nil
 }
 
-// ValidRole reports whether role is one of the three roles.
+// ValidRole reports whether role is one of the roles.
 func ValidRole(role string) bool {
-	return role == RoleAdmin || role == RoleUnitManager || role == RoleViewer
+	return role == RoleAdmin || role == RoleUnitManager || role == RoleViewer || role == RoleOperator
 }
+
+// supervises reports whether the account decides for its scope: hides
+// comments, settles paper keyings that disagree. Viewers and operators do not.
+func (u *User) supervises() bool { return u.Role == RoleAdmin || u.Role == RoleUnitManager }

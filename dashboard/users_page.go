@@ -38,7 +38,7 @@ func (h *Handler) renderUsers(c echo.Context, status int, msg, errMsg string) er
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	return web.RenderPage(c, status, "users", web.NewPage(c, "title.users", usersView{
-		Users: users, Units: units, Roles: []string{RoleViewer, RoleUnitManager, RoleAdmin}, Message: msg, Error: errMsg,
+		Users: users, Units: units, Roles: []string{RoleViewer, RoleOperator, RoleUnitManager, RoleAdmin}, Message: msg, Error: errMsg,
 	}))
 }
 
@@ -56,7 +56,7 @@ func (h *Handler) addUser(c echo.Context) error {
 		return fail("users.err_username")
 	case !ValidRole(role):
 		return fail("users.err_role")
-	case role == RoleUnitManager && unit == "":
+	case (role == RoleUnitManager || role == RoleOperator) && unit == "":
 		return fail("users.err_unit")
 	}
 	if unit != "" {

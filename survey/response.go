@@ -49,4 +49,12 @@ type Response struct {
 
 	// Served is how a portal citizen did their procedure (ServedModes).
 	Served string `bson:"served,omitempty" json:"served,omitempty"`
+
+	// Paper forms (channel paper): the printed serial, who keyed it, who
+	// keyed it a second time (double keying) and the supervisor who
+	// settled a mismatch between the two.
+	Serial         string `bson:"serial,omitempty" json:"serial,omitempty"`
+	Operator       string `bson:"operator,omitempty" json:"operator,omitempty"`
+	SecondOperator string `bson:"second_operator,omitempty" json:"second_operator,omitempty"`
+	ResolvedBy     string `bson:"resolved_by,omitempty" json:"resolved_by,omitempty"`
 }

@@ -61,6 +61,12 @@ func findChromium(t *testing.T) string {
 // at test end.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return newBrowserFor(t, 60*time.Second)
+}
+
+// newBrowserFor is newBrowser for a test that needs longer than 60 s.
+func newBrowserFor(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
 	path := findChromium(t)
 	// Chromium puts a Unix socket in its profile and temp dirs; the socket
 	// path must stay under 108 bytes, which t.TempDir() under CI's long
@@ -75,7 +81,7 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	profile, tmp := short(), short()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	t.Cleanup(cancel)
 	// NewExecAllocator uses only these options: no defaults are added.
 	actx, acancel := chromedp.NewExecAllocator(ctx,

@@ -22,7 +22,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	verb, args := args[0], args[1:]
 	fs := flag.NewFlagSet("hailong user "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	role := fs.String("role", dashboard.RoleViewer, "admin, unit_manager or viewer")
+	role := fs.String("role", dashboard.RoleViewer, "admin, unit_manager, viewer or operator")
 	unit := fs.String("unit", "", "the unit whose subtree the account sees (empty: the whole city)")
 	name := fs.String("name", "", "the official's full name")
 	password := fs.String("password", "", "password (at least 8 characters; generated and printed if empty)")
@@ -64,14 +64,14 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	switch verb {
 	case "add":
 		if !dashboard.ValidRole(*role) {
-			return configErrorf("-role: %q is not admin, unit_manager or viewer", *role)
+			return configErrorf("-role: %q is not admin, unit_manager, viewer or operator", *role)
 		}
 		if *unit != "" {
 			if _, err := survey.NewStore(st.db).Unit(ctx, *unit); err != nil {
 				return configErrorf("-unit: no unit %q", *unit)
 			}
-		} else if *role == dashboard.RoleUnitManager {
-			return configErrorf("-unit: a unit_manager needs a unit")
+		} else if *role == dashboard.RoleUnitManager || *role == dashboard.RoleOperator {
+			return configErrorf("-unit: a %s needs a unit", *role)
 		}
 		hash, err := dashboard.HashPassword(*password)
 		if err != nil {

@@ -1,0 +1,335 @@
+package main
+
+// Printed forms and their keying (issue 9 items 2 and 3): serials are
+// registered in batches, each form is stored once, a typo in a serial is
+// refused, double keying holds a mismatch for a supervisor, and the print
+// view carries the serials, the questions and decodable QR codes.
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/survey"
+)
+
+// serialChars is the alphabet of serials (Crockford base 32).
+const serialChars = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// addUser creates an account through the admin's users page.
+func addUser(t *testing.T, a *testApp, admin *http.Client, csrf, name, role, unit string) {
+	t.Helper()
+	res, err := admin.PostForm(a.URL+"/users", url.Values{"_csrf": {csrf}, "username": {name}, "name": {"Cán bộ " + name},
+		"role": {role}, "unit": {unit}, "password": {"matkhau-" + name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("add user %s (%s): %d", name, role, res.StatusCode)
+	}
+}
+
+// createBatch prints a batch through the form and returns its serials.
+func createBatch(t *testing.T, a *testApp, c *http.Client, csrf string, form url.Values) []string {
+	t.Helper()
+	form.Set("_csrf", csrf)
+	res, err := c.PostForm(a.URL+"/paper/batches", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/paper/batches/") {
+		t.Fatalf("create batch %v: %d → %q", form, res.StatusCode, loc)
+	}
+	doc := getDoc(t, c, a.URL+loc)
+	var serials []string
+	doc.Find("article.paper-form").Each(func(_ int, s *goquery.Selection) {
+		serials = append(serials, s.AttrOr("data-serial", ""))
+	})
+	return serials
+}
+
+// fetchPage fetches u and returns the status and the parsed page.
+func fetchPage(t *testing.T, c *http.Client, u string) (int, *goquery.Document) {
+	t.Helper()
+	res, body := get(t, c, u)
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, doc
+}
+
+// keyForm posts one keying of serial and returns the status, the redirect
+// and the page shown (for refusals).
+func keyForm(t *testing.T, a *testApp, c *http.Client, csrf, serial string, answers url.Values) (int, string, *goquery.Document) {
+	t.Helper()
+	body := url.Values{"_csrf": {csrf}, "serial": {serial}}
+	for k, v := range answers {
+		body[k] = v
+	}
+	res, err := c.PostForm(a.URL+"/paper/entry", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, res.Header.Get("Location"), doc
+}
+
+// paperN returns today's answer count of unit, and how many came on paper.
+func paperN(t *testing.T, a *testApp, unit string) (int64, int64) {
+	t.Helper()
+	var rep apiReport
+	if code := getJSON(t, a.URL+"/api/v1/indicators?unit="+unit+"&from="+today()+"&to="+today(), &rep); code != http.StatusOK {
+		t.Fatalf("indicators: %d", code)
+	}
+	return rep.N, rep.Channels[survey.ChannelPaper]
+}
+
+// waitPaperN waits until the indicators of unit count want paper answers.
+func waitPaperN(t *testing.T, a *testApp, unit string, want int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, paper := paperN(t, a, unit)
+		if n == want && paper == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("indicators of %s count %d answers (%d on paper), want %d on paper", unit, n, paper, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// paperResponses reads the stored paper responses of a stopped app, by serial.
+func paperResponses(t *testing.T, dir string) map[string]survey.Response {
+	t.Helper()
+	db := openDataDir(t, dir)
+	cur, err := db.Collection("responses").Find(context.Background(), bson.D{{Key: "channel", Value: survey.ChannelPaper}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []survey.Response
+	if err := cur.All(context.Background(), &rs); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]survey.Response{}
+	for _, r := range rs {
+		if _, dup := out[r.Serial]; dup {
+			t.Errorf("serial %s stored twice", r.Serial)
+		}
+		out[r.Serial] = r
+	}
+	return out
+}
+
+func alert(doc *goquery.Document) string { return strings.TrimSpace(doc.Find("#refusal").Text()) }
+
+func TestPaperSerials(t *testing.T) {
+	dir := t.TempDir()
+	a := startApp(t, dir, nil)
+	admin, csrf := adminClient(t, a)
+	addUser(t, a, admin, csrf, "nhap-p1", "operator", "vt-p1")
+	addUser(t, a, admin, csrf, "nhap-p7", "operator", "vt-p7")
+	addUser(t, a, admin, csrf, "xem-p1", "viewer", "vt-p1")
+	serials := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"3"}})
+	if len(serials) != 3 {
+		t.Fatalf("batch of 3 prints %d forms", len(serials))
+	}
+	op, opCSRF := loginAs(t, a, "nhap-p1", "matkhau-nhap-p1")
+
+	// Keyed once: stored, counted, on paper, with its operator and serial.
+	if code, doc := fetchPage(t, op, a.URL+"/paper/entry?serial="+url.QueryEscape(strings.ToLower(serials[0]))); code != http.StatusOK ||
+		doc.Find("#paper-entry fieldset.pq").Length() == 0 {
+		t.Fatalf("open %s (typed in lower case): %d, %d questions", serials[0], code, doc.Find("#paper-entry fieldset.pq").Length())
+	}
+	code, loc, _ := keyForm(t, a, op, opCSRF, serials[0], validAnswers())
+	if code != http.StatusSeeOther || !strings.Contains(loc, "state=saved") {
+		t.Fatalf("key %s: %d → %q, want 303 to the saved message", serials[0], code, loc)
+	}
+	waitPaperN(t, a, "vt-p1", 1)
+
+	// The same serial again: refused with the date it was entered, on
+	// opening and on saving; nothing more is counted.
+	wantDone := "Phiếu số " + serials[0] + " đã được nhập ngày " + time.Now().In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006")
+	code, doc := fetchPage(t, op, a.URL+"/paper/entry?serial="+serials[0])
+	if code != http.StatusConflict || !strings.Contains(alert(doc), wantDone) {
+		t.Errorf("open %s again: %d %q, want 409 %q", serials[0], code, alert(doc), wantDone)
+	}
+	code, _, doc = keyForm(t, a, op, opCSRF, serials[0], validAnswers())
+	if code != http.StatusConflict || !strings.Contains(alert(doc), wantDone) {
+		t.Errorf("key %s again: %d %q, want 409 %q", serials[0], code, alert(doc), wantDone)
+	}
+
+	// A mistyped check character, or a typo anywhere, is an unknown form.
+	s := serials[1]
+	last := s[len(s)-1:]
+	other := "A"
+	if last == "A" {
+		other = "B"
+	}
+	for _, typo := range []string{s[:len(s)-1] + other, s[:5] + "9" + s[6:], s[:6] + s[7:8] + s[6:7] + s[8:]} {
+		if typo == s {
+			continue
+		}
+		code, doc := fetchPage(t, op, a.URL+"/paper/entry?serial="+url.QueryEscape(typo))
+		if code != http.StatusNotFound || !strings.Contains(alert(doc), "Không tìm thấy phiếu số") || !strings.Contains(alert(doc), "kiểm tra") {
+			t.Errorf("typo %s of %s: %d %q, want 404 Không tìm thấy … ký tự kiểm tra", typo, s, code, alert(doc))
+		}
+		if code, _, _ := keyForm(t, a, op, opCSRF, typo, validAnswers()); code != http.StatusNotFound {
+			t.Errorf("key typo %s: %d, want 404", typo, code)
+		}
+	}
+	// Form 0004 of a batch of three is well formed but was never printed:
+	// of the 32 check characters, exactly one passes the check, and that
+	// serial is refused as unknown.
+	body := s[:5] + "0004-"
+	unknown := 0
+	for _, ch := range serialChars {
+		typed := body + string(ch)
+		code, doc := fetchPage(t, op, a.URL+"/paper/entry?serial="+typed)
+		msg := alert(doc)
+		switch {
+		case code != http.StatusNotFound:
+			t.Errorf("unprinted %s: %d, want 404", typed, code)
+		case msg == "Không tìm thấy phiếu số "+typed+".":
+			unknown++
+		case !strings.Contains(msg, "ký tự kiểm tra"):
+			t.Errorf("unprinted %s: %q", typed, msg)
+		}
+	}
+	if unknown != 1 {
+		t.Errorf("%d of 32 check characters of %s… pass as an unknown form, want exactly 1", unknown, body)
+	}
+
+	// Another unit's operator is refused; a viewer cannot key at all.
+	op7, op7CSRF := loginAs(t, a, "nhap-p7", "matkhau-nhap-p7")
+	code, doc = fetchPage(t, op7, a.URL+"/paper/entry?serial="+serials[1])
+	if code != http.StatusForbidden || !strings.Contains(alert(doc), "ngoài phạm vi") {
+		t.Errorf("operator of vt-p7 opens %s of vt-p1: %d %q, want 403 ngoài phạm vi", serials[1], code, alert(doc))
+	}
+	if code, _, _ := keyForm(t, a, op7, op7CSRF, serials[1], validAnswers()); code != http.StatusForbidden {
+		t.Errorf("operator of vt-p7 keys %s: %d, want 403", serials[1], code)
+	}
+	viewer, _ := loginAs(t, a, "xem-p1", "matkhau-xem-p1")
+	if res, _ := get(t, viewer, a.URL+"/paper/entry"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer opens the entry screen: %d, want 403", res.StatusCode)
+	}
+	// Operators key; they neither print batches nor settle mismatches.
+	for _, p := range []string{"/paper", "/paper/review"} {
+		if res, _ := get(t, op, a.URL+p); res.StatusCode != http.StatusForbidden {
+			t.Errorf("operator GET %s: %d, want 403", p, res.StatusCode)
+		}
+	}
+	// A refused save keeps what was typed: a missing required answer.
+	bad := validAnswers()
+	bad.Del("overall")
+	code, _, doc = keyForm(t, a, op, opCSRF, serials[1], bad)
+	if code != http.StatusUnprocessableEntity || doc.Find(`#q-overall.bad`).Length() != 1 ||
+		doc.Find(`input[name=a][value="4"][checked]`).Length() != 1 {
+		t.Errorf("save without the overall answer: %d, want 422 with the question marked and the answers kept", code)
+	}
+	if n, paper := paperN(t, a, "vt-p1"); n != 1 || paper != 1 {
+		t.Errorf("after refusals vt-p1 counts %d answers (%d paper), want 1", n, paper)
+	}
+
+	a.Stop(t)
+	stored := paperResponses(t, dir)
+	r, ok := stored[serials[0]]
+	if len(stored) != 1 || !ok {
+		t.Fatalf("stored paper responses %v, want only %s", stored, serials[0])
+	}
+	if r.Operator != "nhap-p1" || r.Desk != "p1-q1" || r.Unit != "vt-p1" || r.Channel != survey.ChannelPaper || r.Answers["overall"] != 5 ||
+		r.Nonce != "paper:"+serials[0] {
+		t.Errorf("stored %+v, want operator nhap-p1 at p1-q1, overall 5, nonce paper:%s", r, serials[0])
+	}
+}
+
+// TestPaperEnteredOnceUnderRace: ten saves of one form at the same moment
+// store it once (the unique nonce "paper:"+serial decides), and three
+// operators keying one double-keyed form at once give one first keying,
+// one second, and a kept-aside third; every keying is kept.
+func TestPaperEnteredOnceUnderRace(t *testing.T) {
+	dir := t.TempDir()
+	a := startApp(t, dir, nil)
+	admin, csrf := adminClient(t, a)
+	single := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q2"}, "count": {"1"}})
+	double := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "count": {"1"}, "double": {"1"}})
+	type op struct {
+		c    *http.Client
+		csrf string
+	}
+	var ops []op
+	for _, name := range []string{"nhap-1", "nhap-2", "nhap-3"} {
+		addUser(t, a, admin, csrf, name, "operator", "vt-p1")
+		c, tok := loginAs(t, a, name, "matkhau-"+name)
+		ops = append(ops, op{c, tok})
+	}
+	race := func(serial string, n int) map[int]int {
+		codes := make(chan int, n)
+		startGun := make(chan struct{})
+		for i := range n {
+			o := ops[i%len(ops)]
+			go func() {
+				<-startGun
+				body := url.Values{"_csrf": {o.csrf}, "serial": {serial}}
+				for k, v := range validAnswers() {
+					body[k] = v
+				}
+				res, err := o.c.PostForm(a.URL+"/paper/entry", body)
+				if err != nil {
+					codes <- 0
+					return
+				}
+				res.Body.Close()
+				codes <- res.StatusCode
+			}()
+		}
+		close(startGun)
+		got := map[int]int{}
+		for range n {
+			got[<-codes]++
+		}
+		return got
+	}
+	if got := race(single[0], 10); got[http.StatusSeeOther] != 1 || got[http.StatusConflict] != 9 {
+		t.Errorf("10 saves of single-keyed %s at once: %v, want one 303 and nine 409", single[0], got)
+	}
+	if got := race(double[0], 3); got[http.StatusSeeOther] != 2 || got[http.StatusConflict] != 1 {
+		t.Errorf("3 operators keying double-keyed %s at once: %v, want two 303 (first and second keying) and one 409", double[0], got)
+	}
+	waitPaperN(t, a, "vt-p1", 2)
+
+	a.Stop(t)
+	stored := paperResponses(t, dir)
+	if len(stored) != 2 {
+		t.Errorf("%d paper responses stored, want 2", len(stored))
+	}
+	if r := stored[double[0]]; r.Operator == "" || r.SecondOperator == "" || r.Operator == r.SecondOperator {
+		t.Errorf("double-keyed %s stored with operators %q and %q, want two different ones", double[0], r.Operator, r.SecondOperator)
+	}
+	db := openDataDir(t, dir)
+	ctx := context.Background()
+	// Nothing typed is lost: the nine refused saves are kept aside (the
+	// tenth is the response), and all three keyings of the double form.
+	for serial, want := range map[string]int64{single[0]: 9, double[0]: 3} {
+		n, err := db.Collection("paper_entries").CountDocuments(ctx, bson.D{{Key: "serial", Value: serial}})
+		if err != nil || n != want {
+			t.Errorf("%d keyings of %s kept (%v), want %d", n, serial, err, want)
+		}
+	}
+}

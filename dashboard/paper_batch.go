@@ -1,0 +1,288 @@
+package dashboard
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"hailong/qr"
+	"hailong/survey"
+	"hailong/web"
+)
+
+// registerPaper adds printed forms and their keying (issue 9 items 2–3):
+// batches and print views for supervisors, the entry screen for whoever
+// keys, the side-by-side view where a supervisor settles two keyings
+// that disagree.
+func (h *Handler) registerPaper(pages *echo.Group) {
+	pages.GET("/paper", h.paperPage, h.requirePage, requireReviewer)
+	pages.POST("/paper/batches", h.paperCreateBatch, h.requirePage, web.RequireCSRF, requireReviewer)
+	pages.GET("/paper/batches/:id", h.paperPrint, h.requirePage, requireReviewer)
+	pages.GET("/paper/batches/:id/online.svg", h.paperOnlineQR, h.requirePage, requireReviewer)
+	pages.GET("/paper/batches/:id/online.png", h.paperOnlineQR, h.requirePage, requireReviewer)
+	pages.GET("/paper/qr/:file", h.paperSerialQR, h.requirePage, requireReviewer)
+	pages.GET("/paper/entry", h.paperEntryPage, h.requirePage, requireKeyer)
+	pages.POST("/paper/entry", h.paperEntrySave, h.requirePage, web.RequireCSRF, requireKeyer)
+	pages.GET("/paper/review", h.paperHeldPage, h.requirePage, requireReviewer)
+	pages.GET("/paper/review/:serial", h.paperResolvePage, h.requirePage, requireReviewer)
+	pages.POST("/paper/review/:serial", h.paperResolve, h.requirePage, web.RequireCSRF, requireReviewer)
+}
+
+// requireKeyer lets administrators, unit managers and operators key
+// paper forms; viewers only look.
+func requireKeyer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u := currentUser(c); u == nil || (!u.supervises() && u.Role != RoleOperator) {
+			return web.NewError(http.StatusForbidden, "err.403", nil)
+		}
+		return next(c)
+	}
+}
+
+// batchRow is one batch as listed.
+type batchRow struct {
+	PaperBatch
+	UnitName, DeskName string
+	First, Last        string
+}
+
+type paperPageView struct {
+	Batches     []batchRow
+	Units       []survey.Unit
+	Desks       []survey.Desk
+	Instruments []string
+	Form        url.Values
+	Error       string
+}
+
+// paperPage lists the batches in the official's scope, with the form
+// that prints a new one.
+func (h *Handler) paperPage(c echo.Context) error {
+	return h.renderPaperPage(c, http.StatusOK, nil, "")
+}
+
+func (h *Handler) renderPaperPage(c echo.Context, status int, form url.Values, errMsg string) error {
+	ctx := c.Request().Context()
+	units, err := h.store.UnitsRecent(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	desks, err := h.store.Desks(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	batches, err := h.paper.Batches(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	allowed := h.scope(c, units)
+	in := func(unit string) bool { return allowed == nil || allowed[unit] }
+	v := paperPageView{Instruments: h.instruments.IDs(), Form: form, Error: errMsg}
+	names := map[string]string{}
+	for _, u := range units {
+		names[u.ID] = u.Name
+		if in(u.ID) {
+			v.Units = append(v.Units, u)
+		}
+	}
+	deskNames := map[string]string{}
+	for _, d := range desks {
+		deskNames[d.ID] = d.Name
+		if in(d.Unit) {
+			v.Desks = append(v.Desks, d)
+		}
+	}
+	for _, b := range batches {
+		if in(b.Unit) {
+			v.Batches = append(v.Batches, batchRow{PaperBatch: b, UnitName: names[b.Unit], DeskName: deskNames[b.Desk],
+				First: b.Serial(1), Last: b.Serial(b.Count)})
+		}
+	}
+	return web.RenderPage(c, status, "paper", web.NewPage(c, "paper.title", v))
+}
+
+// paperCreateBatch registers a batch of serials: unit, optional desk,
+// instrument (default: the desk's, else that of the unit's first desk),
+// count 1–1000, double keying or not.
+func (h *Handler) paperCreateBatch(c echo.Context) error {
+	ctx := c.Request().Context()
+	lang := web.Lang(c)
+	form, err := c.FormParams()
+	if err != nil {
+		return web.NewError(http.StatusBadRequest, "err.400", err)
+	}
+	fail := func(id string, args ...any) error {
+		return h.renderPaperPage(c, http.StatusUnprocessableEntity, form, h.catalog.T(lang, id, args...))
+	}
+	units, err := h.store.UnitsRecent(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	unit := strings.TrimSpace(form.Get("unit"))
+	allowed := h.scope(c, units)
+	known := false
+	for _, u := range units {
+		known = known || u.ID == unit
+	}
+	if !known || (allowed != nil && !allowed[unit]) {
+		return fail("paper.err_unit")
+	}
+	count, err := strconv.Atoi(strings.TrimSpace(form.Get("count")))
+	if err != nil || count < 1 || count > maxBatchForms {
+		return fail("paper.err_count", maxBatchForms)
+	}
+	desks, err := h.store.Desks(ctx)
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	var desk *survey.Desk
+	if id := strings.TrimSpace(form.Get("desk")); id != "" {
+		for i := range desks {
+			if desks[i].ID == id {
+				desk = &desks[i]
+			}
+		}
+		if desk == nil || desk.Unit != unit {
+			return fail("paper.err_desk")
+		}
+	}
+	instr := strings.TrimSpace(form.Get("instrument"))
+	if instr == "" {
+		instr = defaultInstrument(desk, desks, unit)
+	}
+	in, ok := h.instruments.Get(instr)
+	if !ok {
+		in, ok = h.instruments.Latest(instr)
+	}
+	if !ok {
+		return fail("paper.err_instrument")
+	}
+	b := &PaperBatch{Unit: unit, Instrument: in.ID(), Count: count, Double: form.Get("double") != "",
+		CreatedBy: currentUser(c).Username, CreatedAt: h.now().UTC()}
+	if desk != nil {
+		b.Desk = desk.ID
+	}
+	for try := 0; ; try++ {
+		b.ID = newBatchCode()
+		err = h.paper.InsertBatch(ctx, b)
+		if !errors.Is(err, survey.ErrDuplicate) || try == 5 {
+			break
+		}
+	}
+	if err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if err := h.audit.Log(ctx, b.CreatedBy, "paper.batch_create", "paper_batch:"+b.ID, nil, b, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	h.log.Info("paper batch created", "batch", b.ID, "unit", b.Unit, "count", b.Count, "double", b.Double)
+	return c.Redirect(http.StatusSeeOther, "/paper/batches/"+b.ID)
+}
+
+// defaultInstrument is the instrument code a batch prints when none is
+// chosen: its desk's, else that of the unit's first active desk, else the
+// counter form.
+func defaultInstrument(desk *survey.Desk, desks []survey.Desk, unit string) string {
+	if desk != nil {
+		return desk.Instrument
+	}
+	for _, d := range desks {
+		if d.Unit == unit && d.Active && d.Instrument != "" {
+			return d.Instrument
+		}
+	}
+	return "counter"
+}
+
+// paperBatch returns the batch of the :id parameter in the official's
+// scope; any other is a 404.
+func (h *Handler) paperBatch(c echo.Context) (*PaperBatch, error) {
+	ctx := c.Request().Context()
+	b, err := h.paper.Batch(ctx, strings.ToUpper(c.Param("id")))
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, web.NewError(http.StatusNotFound, "err.404", err)
+	}
+	if err != nil {
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	units, err := h.store.UnitsRecent(ctx)
+	if err != nil {
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if allowed := h.scope(c, units); allowed != nil && !allowed[b.Unit] {
+		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	return b, nil
+}
+
+// onlineURL is where a printed form's QR leads: the desk's survey, or the
+// unit's portal survey for unit-level batches and for desks whose printed
+// code would not be accepted (rotating, paused).
+func (h *Handler) onlineURL(c echo.Context, b *PaperBatch) string {
+	if b.Desk != "" {
+		if d, err := h.store.Desk(c.Request().Context(), b.Desk); err == nil && d.Active && d.QRMode != survey.QRRotating {
+			return h.surveyURL(d)
+		}
+	}
+	return h.baseURL + "/p/" + url.PathEscape(b.Unit)
+}
+
+// paperOnlineQR serves the QR of a batch's online survey.
+func (h *Handler) paperOnlineQR(c echo.Context) error {
+	b, err := h.paperBatch(c)
+	if err != nil {
+		return err
+	}
+	return serveQR(c, h.onlineURL(c, b), strings.HasSuffix(c.Path(), ".png"))
+}
+
+// paperSerialQR serves GET /paper/qr/{serial}.svg|.png: a serial as a QR,
+// for a scanner at the entry screen.
+func (h *Handler) paperSerialQR(c echo.Context) error {
+	file := c.Param("file")
+	png := strings.HasSuffix(file, ".png")
+	if !png && !strings.HasSuffix(file, ".svg") {
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	serial, ok := parseSerial(strings.TrimSuffix(strings.TrimSuffix(file, ".png"), ".svg"))
+	if !ok {
+		return web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	c.SetParamNames("id")
+	c.SetParamValues(serialBatch(serial))
+	if _, err := h.paperBatch(c); err != nil {
+		return err
+	}
+	return serveQR(c, serial, png)
+}
+
+// serveQR writes content as a PNG or SVG QR image.
+func serveQR(c echo.Context, content string, png bool) error {
+	var body []byte
+	var err error
+	ctype := "image/svg+xml"
+	if png {
+		body, err = qr.PNG(content, 0)
+		ctype = "image/png"
+	} else {
+		body, err = qr.SVG(content)
+	}
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderCacheControl, qrCacheControl)
+	hdr.Set("ETag", "W/"+etag)
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, ctype, body)
+}
