@@ -75,7 +75,7 @@ type RawWriter struct {
 // NewRawWriter writes the header of the raw responses CSV for in.
 func NewRawWriter(w io.Writer, in *Instrument, flush func()) (*RawWriter, error) {
 	rw := &RawWriter{w: csv.NewWriter(w), flush: flush}
-	head := []string{"id", "submitted_at", "desk", "unit", "channel", "instrument", "status"}
+	head := []string{"id", "submitted_at", "desk", "unit", "channel", "instrument", "status", "served", "field", "procedure", "serial"}
 	for i := range in.Items {
 		if it := &in.Items[i]; it.Type != TypeText {
 			rw.items = append(rw.items, it)
@@ -92,7 +92,8 @@ func NewRawWriter(w io.Writer, in *Instrument, flush func()) (*RawWriter, error)
 // Write adds r's row.
 func (rw *RawWriter) Write(r *Response) error {
 	row := append(rw.row[:0], r.ID.Hex(), r.SubmittedAt.In(web.Vietnam).Format(time.RFC3339),
-		SafeCell(r.Desk), SafeCell(r.Unit), r.Channel, r.Instrument, r.Status)
+		SafeCell(r.Desk), SafeCell(r.Unit), r.Channel, r.Instrument, r.Status,
+		r.Served, SafeCell(r.Field), SafeCell(r.Procedure), SafeCell(r.Serial))
 	for _, it := range rw.items {
 		switch {
 		case it.Type == TypeMulti:

@@ -142,7 +142,7 @@ func TestExportMonth(t *testing.T) {
 		t.Fatalf("raw.csv: %d lines, want header + 4", len(recs))
 	}
 	head := strings.Join(recs[0], ",")
-	if !strings.HasPrefix(head, "id,submitted_at,desk,unit,channel,instrument,status,") || !strings.HasSuffix(head, ",comment") {
+	if !strings.HasPrefix(head, "id,submitted_at,desk,unit,channel,instrument,status,served,field,procedure,serial,") || !strings.HasSuffix(head, ",comment") {
 		t.Errorf("raw header %q", head)
 	}
 	var hideID string

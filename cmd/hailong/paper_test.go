@@ -162,6 +162,12 @@ func TestPaperSerials(t *testing.T) {
 		t.Fatalf("key %s: %d → %q, want 303 to the saved message", serials[0], code, loc)
 	}
 	waitPaperN(t, a, "vt-p1", 1)
+	today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
+	raw, _ := download(t, admin, a.URL+"/exports/raw.csv?from="+today+"&to="+today)
+	if recs := readCSV(t, raw); len(recs) != 2 || recs[0][4] != "channel" || recs[0][10] != "serial" ||
+		recs[1][4] != "paper" || recs[1][10] != serials[0] {
+		t.Errorf("raw.csv does not show the paper answer with its serial: %v", recs)
+	}
 
 	// The same serial again: refused with the date it was entered, on
 	// opening and on saving; nothing more is counted.
