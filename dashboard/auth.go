@@ -37,7 +37,7 @@ func (h *Handler) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(next))
 		}
 		c.Set(ctxUser, u)
-		web.SetUser(c, u.Name, u.Role == RoleAdmin)
+		web.SetUser(c, u.Name, u.Role, u.Role == RoleAdmin)
 		return next(c)
 	}
 }

@@ -26,6 +26,9 @@ type Page struct {
 	// shows the administrators' links.
 	User  string
 	Admin bool
+	// Role is the official's role (admin, unit_manager, viewer, operator),
+	// which decides the tabs shown.
+	Role string
 	// Refresh, when set, is a meta refresh ("10;url=/k/desk").
 	Refresh string
 	// BodyClass styles a page family (kiosk pages are bigger).
@@ -119,6 +122,7 @@ func NewPage(c echo.Context, titleID string, data any) Page {
 		p.User = u
 	}
 	p.Admin, _ = c.Get(ctxAdmin).(bool)
+	p.Role, _ = c.Get(ctxRole).(string)
 	return p
 }
 
@@ -132,11 +136,15 @@ func RenderPage(c echo.Context, status int, name string, p Page) error {
 // ctxUserName is where the auth middleware leaves the official's name.
 const ctxUserName = "hailong.user_name"
 
-const ctxAdmin = "hailong.user_admin"
+const (
+	ctxAdmin = "hailong.user_admin"
+	ctxRole  = "hailong.user_role"
+)
 
 // SetUser records the signed-in official for the page layout.
-func SetUser(c echo.Context, name string, admin bool) {
+func SetUser(c echo.Context, name, role string, admin bool) {
 	c.Set(ctxUserName, name)
+	c.Set(ctxRole, role)
 	c.Set(ctxAdmin, admin)
 }
 

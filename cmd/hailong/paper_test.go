@@ -241,6 +241,25 @@ func TestPaperSerials(t *testing.T) {
 			t.Errorf("operator GET %s: %d, want 403", p, res.StatusCode)
 		}
 	}
+	// Nobody is shown a tab that would answer 403.
+	for _, tc := range []struct {
+		who    *http.Client
+		page   string
+		absent []string
+	}{
+		{op, "/paper/entry", []string{"/paper", "/paper/review"}},
+		{viewer, "/", []string{"/paper/entry"}},
+	} {
+		_, doc := fetchPage(t, tc.who, a.URL+tc.page)
+		for _, href := range tc.absent {
+			if doc.Find(`nav.tabs a[href="`+href+`"]`).Length() != 0 {
+				t.Errorf("%s shows a tab to %s, which this official may not open", tc.page, href)
+			}
+		}
+	}
+	if _, doc := fetchPage(t, admin, a.URL+"/paper/entry"); doc.Find(`nav.tabs a[href="/paper/review"]`).Length() != 1 {
+		t.Error("the admin's paper tabs miss the review page")
+	}
 	// A refused save keeps what was typed: a missing required answer.
 	bad := validAnswers()
 	bad.Del("overall")
