@@ -217,6 +217,10 @@ func (h *Handler) paperResolve(c echo.Context) error {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 
+	// Who keyed the form does not judge between the two keyings.
+	if me == f.first.Operator || me == f.second.Operator {
+		return web.NewError(http.StatusConflict, "paper.err_own_keying", nil, serial)
+	}
 	merged := answersOf(f.first).formValues(f.t.Instr)
 	problems := map[string]string{}
 	before, after := map[string]any{}, map[string]any{}

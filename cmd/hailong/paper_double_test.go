@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -187,4 +188,42 @@ func TestPaperDoubleKeying(t *testing.T) {
 	if audit.User != "gs-p1" || audit.Before["overall"] == nil || audit.After["overall"] == nil {
 		t.Errorf("resolution audit %+v, want gs-p1 with overall before and after", audit)
 	}
+}
+
+// TestPaperKeyerCannotResolve: a supervisor who keyed one of the two
+// differing keyings does not settle them; another supervisor does.
+func TestPaperKeyerCannotResolve(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+	admin, csrf := adminClient(t, a)
+	addUser(t, a, admin, csrf, "gs-p1", "unit_manager", "vt-p1")
+	addUser(t, a, admin, csrf, "nhap-b", "operator", "vt-p1")
+	s := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "count": {"1"}, "double": {"1"}})[0]
+	sup, csrfS := loginAs(t, a, "gs-p1", "matkhau-gs-p1")
+	opB, csrfB := loginAs(t, a, "nhap-b", "matkhau-nhap-b")
+	if code, _, _ := keyForm(t, a, sup, csrfS, s, validAnswers()); code != http.StatusSeeOther {
+		t.Fatalf("supervisor keys %s: %d", s, code)
+	}
+	second := validAnswers()
+	second.Set("overall", "4")
+	if code, loc, _ := keyForm(t, a, opB, csrfB, s, second); code != http.StatusSeeOther || !strings.Contains(loc, "state=held") {
+		t.Fatalf("differing second keying: %d → %q, want held", code, loc)
+	}
+	res, err := sup.PostForm(a.URL+"/paper/review/"+s, url.Values{"_csrf": {csrfS}, "overall": {"5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusConflict || !strings.Contains(string(body), "người giám sát khác") {
+		t.Errorf("the keyer resolves: %d, want 409 naming another supervisor", res.StatusCode)
+	}
+	res, err = admin.PostForm(a.URL+"/paper/review/"+s, url.Values{"_csrf": {csrf}, "overall": {"4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("another supervisor resolves: %d, want 303", res.StatusCode)
+	}
+	waitPaperN(t, a, "vt-p1", 1)
 }
