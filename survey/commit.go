@@ -47,6 +47,8 @@ type Committer struct {
 	// applyPaused lets a test simulate a crash: batches commit but never
 	// reach the rollups.
 	applyPaused atomic.Bool
+	// commentsPausedUntil: no Redis comment list before then (applyLoop only).
+	commentsPausedUntil time.Time
 	// noRollups turns the rollup machinery off (journal and increments), for
 	// the benchmark that measures what it costs.
 	noRollups bool
@@ -258,10 +260,17 @@ func (c *Committer) commit(batch []*submission) {
 // runs in the rollup loop, off the citizens' path, with a short deadline so
 // a Redis outage does not hold up the flushes either.
 func (c *Committer) listComments(ctx context.Context, rs []*Response) {
+	// After a failure the list is skipped for a second: a Redis outage then
+	// costs one timeout per second instead of one per batch, which made this
+	// loop fall behind the commits (and shutdown wait for the backlog).
+	if time.Now().Before(c.commentsPausedUntil) {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	if err := c.comments.Add(ctx, rs); err != nil {
 		// The comment is safe in responses; only the dashboard list misses it.
+		c.commentsPausedUntil = time.Now().Add(time.Second)
 		c.log.Warn("list new comments", "err", err)
 	}
 }
