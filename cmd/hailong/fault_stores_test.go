@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"net"
 	"net/http"
 	"os/exec"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -184,5 +187,154 @@ func TestFaultStoreDown(t *testing.T) {
 	}
 	if recovered.IsZero() {
 		t.Error("no answer acknowledged after the store came back")
+	}
+}
+
+// liveUpdates follows an app's /api/v1/live stream (HTTP Basic as admin)
+// and sends the time of every "update" event until the test ends.
+func liveUpdates(t *testing.T, base string) <-chan time.Time {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/live", nil)
+	req.SetBasicAuth("admin", testAdminPassword)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		res.Body.Close()
+		t.Fatalf("GET %s/api/v1/live: %d", base, res.StatusCode)
+	}
+	ch := make(chan time.Time, 1024)
+	go func() {
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "event: update") {
+				select {
+				case ch <- time.Now():
+				default:
+				}
+			}
+		}
+	}()
+	return ch
+}
+
+// updateAfter waits for an update sent after since, or fails after d.
+func updateAfter(t *testing.T, ch <-chan time.Time, since time.Time, d time.Duration, what string) time.Duration {
+	t.Helper()
+	timeout := time.After(d)
+	for {
+		select {
+		case at := <-ch:
+			if at.After(since) {
+				return at.Sub(since)
+			}
+		case <-timeout:
+			t.Fatalf("%s: no live update within %v", what, d)
+			return 0
+		}
+	}
+}
+
+// TestFaultReplicasUnderLoad: two replicas share one standalone store
+// ("hailong mongo-embedded") and one Redis, under load. A per-phone limit
+// holds across both (exactly the limit accepted in total), live events of
+// answers posted to one replica reach the dashboards of the other, every
+// 303 is stored once, and both writers' rollups equal the recount.
+func TestFaultReplicasUnderLoad(t *testing.T) {
+	skipShortFault(t)
+	const perPhone = 3
+	began := time.Now()
+	redisURL, redisName, _ := faultRedis(t)
+	_, uri := startChildStore(t, freeAddr(t), t.TempDir())
+	env := map[string]string{
+		"HAILONG_MONGO_URI": uri, "HAILONG_REDIS_URL": redisURL, "HAILONG_SECRET": strings.Repeat("khóa-chung-", 4),
+		// Every simulated citizen is a new phone: only the phone below
+		// answers more than once.
+		"HAILONG_LIMIT_DEVICE_PER_WINDOW": strconv.Itoa(perPhone),
+	}
+	a := startApp(t, t.TempDir(), env)
+	b := startApp(t, t.TempDir(), env)
+	paths := deskPaths(t, a.URL)
+	liveA, liveB := liveUpdates(t, a.URL), liveUpdates(t, b.URL)
+
+	// Phase 1 loads only B, phase 2 only A: each replica's dashboards must
+	// hear of answers they did not take.
+	var onto atomic.Pointer[testApp]
+	onto.Store(b)
+	load := startFaultLoad(*faultWorkers, func(n uint64) (string, string) { return onto.Load().URL, paths[n%uint64(len(paths))] })
+	load.waitAcked(t, 0, 5, time.Minute)
+	toA := updateAfter(t, liveA, time.Now(), 10*time.Second, "answers on B, dashboard on A")
+
+	// Meanwhile a phone answers the same desk on both replicas in turn:
+	// exactly perPhone accepted in total. That holds while Redis answers
+	// within the limiter's 50 ms; when it does not (a saturated machine),
+	// each replica decides alone for a second (fail-open, survey/limit.go)
+	// and can accept up to perPhone itself. Such a try is reported and
+	// checked against that bound, and a new phone tries again.
+	fellBack := func() float64 {
+		return metric(t, a.URL, "hailong_limiter_fallback_total") + metric(t, b.URL, "hailong_limiter_fallback_total")
+	}
+	var accepted map[string]int
+	phoneStored, tries, exact := 0, 0, false
+	for tries < 5 && !exact {
+		tries++
+		before := fellBack()
+		phone := client(t)
+		accepted = map[string]int{}
+		for i := 0; i < 2*perPhone+2; i++ {
+			app := []*testApp{a, b}[i%2]
+			switch code, _ := answer(t, phone, app.URL, app.URL+paths[0]); code {
+			case http.StatusSeeOther:
+				accepted[app.URL]++
+			case http.StatusTooManyRequests:
+			default:
+				t.Fatalf("phone's answer %d: %d", i+1, code)
+			}
+		}
+		total := accepted[a.URL] + accepted[b.URL]
+		phoneStored += total
+		if exact = fellBack() == before; exact {
+			if total != perPhone || accepted[a.URL] == 0 || accepted[b.URL] == 0 {
+				t.Errorf("the phone got %v accepted across two replicas, want %d in total from both", accepted, perPhone)
+			}
+		} else if total < perPhone || accepted[a.URL] > perPhone || accepted[b.URL] > perPhone {
+			t.Errorf("with the limiter on its fallback the phone got %v accepted, want %d to %d, at most %d per replica", accepted, perPhone, 2*perPhone, perPhone)
+		}
+	}
+	if !exact {
+		t.Logf("the limiter fell back during all %d tries: Redis did not answer within 50 ms on this machine; the exact shared limit went unchecked", tries)
+	}
+	time.Sleep(*faultDuration)
+
+	onto.Store(a)
+	switched := time.Now()
+	load.waitAcked(t, load.ackedCount(), 5, time.Minute)
+	toB := updateAfter(t, liveB, switched, 10*time.Second, "answers on A, dashboard on B")
+	time.Sleep(*faultDuration)
+	load.finish()
+	acked, posts, gets, _ := load.snapshot()
+	a.Stop(t)
+	b.Stop(t)
+
+	all := storedResponses(t, storeDB(t, uri))
+	// The phone's answers are acknowledged too: 303s to check.
+	lost, dups := ackedStored(t, all, acked)
+	c := startApp(t, t.TempDir(), env)
+	n := indicatorsOver(t, c.URL, began, time.Now()).equalRecount(t, all)
+	t.Logf("two replicas, one %s, one mongo-embedded, under load (%d citizens): %d acknowledged (303), %d stored, %d lost, %d duplicates; "+
+		"POST statuses %v, GET statuses %v; one phone (try %d, limiter on Redis throughout: %v): %d of %d answers accepted (limit %d); "+
+		"live update on A %v after B's first answers were flowing, on B %v after load moved to A; rollups = recount over %d answers; run took %v",
+		redisName, *faultWorkers, len(acked), len(all), lost, dups, posts, gets,
+		tries, exact, accepted[a.URL]+accepted[b.URL], 2*perPhone+2, perPhone,
+		toA.Round(time.Millisecond), toB.Round(time.Millisecond), n, time.Since(began).Round(time.Second))
+	if len(posts) != 1 || posts[http.StatusSeeOther] == 0 {
+		t.Errorf("POST statuses %v: every citizen of the load must be acknowledged: %.300s", posts, load.otherPost)
+	}
+	if len(all) != len(acked)+phoneStored {
+		t.Errorf("%d responses stored, want the %d acknowledged of the load and the phones' %d", len(all), len(acked), phoneStored)
 	}
 }
