@@ -26,7 +26,8 @@ type Rollups struct {
 	rdb   *redis.Client // nil: no cross-replica invalidation
 	log   *slog.Logger
 	now   func() time.Time
-	cache sync.Map // docRef → cached
+	cache sync.Map   // docRef → cached
+	lock  *storeLock // nil: this process is the store's only writer
 }
 
 type cached struct {
@@ -42,10 +43,24 @@ func NewRollups(db *mongo.Database, rdb *redis.Client, log *slog.Logger) *Rollup
 	return &Rollups{db: db, rdb: rdb, log: log, now: time.Now}
 }
 
+// ShareStore is for replicas sharing one store: every apply then holds a
+// lock in the store, so that two processes never update one rollup
+// document at once (embedded FerretDB would lose increments).
+func (r *Rollups) ShareStore() { r.lock = newStoreLock(r.db, "rollups") }
+
 // apply adds d to the rollups and records writer's batch seq on every
-// document it touches.
+// document it touches. Each document done is removed from d, so that after
+// an error (the store went away mid-flush) a retry of d adds only what is
+// missing instead of counting the done documents twice.
 func (r *Rollups) apply(ctx context.Context, d deltas, writer string, seq int64) error {
 	var changed []string
+	defer func() { r.announce(ctx, changed) }() // after the release below
+	if r.lock != nil {
+		if err := r.lock.acquire(ctx); err != nil {
+			return err
+		}
+		defer r.lock.release()
+	}
 	for t, paths := range d {
 		inc := make(bson.D, 0, len(paths))
 		for p, n := range paths {
@@ -56,10 +71,10 @@ func (r *Rollups) apply(ctx context.Context, d deltas, writer string, seq int64)
 		if err != nil {
 			return fmt.Errorf("update rollup %s/%s: %w", t.Coll, t.ID, err)
 		}
+		delete(d, t)
 		r.cache.Delete(t)
 		changed = append(changed, t.Coll+"/"+t.ID)
 	}
-	r.announce(ctx, changed)
 	return nil
 }
 
