@@ -47,7 +47,7 @@ type faultLoad struct {
 	acked     map[string]int // nonce → 303s received for it
 	posts     map[int]int    // POST status → count
 	gets      map[int]int    // GET status → count (0: no HTTP answer)
-	resent    int            // POSTs sent again after no answer
+	resent    int            // answers resent after getting no answer
 	bad503    []string       // 503 pages without the Vietnamese "try again"
 	events    []postEvent    // every POST outcome in order
 	noNonce   int            // forms whose ticket held no nonce
@@ -113,7 +113,7 @@ func (l *faultLoad) citizen(rng *rand.Rand) {
 	nonce := ticketNonce(hidden.Get("t"))
 	body := mergeValues(hidden, randomAnswers(rng))
 	for attempt := 0; ; attempt++ {
-		if attempt > 0 {
+		if attempt == 1 {
 			l.mu.Lock()
 			l.resent++
 			l.mu.Unlock()

@@ -272,9 +272,10 @@ func TestFaultReplicasUnderLoad(t *testing.T) {
 	// Meanwhile a phone answers the same desk on both replicas in turn:
 	// exactly perPhone accepted in total. That holds while Redis answers
 	// within the limiter's 50 ms; when it does not (a saturated machine),
-	// each replica decides alone for a second (fail-open, survey/limit.go)
-	// and can accept up to perPhone itself. Such a try is reported and
-	// checked against that bound, and a new phone tries again.
+	// a replica decides alone for a second on a count of its own
+	// (fail-open, survey/limit.go), so the phone gets at least perPhone
+	// and possibly more. Such a try is reported, and a new phone tries
+	// again.
 	fellBack := func() float64 {
 		return metric(t, a.URL, "hailong_limiter_fallback_total") + metric(t, b.URL, "hailong_limiter_fallback_total")
 	}
@@ -301,8 +302,8 @@ func TestFaultReplicasUnderLoad(t *testing.T) {
 			if total != perPhone || accepted[a.URL] == 0 || accepted[b.URL] == 0 {
 				t.Errorf("the phone got %v accepted across two replicas, want %d in total from both", accepted, perPhone)
 			}
-		} else if total < perPhone || accepted[a.URL] > perPhone || accepted[b.URL] > perPhone {
-			t.Errorf("with the limiter on its fallback the phone got %v accepted, want %d to %d, at most %d per replica", accepted, perPhone, 2*perPhone, perPhone)
+		} else if total < perPhone {
+			t.Errorf("with the limiter on its fallback the phone got %v accepted, want at least %d", accepted, perPhone)
 		}
 	}
 	if !exact {

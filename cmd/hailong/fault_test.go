@@ -66,7 +66,7 @@ func TestFaultKillApp(t *testing.T) {
 	n := snap.equalRecount(t, all)
 	slices.Sort(restarts)
 	t.Logf("kill -9 × %d under load (%d citizens): %d acknowledged (303), %d stored, %d lost, %d duplicates, "+
-		"%d POSTs resent after a crash, %d journal batches replayed at restarts; POST statuses %v, GET statuses %v (0 = no answer); rollups = recount over %d answers; "+
+		"%d answers caught by a crash and resent, %d journal batches replayed at restarts; POST statuses %v, GET statuses %v (0 = no answer); rollups = recount over %d answers; "+
 		"restart median %v, max %v; run took %v",
 		*faultRounds, *faultWorkers, len(acked), len(all), lost, dups, load.resent, repaired, posts, gets, n,
 		restarts[len(restarts)/2].Round(time.Millisecond), restarts[len(restarts)-1].Round(time.Millisecond),
