@@ -281,7 +281,7 @@ func TestFaultReplicasUnderLoad(t *testing.T) {
 	}
 	var accepted map[string]int
 	phoneStored, tries, exact := 0, 0, false
-	for tries < 5 && !exact {
+	for tries < 3 && !exact {
 		tries++
 		before := fellBack()
 		phone := client(t)
