@@ -43,15 +43,18 @@ type faultLoad struct {
 	wg   sync.WaitGroup
 	next atomic.Uint64
 
-	mu        sync.Mutex
-	acked     map[string]int // nonce → 303s received for it
-	posts     map[int]int    // POST status → count
-	gets      map[int]int    // GET status → count (0: no HTTP answer)
-	resent    int            // answers resent after getting no answer
-	bad503    []string       // 503 pages without the Vietnamese "try again"
-	events    []postEvent    // every POST outcome in order
-	noNonce   int            // forms whose ticket held no nonce
-	otherPost []string       // unexpected POST answers, for the failure message
+	mu     sync.Mutex
+	acked  map[string]int // nonce → 303s received for it
+	posts  map[int]int    // POST status → count
+	gets   map[int]int    // GET status → count (0: no HTTP answer)
+	resent int            // answers resent after getting no answer
+	bad503 []string       // 503 pages without the Vietnamese "try again"
+	// formDropped counts 503 answers to a POST that did not give the
+	// form back with the citizen's answers (a bare error page).
+	formDropped int
+	events      []postEvent // every POST outcome in order
+	noNonce     int         // forms whose ticket held no nonce
+	otherPost   []string    // unexpected POST answers, for the failure message
 }
 
 type postEvent struct {
@@ -157,6 +160,9 @@ func (l *faultLoad) post(nonce string, status int, page string, took time.Durati
 		// generic page with err.unavailable: both ask to try again.
 		if !strings.Contains(page, "thử gửi lại") && !strings.Contains(page, "thử lại") {
 			l.bad503 = append(l.bad503, page)
+		}
+		if !strings.Contains(page, `class="survey"`) {
+			l.formDropped++
 		}
 	default:
 		if len(l.otherPost) < 5 {

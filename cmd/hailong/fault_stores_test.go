@@ -182,6 +182,9 @@ func TestFaultStoreDown(t *testing.T) {
 			t.Errorf("POST answered %d (%d times); want only 303 or 503: %.300s", status, k, load.otherPost)
 		}
 	}
+	if load.formDropped > 0 {
+		t.Errorf("%d of %d POSTs answered 503 without the form: the citizen's answers were dropped", load.formDropped, posts[http.StatusServiceUnavailable])
+	}
 	if len(load.bad503) > 0 {
 		t.Errorf("%d 503 pages do not ask the citizen to try again, e.g. %.500s", len(load.bad503), load.bad503[0])
 	}
