@@ -40,6 +40,7 @@ type faultLoad struct {
 	target func(n uint64) (base, path string) // where citizen n answers
 
 	stop chan struct{}
+	once sync.Once
 	wg   sync.WaitGroup
 	next atomic.Uint64
 
@@ -63,8 +64,9 @@ type postEvent struct {
 	status int
 }
 
-// startFaultLoad starts workers citizens in a loop until stop.
-func startFaultLoad(workers int, target func(n uint64) (base, path string)) *faultLoad {
+// startFaultLoad starts workers citizens in a loop until finish (at the
+// latest when the test ends).
+func startFaultLoad(t *testing.T, workers int, target func(n uint64) (base, path string)) *faultLoad {
 	l := &faultLoad{target: target, stop: make(chan struct{}),
 		acked: map[string]int{}, posts: map[int]int{}, gets: map[int]int{}}
 	for w := 0; w < workers; w++ {
@@ -77,6 +79,7 @@ func startFaultLoad(workers int, target func(n uint64) (base, path string)) *fau
 			}
 		}(w)
 	}
+	t.Cleanup(l.finish)
 	return l
 }
 
@@ -89,9 +92,10 @@ func (l *faultLoad) stopped() bool {
 	}
 }
 
-// finish stops the load and waits for every citizen in flight.
+// finish stops the load and waits for every citizen in flight. Calling it
+// again does nothing.
 func (l *faultLoad) finish() {
-	close(l.stop)
+	l.once.Do(func() { close(l.stop) })
 	l.wg.Wait()
 }
 

@@ -88,7 +88,7 @@ func TestFaultRedisDown(t *testing.T) {
 	a := startApp(t, dir, map[string]string{"HAILONG_REDIS_URL": redisURL,
 		"HAILONG_LIMIT_IP_PER_HOUR": "1000000", "HAILONG_LIMIT_DEVICE_PER_WINDOW": "5", "HAILONG_LIMIT_DESK_PER_MINUTE": "1000000"})
 	paths := deskPaths(t, a.URL)
-	load := startFaultLoad(*faultWorkers, func(n uint64) (string, string) { return a.URL, paths[n%uint64(len(paths))] })
+	load := startFaultLoad(t, *faultWorkers, func(n uint64) (string, string) { return a.URL, paths[n%uint64(len(paths))] })
 
 	load.waitAcked(t, 0, 5, time.Minute)
 	time.Sleep(*faultDuration)
@@ -139,7 +139,7 @@ func TestFaultStoreDown(t *testing.T) {
 	env := map[string]string{"HAILONG_MONGO_URI": uri, "HAILONG_SECRET": strings.Repeat("khóa-lỗi-", 5)}
 	a := startApp(t, t.TempDir(), env)
 	paths := deskPaths(t, a.URL)
-	load := startFaultLoad(*faultWorkers, func(n uint64) (string, string) { return a.URL, paths[n%uint64(len(paths))] })
+	load := startFaultLoad(t, *faultWorkers, func(n uint64) (string, string) { return a.URL, paths[n%uint64(len(paths))] })
 
 	load.waitAcked(t, 0, 5, time.Minute)
 	time.Sleep(*faultDuration)
@@ -171,10 +171,10 @@ func TestFaultStoreDown(t *testing.T) {
 	lost, dups := ackedStored(t, all, acked)
 	b := startApp(t, t.TempDir(), env)
 	n := indicatorsOver(t, b.URL, began, time.Now()).equalRecount(t, all)
-	t.Logf("store killed under load (%d citizens) for %v: %d acknowledged (303), %d stored, %d lost, %d duplicates; "+
+	t.Logf("store killed under load (%d citizens) for %v: %d acknowledged (303), %d stored (%d of them answered 503: the insert's reply was lost), %d lost, %d duplicates; "+
 		"POST statuses %v (store down: %v, slowest answer %v), GET statuses %v, %d 503 pages without \"try again\"; "+
 		"first 303 %v after the store restarted; rollups = recount over %d answers; run took %v",
-		*faultWorkers, backAt.Sub(killedAt).Round(time.Millisecond), len(acked), len(all), lost, dups,
+		*faultWorkers, backAt.Sub(killedAt).Round(time.Millisecond), len(acked), len(all), len(all)-len(acked), lost, dups,
 		posts, down, slowestDown.Round(time.Millisecond), gets, len(load.bad503),
 		recovered.Sub(backAt).Round(time.Millisecond), n, time.Since(began).Round(time.Second))
 	for status, k := range posts {
@@ -268,7 +268,7 @@ func TestFaultReplicasUnderLoad(t *testing.T) {
 	// hear of answers they did not take.
 	var onto atomic.Pointer[testApp]
 	onto.Store(b)
-	load := startFaultLoad(*faultWorkers, func(n uint64) (string, string) { return onto.Load().URL, paths[n%uint64(len(paths))] })
+	load := startFaultLoad(t, *faultWorkers, func(n uint64) (string, string) { return onto.Load().URL, paths[n%uint64(len(paths))] })
 	load.waitAcked(t, 0, 5, time.Minute)
 	toA := updateAfter(t, liveA, time.Now(), 10*time.Second, "answers on B, dashboard on A")
 

@@ -31,7 +31,7 @@ func TestFaultKillApp(t *testing.T) {
 	env := map[string]string{"HAILONG_ADDR": freeAddr(t)}
 	app, base := startChildApp(t, dir, env)
 	paths := deskPaths(t, base)
-	load := startFaultLoad(*faultWorkers, func(n uint64) (string, string) { return base, paths[n%uint64(len(paths))] })
+	load := startFaultLoad(t, *faultWorkers, func(n uint64) (string, string) { return base, paths[n%uint64(len(paths))] })
 
 	rng := rand.New(rand.NewPCG(8, uint64(time.Now().UnixNano())))
 	var restarts []time.Duration
