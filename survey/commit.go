@@ -391,19 +391,20 @@ func (c *Committer) applyLoop() {
 	}
 }
 
-// storedOf returns those of rs that are in the store.
+// storedOf returns those of rs that are in the store, one find by _id
+// each (fast on the embedded store, where an $in scans the collection).
 func (c *Committer) storedOf(ctx context.Context, rs []*Response) ([]*Response, error) {
-	ids := make([]bson.ObjectID, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ID
-	}
-	cur, err := c.responses.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
-	if err != nil {
-		return nil, err
-	}
 	var found []*Response
-	if err := cur.All(ctx, &found); err != nil {
-		return nil, err
+	for _, r := range rs {
+		var got Response
+		err := c.responses.FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}}).Decode(&got)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, &got)
 	}
 	return found, nil
 }
