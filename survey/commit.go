@@ -47,6 +47,8 @@ type Committer struct {
 	// applyPaused lets a test simulate a crash: batches commit but never
 	// reach the rollups.
 	applyPaused atomic.Bool
+	// commentsPausedUntil: no Redis comment list before then (applyLoop only).
+	commentsPausedUntil time.Time
 	// noRollups turns the rollup machinery off (journal and increments), for
 	// the benchmark that measures what it costs.
 	noRollups bool
@@ -63,6 +65,10 @@ type batchDone struct {
 	journalID string
 	deltas    deltas
 	comments  []*Response // counted responses whose comments the dashboard lists
+	// unsure are responses of an insert the store never answered (it went
+	// away mid-write): stored or not, they got a 503; the rollup loop looks
+	// them up before it counts the batch.
+	unsure []*Response
 }
 
 // journalEntry records a committed batch until its increments are in the
@@ -222,6 +228,7 @@ func (c *Committer) commit(batch []*submission) {
 	errs := make([]error, len(batch))
 	_, err := c.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
+	var unsure []*Response
 	switch {
 	case err == nil:
 	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
@@ -236,8 +243,9 @@ func (c *Committer) commit(batch []*submission) {
 			}
 		}
 	default:
-		for i := range errs {
+		for i, s := range batch {
 			errs[i] = fmt.Errorf("insert responses: %w", err)
+			unsure = append(unsure, s.r)
 		}
 	}
 	d := deltas{}
@@ -250,7 +258,7 @@ func (c *Committer) commit(batch []*submission) {
 		s.done <- errs[i]
 	}
 	if !c.noRollups {
-		c.applyCh <- batchDone{journalID: entry.ID, deltas: d, comments: stored}
+		c.applyCh <- batchDone{journalID: entry.ID, deltas: d, comments: stored, unsure: unsure}
 	}
 }
 
@@ -258,10 +266,17 @@ func (c *Committer) commit(batch []*submission) {
 // runs in the rollup loop, off the citizens' path, with a short deadline so
 // a Redis outage does not hold up the flushes either.
 func (c *Committer) listComments(ctx context.Context, rs []*Response) {
+	// After a failure the list is skipped for a second: a Redis outage then
+	// costs one timeout per second instead of one per batch, which made this
+	// loop fall behind the commits (and shutdown wait for the backlog).
+	if time.Now().Before(c.commentsPausedUntil) {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	if err := c.comments.Add(ctx, rs); err != nil {
 		// The comment is safe in responses; only the dashboard list misses it.
+		c.commentsPausedUntil = time.Now().Add(time.Second)
 		c.log.Warn("list new comments", "err", err)
 	}
 }
@@ -314,12 +329,33 @@ func (c *Committer) applyLoop() {
 	pending := deltas{}
 	var journals []string
 	var seq int64
+	var unsure []*Response
 	flush := func() {
 		if len(journals) == 0 || c.applyPaused.Load() {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
+		if len(unsure) > 0 {
+			// Count those the store kept (a 503, then the citizen's retry
+			// meets ErrDuplicate: counted here, once); until the store
+			// answers, the flush waits with the journal kept.
+			found, err := c.storedOf(ctx, unsure)
+			if err != nil {
+				c.log.Error("look up responses of an unanswered insert", "err", err)
+				return
+			}
+			for _, r := range found {
+				pending.addResponse(r)
+			}
+			if len(found) > 0 {
+				c.listComments(ctx, found)
+				if err := archiveComments(ctx, c.db, found); err != nil {
+					c.log.Error("archive comments", "err", err)
+				}
+			}
+			unsure = nil
+		}
 		if err := c.rollups.apply(ctx, pending, c.writer, seq); err != nil {
 			// Keep the increments and the journal: retried next tick,
 			// or replayed by Repair after a restart.
@@ -347,11 +383,30 @@ func (c *Committer) applyLoop() {
 				}
 			}
 			journals = append(journals, b.journalID)
+			unsure = append(unsure, b.unsure...)
 			seq = c.seqOf(b.journalID)
 		case <-t.C:
 			flush()
 		}
 	}
+}
+
+// storedOf returns those of rs that are in the store, one find by _id
+// each (fast on the embedded store, where an $in scans the collection).
+func (c *Committer) storedOf(ctx context.Context, rs []*Response) ([]*Response, error) {
+	var found []*Response
+	for _, r := range rs {
+		var got Response
+		err := c.responses.FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}}).Decode(&got)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		found = append(found, &got)
+	}
+	return found, nil
 }
 
 func (c *Committer) seqOf(journalID string) int64 {

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -37,11 +38,17 @@ func (c *deskCache) get(ctx context.Context, id string) (*Desk, *Unit, error) {
 		return e.desk, e.unit, nil
 	}
 	d, err := c.store.Desk(ctx, id)
-	if err != nil {
-		return nil, nil, err
+	var u *Unit
+	if err == nil {
+		u, err = c.store.Unit(ctx, d.Unit)
 	}
-	u, err := c.store.Unit(ctx, d.Unit)
 	if err != nil {
+		if ok && !errors.Is(err, ErrNotFound) {
+			// The store is unreachable: a desk seen before keeps its form,
+			// so a citizen's answer meets the "try again" form with what
+			// they typed, not an error page that drops it.
+			return e.desk, e.unit, nil
+		}
 		return nil, nil, err
 	}
 	c.mu.Lock()

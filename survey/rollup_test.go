@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/internal/testdb"
@@ -329,12 +328,8 @@ func TestPlan(t *testing.T) {
 }
 
 // TestRollupWritersDoNotOverwrite: two writers (two replicas sharing one
-// Redis) add to the same documents at once; every increment survives.
+// store) add to the same documents at once; every increment survives.
 func TestRollupWritersDoNotOverwrite(t *testing.T) {
-	testdb.EachRedis(t, func(t *testing.T, rd testdb.Redis) { testWritersDoNotOverwrite(t, rd.Client) })
-}
-
-func testWritersDoNotOverwrite(t *testing.T, rdb *redis.Client) {
 	s, _, in, desks := testSetup(t)
 	ctx := context.Background()
 	at := time.Date(2024, 5, 6, 9, 0, 0, 0, web.Vietnam)
@@ -343,7 +338,8 @@ func testWritersDoNotOverwrite(t *testing.T, rdb *redis.Client) {
 	errs := make(chan error, 2)
 	for w := range 2 {
 		// Separate Rollups values: no shared cache, like two processes.
-		r := NewRollups(s.db, rdb, slog.Default())
+		r := NewRollups(s.db, nil, slog.Default())
+		r.ShareStore()
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(w), 3))
 			for i := range each {

@@ -202,6 +202,9 @@ func (a *app) prepareData(ctx context.Context) (string, error) {
 		}
 	}
 	a.rollups = survey.NewRollups(a.stores.db, a.stores.redis, a.log)
+	if a.cfg.MongoURI != "" {
+		a.rollups.ShareStore() // other replicas may write the same rollups
+	}
 	a.commit = survey.NewCommitter(a.stores.db, a.rollups, a.log)
 	// Alone on the embedded store, every journal entry left is from a
 	// crashed run of this process; with a shared store, others may still
