@@ -82,6 +82,56 @@ func (r *Rollups) apply(ctx context.Context, d deltas, writer string, seq int64)
 	return nil
 }
 
+// replayEntry is one journal entry's increments, for replay.
+type replayEntry struct {
+	seq int64
+	d   deltas
+}
+
+// replay applies a stopped writer's journal entries (in seq order): for
+// each document, the entries it has not yet recorded, merged into one write
+// under the last of their seqs. A crash halfway leaves each document
+// either recording the entries or not, so replaying again is safe.
+func (r *Rollups) replay(ctx context.Context, writer string, es []replayEntry) error {
+	byDoc := map[docRef][]replayCells{}
+	for _, e := range es {
+		for t, cells := range e.d {
+			byDoc[t] = append(byDoc[t], replayCells{seq: e.seq, cells: cells})
+		}
+	}
+	for t, list := range byDoc {
+		var doc RollupDoc
+		err := r.db.Collection(t.Coll).FindOne(ctx, bson.D{{Key: "_id", Value: t.ID}}).Decode(&doc)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("read rollup %s/%s: %w", t.Coll, t.ID, err)
+		}
+		recorded := doc.Seq[writer]
+		merged := deltas{}
+		var last int64
+		for _, rc := range list {
+			if rc.seq <= recorded {
+				continue
+			}
+			for k, c := range rc.cells {
+				merged.add(t, k, *c)
+			}
+			last = max(last, rc.seq)
+		}
+		if last == 0 {
+			continue
+		}
+		if err := r.apply(ctx, merged, writer, last); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type replayCells struct {
+	seq   int64
+	cells map[string]*Cell
+}
+
 // maxConflicts bounds the retries of one document written by several
 // replicas at once.
 const maxConflicts = 20
