@@ -1,8 +1,6 @@
 package dashboard
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -11,7 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"hailong/qr"
 	"hailong/survey"
 	"hailong/web"
 )
@@ -239,7 +236,7 @@ func (h *Handler) paperOnlineQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return serveQR(c, h.onlineURL(c, b), strings.HasSuffix(c.Path(), ".png"))
+	return serveQR(c, h.onlineURL(c, b), strings.HasSuffix(c.Path(), ".png"), 0)
 }
 
 // paperSerialQR serves GET /paper/qr/{serial}.svg|.png: a serial as a QR,
@@ -259,30 +256,5 @@ func (h *Handler) paperSerialQR(c echo.Context) error {
 	if _, err := h.paperBatch(c); err != nil {
 		return err
 	}
-	return serveQR(c, serial, png)
-}
-
-// serveQR writes content as a PNG or SVG QR image.
-func serveQR(c echo.Context, content string, png bool) error {
-	var body []byte
-	var err error
-	ctype := "image/svg+xml"
-	if png {
-		body, err = qr.PNG(content, 0)
-		ctype = "image/png"
-	} else {
-		body, err = qr.SVG(content)
-	}
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderCacheControl, qrCacheControl)
-	hdr.Set("ETag", "W/"+etag)
-	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	return c.Blob(http.StatusOK, ctype, body)
+	return serveQR(c, serial, png, 0)
 }

@@ -75,17 +75,25 @@ func (h *Handler) qrImage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	url := h.surveyURL(d)
+	return serveQR(c, h.surveyURL(d), ctype == "image/png", size)
+}
+
+// serveQR writes content as a PNG (size pixels, 0: the default) or SVG QR
+// image, cached by a weak ETag (the compressing handler may send the SVG
+// compressed).
+func serveQR(c echo.Context, content string, png bool, size int) error {
 	var body []byte
-	if ctype == "image/png" {
-		body, err = qr.PNG(url, size)
+	var err error
+	ctype := "image/svg+xml"
+	if png {
+		body, err = qr.PNG(content, size)
+		ctype = "image/png"
 	} else {
-		body, err = qr.SVG(url)
+		body, err = qr.SVG(content)
 	}
 	if err != nil {
 		return err
 	}
-	// Weak: the gzip middleware may send the SVG compressed.
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	hdr := c.Response().Header()

@@ -64,10 +64,9 @@ func tryStartApp(t testing.TB, dataDir string, env map[string]string, args ...st
 	return startAppWith(t, dataDir, env, args, nil)
 }
 
-// startAppWith starts the app; with a clock, through serveWithClock so
-// answers are stamped by it.
-func startAppWith(t testing.TB, dataDir string, env map[string]string, args []string, clock func() time.Time) (*testApp, error) {
-	t.Helper()
+// testEnv is the configuration of an app under test: dataDir, the test
+// admin password, and env on top.
+func testEnv(dataDir string, env map[string]string) map[string]string {
 	vars := map[string]string{
 		"HAILONG_ADDR":           "127.0.0.1:0",
 		"HAILONG_DATA_DIR":       dataDir,
@@ -85,6 +84,14 @@ func startAppWith(t testing.TB, dataDir string, env map[string]string, args []st
 	for k, v := range env {
 		vars[k] = v
 	}
+	return vars
+}
+
+// startAppWith starts the app; with a clock, through serveWithClock so
+// answers are stamped by it.
+func startAppWith(t testing.TB, dataDir string, env map[string]string, args []string, clock func() time.Time) (*testApp, error) {
+	t.Helper()
+	vars := testEnv(dataDir, env)
 	getenv := func(k string) string { return vars[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()

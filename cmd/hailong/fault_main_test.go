@@ -119,20 +119,7 @@ func (c *child) stop(t testing.TB) {
 // configuration plus env, and returns it with its URL.
 func startChildApp(t testing.TB, dataDir string, env map[string]string) (*child, string) {
 	t.Helper()
-	vars := map[string]string{
-		"HAILONG_ADDR":                    "127.0.0.1:0",
-		"HAILONG_DATA_DIR":                dataDir,
-		"HAILONG_ADMIN_PASSWORD":          testAdminPassword,
-		"HAILONG_LOG_FORMAT":              "text",
-		"HAILONG_LIMIT_IP_PER_HOUR":       "0",
-		"HAILONG_LIMIT_DEVICE_PER_WINDOW": "0",
-		"HAILONG_LIMIT_DESK_PER_MINUTE":   "0",
-		"HAILONG_SUSPECT_MIN_FILL":        "0",
-		"HAILONG_AUTO_CLOSE_DAYS":         "0",
-	}
-	for k, v := range env {
-		vars[k] = v
-	}
+	vars := testEnv(dataDir, env)
 	c := startChild(t, []string{"serve"}, vars, func(line string) (string, bool) {
 		return strings.CutPrefix(line, "listening on ")
 	})
