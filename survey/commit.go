@@ -330,6 +330,10 @@ func (c *Committer) applyLoop() {
 	var journals []string
 	var seq int64
 	var unsure []*Response
+	// Comments are archived with the flush, in one insert a second rather
+	// than one per batch: each write holds the store's write lock, and the
+	// citizens' inserts wait behind it.
+	var comments []*Response
 	flush := func() {
 		if len(journals) == 0 || c.applyPaused.Load() {
 			return
@@ -350,11 +354,18 @@ func (c *Committer) applyLoop() {
 			}
 			if len(found) > 0 {
 				c.listComments(ctx, found)
-				if err := archiveComments(ctx, c.db, found); err != nil {
-					c.log.Error("archive comments", "err", err)
-				}
+				comments = append(comments, found...)
 			}
 			unsure = nil
+		}
+		if len(comments) > 0 {
+			if err := archiveComments(ctx, c.db, comments); err != nil {
+				// Kept with the journal: retried next tick, or rewritten
+				// by Repair after a restart.
+				c.log.Error("archive comments", "err", err)
+				return
+			}
+			comments = nil
 		}
 		if err := c.rollups.apply(ctx, pending, c.writer, seq); err != nil {
 			// Keep the increments and the journal: retried next tick,
@@ -377,10 +388,7 @@ func (c *Committer) applyLoop() {
 			pending.merge(b.deltas)
 			if len(b.comments) > 0 {
 				c.listComments(context.Background(), b.comments)
-				if err := archiveComments(context.Background(), c.db, b.comments); err != nil {
-					// Repair rewrites it from the journal after a restart.
-					c.log.Error("archive comments", "err", err)
-				}
+				comments = append(comments, b.comments...)
 			}
 			journals = append(journals, b.journalID)
 			unsure = append(unsure, b.unsure...)
