@@ -18,7 +18,7 @@ import (
 // The fault runs are short by default so that `go test ./...` (CI, with
 // -race) stays fast; the flags give the long versions (docs/BENCHMARKS.md).
 var (
-	faultRounds   = flag.Int("fault.rounds", 3, "fault runs: kill -9 rounds of the app under load")
+	faultRounds   = flag.Int("fault.rounds", 10, "fault runs: kill -9 rounds of the app under load")
 	faultDuration = flag.Duration("fault.duration", time.Second, "fault runs: length of each load phase (before, during and after a fault)")
 	faultWorkers  = flag.Int("fault.workers", 8, "fault runs: concurrent simulated citizens")
 )
