@@ -29,6 +29,8 @@ type testApp struct {
 	cancel  context.CancelFunc
 	done    chan error
 	stderr  *lockedBuffer
+	// Welcome is what the app printed up to "listening on".
+	Welcome string
 }
 
 type lockedBuffer struct {
@@ -112,8 +114,11 @@ func startAppWith(t testing.TB, dataDir string, env map[string]string, args []st
 	urlc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
+		var welcome strings.Builder
 		for sc.Scan() {
+			welcome.WriteString(sc.Text() + "\n")
 			if u, ok := strings.CutPrefix(sc.Text(), "listening on "); ok {
+				a.Welcome = welcome.String()
 				urlc <- u
 			}
 		}

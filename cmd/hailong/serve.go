@@ -294,6 +294,7 @@ func (a *app) printWelcome(ctx context.Context, w io.Writer, adminPassword, addr
 	}
 	if d := firstDesk(desks); d != nil {
 		fmt.Fprintf(w, "  Phiếu khảo sát (survey, %s): %s/s/%s\n", d.Name, a.baseURL, a.codes.DeskCode(d.ID, d.Generation))
+		fmt.Fprintf(w, "  Khảo sát trên Cổng thông tin (portal survey): %s/p/%s\n", a.baseURL, d.Unit)
 	}
 	fmt.Fprintf(w, "  Trang cán bộ (officials):  %s/login\n", a.baseURL)
 	if adminPassword != "" {
