@@ -23,6 +23,7 @@ func TestInvalidConfigExitsTwo(t *testing.T) {
 		{"bad mongo uri", map[string]string{"HAILONG_MONGO_URI": "postgres://x", "HAILONG_SECRET": strings.Repeat("s", 32)}, nil, "HAILONG_MONGO_URI"},
 		{"bad redis url", map[string]string{"HAILONG_REDIS_URL": "http://x"}, nil, "HAILONG_REDIS_URL"},
 		{"bad embed origin", map[string]string{"HAILONG_EMBED_ORIGINS": "https://portal.example/page"}, nil, "HAILONG_EMBED_ORIGINS"},
+		{"loadtest without goroutines", nil, []string{"loadtest", "-url", "http://127.0.0.1:1", "-workers", "2", "-password", "x", "-baseline-goroutines", "0"}, "-baseline-goroutines"},
 		{"unknown flag", nil, []string{"-colour"}, "flag provided but not defined"},
 		{"unknown command", nil, []string{"fly"}, "unknown command"},
 	}

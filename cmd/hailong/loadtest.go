@@ -27,6 +27,7 @@ type loadConfig struct {
 	Baseline           bool
 	FormOnly           bool
 	BaselineFor        time.Duration
+	InsertGoroutines   int // of the bare insertOne loop
 	MongoURI, MongoDB  string
 	JSON               bool
 	Seed               uint64
@@ -48,6 +49,7 @@ func parseLoadtest(args []string, getenv func(string) string, stderr io.Writer) 
 	fs.BoolVar(&c.FormOnly, "form-only", false, "citizens only fetch the form (with -workers: the form page's capacity, to compare with the bare Echo page)")
 	fs.BoolVar(&c.Baseline, "baseline", false, "measure bare insertOne/InsertMany loops and a bare Echo page before and after, and print ratios")
 	fs.DurationVar(&c.BaselineFor, "baseline-duration", 3*time.Second, "how long each baseline loop runs")
+	fs.IntVar(&c.InsertGoroutines, "baseline-goroutines", 8, "goroutines of the bare insertOne loop (8 is its best on 2 cores; see docs/BENCHMARKS.md)")
 	fs.StringVar(&c.MongoURI, "mongo-uri", getenv("HAILONG_MONGO_URI"), "the store the service uses, for -baseline (HAILONG_MONGO_URI)")
 	db := getenv("HAILONG_MONGO_DB")
 	if db == "" {
@@ -79,8 +81,8 @@ func parseLoadtest(args []string, getenv func(string) string, stderr io.Writer) 
 		return c, configErrorf("-workers and -desks must not be negative")
 	case c.Workers == 0 && c.Rate <= 0:
 		return c, configErrorf("-rate must be positive (or use -workers)")
-	case c.Duration <= 0 || c.Think < 0 || c.Timeout <= 0 || c.DrainWait < 0 || c.BaselineFor <= 0:
-		return c, configErrorf("-duration, -timeout and -baseline-duration must be positive, -think and -drain not negative")
+	case c.Duration <= 0 || c.Think < 0 || c.Timeout <= 0 || c.DrainWait < 0 || c.BaselineFor <= 0 || c.InsertGoroutines <= 0:
+		return c, configErrorf("-duration, -timeout, -baseline-duration and -baseline-goroutines must be positive, -think and -drain not negative")
 	case c.Password == "":
 		return c, configErrorf("-password (or HAILONG_ADMIN_PASSWORD): needed to list the desks")
 	case c.Baseline && c.MongoURI == "":

@@ -107,7 +107,8 @@ func (b *baseline) measure(ctx context.Context, out **baselineFigures) error {
 		return fmt.Errorf("baseline: drop %s: %w", baselineCollection, err)
 	}
 	var err error
-	if f.InsertOne, err = b.loop(ctx, 8, func(ctx context.Context, rng *rand.Rand) (int, error) {
+	f.InsertGoroutines = b.cfg.InsertGoroutines
+	if f.InsertOne, err = b.loop(ctx, b.cfg.InsertGoroutines, func(ctx context.Context, rng *rand.Rand) (int, error) {
 		d := b.doc(rng)
 		_, err := b.coll.InsertOne(ctx, &d)
 		return 1, err

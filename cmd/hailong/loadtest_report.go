@@ -121,9 +121,11 @@ type loadReport struct {
 
 // baselineFigures are the bare loops' throughputs, per second.
 type baselineFigures struct {
-	InsertOne  float64 `json:"insert_one_per_s"`
-	InsertMany float64 `json:"insert_many_docs_per_s"`
-	Echo       float64 `json:"echo_page_per_s"`
+	InsertOne float64 `json:"insert_one_per_s"`
+	// InsertGoroutines run the insertOne loop.
+	InsertGoroutines int     `json:"insert_one_goroutines"`
+	InsertMany       float64 `json:"insert_many_docs_per_s"`
+	Echo             float64 `json:"echo_page_per_s"`
 }
 
 // baselineRatios compare our figures with the mean of the baselines
@@ -190,7 +192,7 @@ func (r *loadReport) print(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nBaselines (same store, same machine)    before      after")
 	row := func(name string, b, a float64) { fmt.Fprintf(w, "  %-36s %9.0f  %9.0f\n", name, b, a) }
-	row("bare insertOne, docs/s (8 goroutines)", r.BaselineBefore.InsertOne, r.BaselineAfter.InsertOne)
+	row(fmt.Sprintf("bare insertOne, docs/s (%d goroutines)", r.BaselineBefore.InsertGoroutines), r.BaselineBefore.InsertOne, r.BaselineAfter.InsertOne)
 	row("bare InsertMany ×500, docs/s", r.BaselineBefore.InsertMany, r.BaselineAfter.InsertMany)
 	row("bare Echo page, GET/s", r.BaselineBefore.Echo, r.BaselineAfter.Echo)
 	if r.Ratios != nil {
