@@ -63,12 +63,13 @@ type submission struct {
 
 type batchDone struct {
 	journalID string
+	seq       int64 // the entry's
 	deltas    deltas
 	comments  []*Response // counted responses whose comments the dashboard lists
-	// unsure are responses of an insert the store never answered (it went
+	// unsure are the ids of an insert the store never answered (it went
 	// away mid-write): stored or not, they got a 503; the rollup loop looks
 	// them up before it counts the batch.
-	unsure []*Response
+	unsure []bson.ObjectID
 }
 
 // journalEntry records a committed batch until its increments are in the
@@ -228,7 +229,7 @@ func (c *Committer) commit(batch []*submission) {
 	errs := make([]error, len(batch))
 	_, err := c.responses.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
 	var bwe mongo.BulkWriteException
-	var unsure []*Response
+	var unsure []bson.ObjectID
 	switch {
 	case err == nil:
 	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
@@ -245,7 +246,7 @@ func (c *Committer) commit(batch []*submission) {
 	default:
 		for i, s := range batch {
 			errs[i] = fmt.Errorf("insert responses: %w", err)
-			unsure = append(unsure, s.r)
+			unsure = append(unsure, s.r.ID)
 		}
 	}
 	d := deltas{}
@@ -258,7 +259,7 @@ func (c *Committer) commit(batch []*submission) {
 		s.done <- errs[i]
 	}
 	if !c.noRollups {
-		c.applyCh <- batchDone{journalID: entry.ID, deltas: d, comments: stored, unsure: unsure}
+		c.applyCh <- batchDone{journalID: entry.ID, seq: entry.Seq, deltas: d, comments: stored, unsure: unsure}
 	}
 }
 
@@ -310,7 +311,7 @@ func (c *Committer) confirm(ctx context.Context, s *submission) {
 	d.addResponse(asConfirmed(s.r))
 	s.done <- nil
 	if !c.noRollups {
-		c.applyCh <- batchDone{journalID: entry.ID, deltas: d, comments: []*Response{asConfirmed(s.r)}}
+		c.applyCh <- batchDone{journalID: entry.ID, seq: entry.Seq, deltas: d, comments: []*Response{asConfirmed(s.r)}}
 	}
 }
 
@@ -329,7 +330,7 @@ func (c *Committer) applyLoop() {
 	pending := deltas{}
 	var journals []string
 	var seq int64
-	var unsure []*Response
+	var unsure []bson.ObjectID
 	// Comments are archived with the flush, in one insert a second rather
 	// than one per batch: each write holds the store's write lock, and the
 	// citizens' inserts wait behind it.
@@ -344,7 +345,7 @@ func (c *Committer) applyLoop() {
 			// Count those the store kept (a 503, then the citizen's retry
 			// meets ErrDuplicate: counted here, once); until the store
 			// answers, the flush waits with the journal kept.
-			found, err := c.storedOf(ctx, unsure)
+			found, err := c.stored(ctx, unsure)
 			if err != nil {
 				c.log.Error("look up responses of an unanswered insert", "err", err)
 				return
@@ -392,35 +393,29 @@ func (c *Committer) applyLoop() {
 			}
 			journals = append(journals, b.journalID)
 			unsure = append(unsure, b.unsure...)
-			seq = c.seqOf(b.journalID)
+			seq = b.seq
 		case <-t.C:
 			flush()
 		}
 	}
 }
 
-// storedOf returns those of rs that are in the store, one find by _id
-// each (fast on the embedded store, where an $in scans the collection).
-func (c *Committer) storedOf(ctx context.Context, rs []*Response) ([]*Response, error) {
+// stored returns the responses of ids that are in the store, one find by
+// _id each (fast on the embedded store, where an $in scans the collection).
+func (c *Committer) stored(ctx context.Context, ids []bson.ObjectID) ([]*Response, error) {
 	var found []*Response
-	for _, r := range rs {
-		var got Response
-		err := c.responses.FindOne(ctx, bson.D{{Key: "_id", Value: r.ID}}).Decode(&got)
+	for _, id := range ids {
+		var r Response
+		err := c.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read response %s: %w", id.Hex(), err)
 		}
-		found = append(found, &got)
+		found = append(found, &r)
 	}
 	return found, nil
-}
-
-func (c *Committer) seqOf(journalID string) int64 {
-	var s int64
-	_, _ = fmt.Sscanf(journalID[len(c.writer)+1:], "%d", &s)
-	return s
 }
 
 // Repair replays journal entries left by writers that stopped before
@@ -453,28 +448,26 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 				return 0, err
 			}
 		}
+		// Responses never stored (a duplicate, or the crash came first)
+		// are not found, so count nothing.
+		rs, err := c.stored(ctx, e.Responses)
+		if err != nil {
+			return 0, err
+		}
 		d := deltas{}
-		for _, id := range e.Responses {
-			var r Response
-			err := c.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
-			if errors.Is(err, mongo.ErrNoDocuments) {
-				continue // never stored (duplicate, or the crash came first)
-			}
-			if err != nil {
-				return 0, fmt.Errorf("read response %s: %w", id.Hex(), err)
-			}
+		for _, r := range rs {
 			if e.Kind == journalConfirm {
 				// Counted only through the entry its review names; a
 				// batch entry counts the response as it was stored
 				// (suspect: nothing), so nothing is counted twice.
-				if rv, ok := reviews[id]; ok && rv.Decision == DecisionConfirm && rv.Journal == e.ID {
-					d.addResponse(asConfirmed(&r))
-					counted = append(counted, asConfirmed(&r))
+				if rv, ok := reviews[r.ID]; ok && rv.Decision == DecisionConfirm && rv.Journal == e.ID {
+					d.addResponse(asConfirmed(r))
+					counted = append(counted, asConfirmed(r))
 				}
 				continue
 			}
-			d.addResponse(&r)
-			counted = append(counted, &r)
+			d.addResponse(r)
+			counted = append(counted, r)
 		}
 		byWriter[e.Writer] = append(byWriter[e.Writer], replayEntry{seq: e.Seq, d: d})
 		replayed = append(replayed, e.ID)
