@@ -7,54 +7,75 @@ import (
 	"time"
 )
 
-// deskCache keeps desks and their units for a few seconds: every form view
-// and submission needs them. A change made through this process's store
-// takes effect at once; one made by another replica within ttl.
-type deskCache struct {
-	store *Store
-	ttl   time.Duration
+// ttlCache keeps what a key loads from the store for ttl: every form view
+// and submission needs desks and units. A change made through this
+// process's store resets it at once; one made by another replica shows
+// within ttl.
+type ttlCache[V any] struct {
+	ttl time.Duration
 
 	mu      sync.Mutex
-	entries map[string]deskEntry
+	entries map[string]ttlEntry[V]
 }
 
-type deskEntry struct {
-	desk    *Desk
-	unit    *Unit
+type ttlEntry[V any] struct {
+	v       V
 	fetched time.Time
 }
 
-func newDeskCache(s *Store, ttl time.Duration) *deskCache {
-	return &deskCache{store: s, ttl: ttl, entries: map[string]deskEntry{}}
+func newTTLCache[V any](ttl time.Duration) *ttlCache[V] {
+	return &ttlCache[V]{ttl: ttl, entries: map[string]ttlEntry[V]{}}
 }
 
-// get returns the desk and its unit. Unknown ids are not cached, so the
-// cache cannot be filled by scanning random codes.
-func (c *deskCache) get(ctx context.Context, id string) (*Desk, *Unit, error) {
+// get returns key's value, loading it when missing or older than ttl.
+// Unknown keys are not cached, so the cache cannot be filled by scanning
+// random codes.
+func (c *ttlCache[V]) get(ctx context.Context, key string, load func(context.Context) (V, error)) (V, error) {
 	c.mu.Lock()
-	e, ok := c.entries[id]
+	e, ok := c.entries[key]
 	c.mu.Unlock()
 	if ok && time.Since(e.fetched) < c.ttl {
-		return e.desk, e.unit, nil
+		return e.v, nil
 	}
-	d, err := c.store.Desk(ctx, id)
-	var u *Unit
-	if err == nil {
-		u, err = c.store.Unit(ctx, d.Unit)
-	}
+	v, err := load(ctx)
 	if err != nil {
 		if ok && !errors.Is(err, ErrNotFound) {
 			// The store is unreachable: a desk seen before keeps its form,
 			// so a citizen's answer meets the "try again" form with what
 			// they typed, not an error page that drops it.
-			return e.desk, e.unit, nil
+			return e.v, nil
 		}
-		return nil, nil, err
+		return v, err
 	}
 	c.mu.Lock()
-	c.entries[id] = deskEntry{desk: d, unit: u, fetched: time.Now()}
+	c.entries[key] = ttlEntry[V]{v: v, fetched: time.Now()}
 	c.mu.Unlock()
-	return d, u, nil
+	return v, nil
+}
+
+func (c *ttlCache[V]) reset() {
+	c.mu.Lock()
+	c.entries = map[string]ttlEntry[V]{}
+	c.mu.Unlock()
+}
+
+// deskAndUnit is a desk with its unit, as the desk cache keeps them.
+type deskAndUnit struct {
+	desk *Desk
+	unit *Unit
+}
+
+// deskWithUnit returns the desk and its unit, through the desk cache.
+func (s *Store) deskWithUnit(ctx context.Context, id string) (*Desk, *Unit, error) {
+	du, err := s.deskCache.get(ctx, id, func(ctx context.Context) (deskAndUnit, error) {
+		d, err := s.Desk(ctx, id)
+		if err != nil {
+			return deskAndUnit{}, err
+		}
+		u, err := s.Unit(ctx, d.Unit)
+		return deskAndUnit{d, u}, err
+	})
+	return du.desk, du.unit, err
 }
 
 // unitsCache holds the unit list for unitsTTL.
@@ -83,11 +104,5 @@ func (c *unitsCache) get(ctx context.Context, load func(context.Context) ([]Unit
 func (c *unitsCache) reset() {
 	c.mu.Lock()
 	c.units = nil
-	c.mu.Unlock()
-}
-
-func (c *deskCache) reset() {
-	c.mu.Lock()
-	c.entries = map[string]deskEntry{}
 	c.mu.Unlock()
 }

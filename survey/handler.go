@@ -30,7 +30,6 @@ type Handler struct {
 	limiter     *Limiter
 	limits      Limits
 	metrics     *Metrics
-	portals     portalCache
 	frameable   echo.MiddlewareFunc
 }
 
@@ -132,7 +131,7 @@ type target struct {
 
 // desk loads a desk and its instrument, refusing inactive desks.
 func (h *Handler) desk(ctx context.Context, id string) (*target, error) {
-	d, u, err := h.store.deskCache.get(ctx, id)
+	d, u, err := h.store.deskWithUnit(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
 	}

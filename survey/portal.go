@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -49,7 +48,6 @@ type portalUnit struct {
 	desks      []*Desk
 	fields     []string
 	instrument string
-	fetched    time.Time
 }
 
 func (p *portalUnit) desk(id string) *Desk {
@@ -66,44 +64,26 @@ func (p *portalUnit) hasField(f string) bool {
 	return i < len(p.fields) && p.fields[i] == f
 }
 
-// portalCache keeps each unit's portal offer for a few seconds, like the
-// desk cache: every view and submission of /p/ needs it.
-type portalCache struct {
-	mu      sync.Mutex
-	entries map[string]*portalUnit
-}
-
-const portalTTL = 5 * time.Second
-
-func (c *portalCache) get(ctx context.Context, s *Store, id string) (*portalUnit, error) {
-	c.mu.Lock()
-	e, ok := c.entries[id]
-	c.mu.Unlock()
-	if ok && time.Since(e.fetched) < portalTTL {
-		return e, nil
-	}
-	u, err := s.Unit(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	desks, err := s.DesksOfUnit(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	e = newPortalUnit(u, desks)
-	c.mu.Lock()
-	if c.entries == nil {
-		c.entries = map[string]*portalUnit{}
-	}
-	c.entries[id] = e
-	c.mu.Unlock()
-	return e, nil
+// portalUnit returns what a unit's portal form offers, through the
+// store's cache: every view and submission of /p/ needs it.
+func (s *Store) portalUnit(ctx context.Context, id string) (*portalUnit, error) {
+	return s.portalCache.get(ctx, id, func(ctx context.Context) (*portalUnit, error) {
+		u, err := s.Unit(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		desks, err := s.DesksOfUnit(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return newPortalUnit(u, desks), nil
+	})
 }
 
 // newPortalUnit keeps the active desks; the instrument is the one most of
 // them use (ties: the first desk's), so the portal asks what the desks ask.
 func newPortalUnit(u *Unit, desks []Desk) *portalUnit {
-	p := &portalUnit{unit: u, fetched: time.Now()}
+	p := &portalUnit{unit: u}
 	uses := map[string]int{}
 	fields := map[string]bool{}
 	for i := range desks {
@@ -143,7 +123,7 @@ func (s *Store) DesksOfUnit(ctx context.Context, unit string) ([]Desk, error) {
 // resolvePortal opens a unit's portal survey (/p/{unit}): no desk yet, the
 // citizen picks it on the form.
 func (h *Handler) resolvePortal(c echo.Context, _ time.Time) (*target, error) {
-	p, err := h.portals.get(c.Request().Context(), h.store, c.Param("unit"))
+	p, err := h.store.portalUnit(c.Request().Context(), c.Param("unit"))
 	if errors.Is(err, ErrNotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.unit_not_found", nil)
 	}

@@ -21,8 +21,9 @@ var (
 // subset of MongoDB that embedded FerretDB runs correctly: single-document
 // reads and inserts, unique indexes, no pipelines, no transactions.
 type Store struct {
-	unitsCache unitsCache
-	deskCache  *deskCache
+	unitsCache  unitsCache
+	deskCache   *ttlCache[deskAndUnit]
+	portalCache *ttlCache[*portalUnit]
 
 	db        *mongo.Database
 	units     *mongo.Collection
@@ -38,7 +39,8 @@ func NewStore(db *mongo.Database) *Store {
 		desks:     db.Collection("desks"),
 		responses: db.Collection("responses"),
 	}
-	s.deskCache = newDeskCache(s, 5*time.Second)
+	s.deskCache = newTTLCache[deskAndUnit](5 * time.Second)
+	s.portalCache = newTTLCache[*portalUnit](5 * time.Second)
 	return s
 }
 
@@ -232,12 +234,20 @@ func (s *Store) Desks(ctx context.Context) ([]Desk, error) {
 
 // InsertUnit adds a unit; ErrDuplicate if its id exists.
 func (s *Store) InsertUnit(ctx context.Context, u *Unit) error {
-	return insert(ctx, s.units, u)
+	if err := insert(ctx, s.units, u); err != nil {
+		return err
+	}
+	s.unitsCache.reset()
+	return nil
 }
 
 // InsertDesk adds a desk; ErrDuplicate if its id exists.
 func (s *Store) InsertDesk(ctx context.Context, d *Desk) error {
-	return insert(ctx, s.desks, d)
+	if err := insert(ctx, s.desks, d); err != nil {
+		return err
+	}
+	s.portalCache.reset() // the unit's portal offers it at once
+	return nil
 }
 
 func insert(ctx context.Context, c *mongo.Collection, doc any) error {
@@ -274,6 +284,7 @@ func (s *Store) ReplaceUnit(ctx context.Context, u *Unit) error {
 	}
 	s.unitsCache.reset()
 	s.deskCache.reset()
+	s.portalCache.reset()
 	return nil
 }
 
@@ -283,6 +294,7 @@ func (s *Store) ReplaceDesk(ctx context.Context, d *Desk) error {
 		return err
 	}
 	s.deskCache.reset()
+	s.portalCache.reset()
 	return nil
 }
 
