@@ -3,9 +3,11 @@ package dashboard
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/survey"
 	"hailong/web"
 )
 
@@ -19,11 +21,7 @@ type closeJSON struct {
 // closeMonth is POST /exports/:month/close ("Chốt số liệu", admins): the
 // month's tables become an immutable snapshot; audited.
 func (h *Handler) closeMonth(c echo.Context) error {
-	start, ok := ParseMonth(c.Param("file"))
-	if !ok {
-		return paramError("err.param_month")
-	}
-	q, _, _, err := h.parseQuery(c)
+	start, q, err := h.monthParams(c)
 	if err != nil {
 		return err
 	}
@@ -46,11 +44,7 @@ func (h *Handler) closeMonth(c echo.Context) error {
 // reopenMonth is POST /exports/:month/reopen (admins, audited): the
 // month's exports are computed again from the rollups.
 func (h *Handler) reopenMonth(c echo.Context) error {
-	start, ok := ParseMonth(c.Param("file"))
-	if !ok {
-		return paramError("err.param_month")
-	}
-	q, _, _, err := h.parseQuery(c)
+	start, q, err := h.monthParams(c)
 	if err != nil {
 		return err
 	}
@@ -65,4 +59,15 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// monthParams reads the month of /exports/:file/close|reopen and the
+// instrument of the query.
+func (h *Handler) monthParams(c echo.Context) (time.Time, survey.Query, error) {
+	start, ok := ParseMonth(c.Param("file"))
+	if !ok {
+		return time.Time{}, survey.Query{}, paramError("err.param_month")
+	}
+	q, _, _, err := h.parseQuery(c)
+	return start, q, err
 }
