@@ -54,8 +54,10 @@ type PaperBatch struct {
 // Serial returns the serial of form n (1-based).
 func (b *PaperBatch) Serial(n int) string { return makeSerial(b.ID, n) }
 
-// PaperSerial is one registered printed form: a copy of its batch's
-// settings, so keying reads one document.
+// PaperSerial is one printed form. The register (paper_serials) records
+// every serial printed, for the record; keying derives a serial from its
+// batch instead (Serial), because a find among many string _ids is slow on
+// the embedded store.
 type PaperSerial struct {
 	ID         string `bson:"_id"`
 	Batch      string `bson:"batch"`
