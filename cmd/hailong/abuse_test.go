@@ -426,13 +426,7 @@ func TestAbuseSuspectFlow(t *testing.T) {
 func TestAbuseLoginBackoff(t *testing.T) {
 	a := startApp(t, t.TempDir(), map[string]string{"HAILONG_LIMIT_LOGIN_FAILURES": "2"})
 	c := client(t)
-	res, err := c.Get(a.URL + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, _ := goquery.NewDocumentFromReader(res.Body)
-	res.Body.Close()
-	csrf, _ := doc.Find(`input[name=_csrf]`).Attr("value")
+	csrf := loginFormCSRF(t, a, c)
 	login := func(pass string) *http.Response {
 		res, err := c.PostForm(a.URL+"/login", map[string][]string{"_csrf": {csrf}, "username": {"admin"}, "password": {pass}})
 		if err != nil {
@@ -446,17 +440,17 @@ func TestAbuseLoginBackoff(t *testing.T) {
 			t.Fatalf("wrong password %d: %d, want 401", i+1, res.StatusCode)
 		}
 	}
-	res = login(testAdminPassword)
+	res := login(testAdminPassword)
 	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 		t.Fatalf("sign-in right after 3 failures: %d (Retry-After %q), want 429", res.StatusCode, res.Header.Get("Retry-After"))
 	}
-	doc, _ = goquery.NewDocumentFromReader(res.Body)
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	if msg := doc.Find(".alert, [role=alert]").Text(); !strings.Contains(msg, "chờ") {
 		t.Errorf("429 sign-in page says %q", strings.TrimSpace(msg))
 	}
 	req, _ := http.NewRequest(http.MethodGet, a.URL+"/api/v1/desks", nil)
 	req.SetBasicAuth("admin", "sai mật khẩu")
-	res, err = http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,13 +22,7 @@ func TestOfficialLogin(t *testing.T) {
 		t.Fatalf("anonymous GET /: %d %s, want redirect to /login", res.StatusCode, res.Header.Get("Location"))
 	}
 
-	res, err = c.Get(a.URL + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, _ := goquery.NewDocumentFromReader(res.Body)
-	res.Body.Close()
-	csrf, _ := doc.Find(`input[name=_csrf]`).Attr("value")
+	csrf := loginFormCSRF(t, a, c)
 
 	login := func(pass, token string) *http.Response {
 		res, err := c.PostForm(a.URL+"/login", url.Values{"_csrf": {token}, "username": {"admin"}, "password": {pass}})
@@ -62,7 +56,7 @@ func TestOfficialLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, _ = goquery.NewDocumentFromReader(res.Body)
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || doc.Find("table.grid tbody tr").Length() < 5 {
 		t.Fatalf("home: %d with %d desk rows", res.StatusCode, doc.Find("table.grid tbody tr").Length())

@@ -11,10 +11,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// loginAs signs in through the login form and returns the client and CSRF token.
-func loginAs(t testing.TB, a *testApp, user, pass string) (*http.Client, string) {
+// loginFormCSRF opens the login form with c and returns its CSRF token.
+func loginFormCSRF(t testing.TB, a *testApp, c *http.Client) string {
 	t.Helper()
-	c := client(t)
 	res, err := c.Get(a.URL + "/login")
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +21,15 @@ func loginAs(t testing.TB, a *testApp, user, pass string) (*http.Client, string)
 	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	res.Body.Close()
 	csrf, _ := doc.Find(`input[name=_csrf]`).Attr("value")
-	res, err = c.PostForm(a.URL+"/login", url.Values{"_csrf": {csrf}, "username": {user}, "password": {pass}})
+	return csrf
+}
+
+// loginAs signs in through the login form and returns the client and CSRF token.
+func loginAs(t testing.TB, a *testApp, user, pass string) (*http.Client, string) {
+	t.Helper()
+	c := client(t)
+	csrf := loginFormCSRF(t, a, c)
+	res, err := c.PostForm(a.URL+"/login", url.Values{"_csrf": {csrf}, "username": {user}, "password": {pass}})
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login %s: %v %v", user, res.StatusCode, err)
 	}
