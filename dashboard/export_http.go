@@ -101,7 +101,7 @@ func (h *Handler) exportRaw(c echo.Context) error {
 	attach(c, "phieu-tra-loi-"+period.From+"-"+period.To+suffix(scope.Unit)+".csv")
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.WriteHeader(http.StatusOK)
-	rw, err := survey.NewRawWriter(res, q.Instrument, res.Flush)
+	rw, err := survey.NewRawWriter(res, q.Instrument, web.Streaming(res.Writer))
 	if err != nil {
 		return nil // the client went away
 	}
