@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -191,13 +192,30 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 		var rep struct {
 			Method string `json:"method"`
 			Points *struct {
-				Total *float64 `json:"total"`
+				Total       *float64 `json:"total"`
+				Aggregation string   `json:"aggregation"`
+				LowN        *bool    `json:"low_n"`
 			} `json:"points"`
+			Perceptions, Choices []struct {
+				Aggregation string `json:"aggregation"`
+				LowN        *bool  `json:"low_n"`
+			}
 			Series []json.RawMessage `json:"series"`
 		}
 		_ = json.Unmarshal(got[q], &rep)
-		if in.Code == "tt01" && (rep.Points == nil || rep.Points.Total == nil) {
-			t.Errorf("%s: no TT 01 total", q)
+		if in.Code == "tt01" && (rep.Points == nil || rep.Points.Total == nil || rep.Points.LowN == nil) {
+			t.Errorf("%s: no TT 01 total or low_n", q)
+		}
+		// The output says which figures agg=units leaves pooled, and what
+		// the mean score and the points are.
+		pooled := map[string]string{survey.AggUnits: survey.AggPooled}[agg]
+		dists := append(rep.Perceptions, rep.Choices...)
+		if len(dists) == 0 || dists[0].Aggregation != pooled || dists[0].LowN == nil ||
+			(rep.Points != nil && rep.Points.Aggregation != pooled) {
+			t.Errorf("%s: choices/points aggregation or low_n missing: %.300s", q, got[q])
+		}
+		if !strings.Contains(rep.Method, "không phải chỉ số SIPAS") || (in.Code == "tt01") != strings.Contains(rep.Method, "TT 01/2018/TT-VPCP") {
+			t.Errorf("%s: method %q", q, rep.Method)
 		}
 		if v.Get("by") == "month" {
 			bounds := [][2]time.Time{{from, time.Date(2024, 5, 31, 0, 0, 0, 0, web.Vietnam)}, {time.Date(2024, 6, 1, 0, 0, 0, 0, web.Vietnam), to}}
