@@ -15,7 +15,7 @@ import (
 //
 // Why one collection per period: embedded FerretDB finds a document by _id
 // in constant time but scans the whole collection for every update, so
-// collections that receive $inc must stay tiny. A period document holds a
+// collections that are updated must stay tiny. A period document holds a
 // cell per (unit, desk, channel): unit figures are sums of their desks'
 // cells, so a period is one read however many units are asked for, and
 // any query reads O(months + edge days) documents of O(desks) size.
