@@ -20,7 +20,7 @@ import (
 func TestSharedStoreRepair(t *testing.T) {
 	s, r1, in, desks := testSetup(t)
 	ctx := context.Background()
-	const beat, stale = 100 * time.Millisecond, 1500 * time.Millisecond
+	const beat, stale = 100 * time.Millisecond, 2500 * time.Millisecond
 	r1.ShareStore()
 	r2 := NewRollups(s.db, nil, slog.Default())
 	r2.ShareStore()
@@ -71,7 +71,7 @@ func TestSharedStoreRepair(t *testing.T) {
 	// other replica leaves its entries alone for well over the stale delay.
 	c2.applyPaused.Store(true)
 	submit(c2, 60)
-	time.Sleep(3 * stale)
+	time.Sleep(2 * stale)
 	if n := entriesOf(c2); n == 0 {
 		t.Fatal("the stalled writer's entries are gone: replayed while it was alive")
 	}
