@@ -161,7 +161,19 @@ func (h *Handler) apiIndicators(c echo.Context) error {
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	return c.JSON(http.StatusOK, indicatorsJSON{Scope: scope, Period: period, Report: rep, Method: h.catalog.T(lang, "method."+q.Agg)})
+	return c.JSON(http.StatusOK, indicatorsJSON{Scope: scope, Period: period, Report: rep, Method: h.method(lang, q)})
+}
+
+// method is the formulas in words: the SIPAS rates, then the TT 01/2018
+// points for an instrument that has them.
+func (h *Handler) method(lang string, q survey.Query) string {
+	m := h.catalog.T(lang, "method."+q.Agg)
+	for _, it := range q.Instrument.Items {
+		if it.Type == survey.TypePoints {
+			return m + " " + h.catalog.T(lang, "method.points")
+		}
+	}
+	return m
 }
 
 // scope returns the units the signed-in official may see, or nil for all

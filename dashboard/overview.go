@@ -113,7 +113,7 @@ func (h *Handler) overview(c echo.Context) error {
 	pct := func(v float64) string { return web.FormatPercent(lang, v) }
 	v := overviewView{
 		Filters: c.QueryParams(), From: period.From, To: period.To, Instr: h.instruments.IDs(), Channels: survey.Channels,
-		Figures: survey.Compute(q.Instrument, t, q.Agg, lang), Pct: pct, Method: h.catalog.T(lang, "method."+q.Agg),
+		Figures: survey.Compute(q.Instrument, t, q.Agg, lang), Pct: pct, Method: h.method(lang, q),
 		CanHide: currentUser(c).supervises(),
 	}
 	v.Query = c.QueryParams().Encode()

@@ -14,6 +14,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/internal/testdb"
 )
@@ -181,7 +182,7 @@ func TestSubmitLimited(t *testing.T) {
 	if rec := s.post(bot, phone); rec.Code != http.StatusSeeOther {
 		t.Errorf("limited honeypot bot: %d, want the usual 303", rec.Code)
 	}
-	if n, _ := s.store.CountResponses(context.Background(), nil); n != 1 {
+	if n, _ := s.store.responses.CountDocuments(context.Background(), bson.D{}); n != 1 {
 		t.Errorf("%d responses stored, want 1", n)
 	}
 	for outcome, want := range map[string]float64{OutcomeStored: 1, OutcomeLimited: 2, OutcomeDuplicate: 1} {

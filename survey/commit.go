@@ -40,6 +40,12 @@ type Committer struct {
 	writer string // this process's writer id
 	seq    int64
 
+	// writers holds each writer's heartbeat; beatEvery > 0 (ShareStore)
+	// keeps this one's and replays writers silent for staleAfter.
+	writers    *mongo.Collection
+	beatEvery  time.Duration
+	staleAfter time.Duration
+
 	queue   chan *submission
 	applyCh chan batchDone
 	stopped chan struct{}
@@ -99,6 +105,7 @@ func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Commi
 		db:         db,
 		responses:  db.Collection("responses"),
 		journal:    db.Collection("rollup_journal"),
+		writers:    db.Collection("rollup_writers"),
 		rollups:    rollups,
 		comments:   NewComments(rollups.rdb, db),
 		log:        log,
@@ -159,6 +166,8 @@ func (c *Committer) Run(ctx context.Context) {
 		defer wg.Done()
 		c.applyLoop()
 	}()
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	waitWatch := c.watch(watchCtx)
 	for {
 		select {
 		case s := <-c.queue:
@@ -176,6 +185,14 @@ func (c *Committer) Run(ctx context.Context) {
 			}
 			close(c.applyCh)
 			wg.Wait()
+			stopWatch()
+			waitWatch()
+			if c.beatEvery > 0 {
+				// Flushed: nothing of this writer is left to replay.
+				dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				_, _ = c.writers.DeleteOne(dctx, bson.D{{Key: "_id", Value: c.writer}})
+				cancel()
+			}
 			return
 		}
 	}
@@ -421,9 +438,28 @@ func (c *Committer) stored(ctx context.Context, ids []bson.ObjectID) ([]*Respons
 // Repair replays journal entries left by writers that stopped before
 // flushing: for each entry in order, the responses it names that were
 // stored are counted into every rollup document that does not already
-// record the entry. Entries younger than minAge are left alone, as their
-// writer may still be running (minAge 0 when this process owns the store).
-func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, error) {
+// record the entry. A writer is taken as still running, and its entries
+// left alone, while its heartbeat is younger than staleAfter or, for a
+// writer without one (an older version), while the entry is
+// (staleAfter 0 when this process owns the store: every other writer has
+// stopped).
+func (c *Committer) Repair(ctx context.Context, staleAfter time.Duration) (int, error) {
+	var beats map[string]time.Time
+	if staleAfter > 0 {
+		var err error
+		if beats, err = c.beats(ctx); err != nil {
+			return 0, err
+		}
+	}
+	live := func(e journalEntry) bool {
+		if e.Writer == c.writer {
+			return true
+		}
+		if b, ok := beats[e.Writer]; ok {
+			return time.Since(b) < staleAfter
+		}
+		return time.Since(e.At) < staleAfter
+	}
 	cur, err := c.journal.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "writer", Value: 1}, {Key: "seq", Value: 1}}))
 	if err != nil {
 		return 0, fmt.Errorf("read rollup journal: %w", err)
@@ -440,7 +476,7 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 	var counted []*Response
 	var replayed []string
 	for _, e := range entries {
-		if time.Since(e.At) < minAge || e.Writer == c.writer {
+		if live(e) {
 			continue
 		}
 		if e.Kind == journalConfirm && reviews == nil {
@@ -484,6 +520,11 @@ func (c *Committer) Repair(ctx context.Context, minAge time.Duration) (int, erro
 	if len(replayed) > 0 {
 		if _, err := c.journal.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: replayed}}}}); err != nil {
 			return 0, fmt.Errorf("clear journal entries: %w", err)
+		}
+	}
+	if staleAfter > 0 {
+		if err := c.forgetStale(ctx, staleAfter); err != nil {
+			return 0, err
 		}
 	}
 	return len(replayed), nil

@@ -138,7 +138,8 @@ type Figure struct {
 	CILow   *float64 `json:"ci_low"`
 	CIHigh  *float64 `json:"ci_high"`
 	LowN    bool     `json:"low_n"`
-	// MeanScore is the average 1–5 rating: a reading aid, not a SIPAS figure.
+	// MeanScore is the average 1–5 rating: a reading aid, not a SIPAS figure
+	// (the method text says so). With AggUnits, the mean of the units' means.
 	MeanScore *float64 `json:"mean_score,omitempty"`
 }
 
@@ -157,7 +158,11 @@ type Distribution struct {
 	Code    string         `json:"code"`
 	Label   string         `json:"label"`
 	N       int64          `json:"n"`
+	LowN    bool           `json:"low_n"`
 	Options []OptionFigure `json:"options"`
+	// Aggregation is "pooled" when the query asked for AggUnits: shares are
+	// always computed from the summed answers of every unit.
+	Aggregation string `json:"aggregation,omitempty"`
 }
 
 // OptionFigure is one option's share.
@@ -178,6 +183,11 @@ type PointsFigure struct {
 	Max        int               `json:"max"`
 	Grade      string            `json:"grade,omitempty"`
 	GradeLabel string            `json:"grade_label,omitempty"`
+	// LowN is set when any indicator has fewer than 30 answers.
+	LowN bool `json:"low_n"`
+	// Aggregation is "pooled" when the query asked for AggUnits: points
+	// are always computed from the summed answers of every unit.
+	Aggregation string `json:"aggregation,omitempty"`
 }
 
 // PointsIndicator is one indicator's mean score out of 2.
@@ -186,6 +196,7 @@ type PointsIndicator struct {
 	Label string   `json:"label"`
 	Mean  *float64 `json:"mean"`
 	N     int64    `json:"n"`
+	LowN  bool     `json:"low_n"`
 }
 
 // Figures are every indicator of one tally.
@@ -246,9 +257,7 @@ func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
 			r := rate(it.Code, sipas.Satisfied)
 			fig := figure(it.Code, label, r)
 			fig.Element = it.Element
-			if m := sipas.MeanScore(t.Total.Hist(it.Code), []int{1, 2, 3, 4, 5}); m.Valid {
-				fig.MeanScore = ptr(m.Value)
-			}
+			fig.MeanScore = meanScore(cells, it.Code)
 			if it.Overall {
 				f.Overall = &fig
 				continue
@@ -273,6 +282,15 @@ func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
 			f.Multi = append(f.Multi, multiDistribution(it, &t.Total, lang))
 		}
 	}
+	// Distributions and points stay pooled; say so rather than let the
+	// report's "units" cover them.
+	if agg == AggUnits {
+		for _, ds := range [][]Distribution{f.Perceptions, f.Choices, f.Multi} {
+			for i := range ds {
+				ds[i].Aggregation = AggPooled
+			}
+		}
+	}
 	for _, e := range Elements {
 		if rs, ok := byElement[e]; ok {
 			fig := figure(e, ElementNames[e].In(lang), sipas.MeanOfRates(rs))
@@ -290,7 +308,8 @@ func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
 		s := sipas.Score(points)
 		pf := &PointsFigure{Max: 2 * len(points)}
 		for i, m := range s.Indicators {
-			pi := PointsIndicator{Code: pointItems[i].Code, Label: pointItems[i].Text.In(lang), N: m.N}
+			pi := PointsIndicator{Code: pointItems[i].Code, Label: pointItems[i].Text.In(lang), N: m.N, LowN: m.N < sipas.MinN}
+			pf.LowN = pf.LowN || pi.LowN
 			if m.Valid {
 				pi.Mean = ptr(m.Value)
 			}
@@ -298,6 +317,9 @@ func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
 		}
 		if s.Valid {
 			pf.Total, pf.Grade, pf.GradeLabel = ptr(s.Total), string(s.Grade), gradeLabels[s.Grade].In(lang)
+		}
+		if agg == AggUnits {
+			pf.Aggregation = AggPooled
 		}
 		f.Points = pf
 	}
@@ -311,7 +333,7 @@ func distribution(it *Item, h sipas.Hist, lang string) Distribution {
 	}
 	d := Distribution{Code: it.Code, Label: it.Text.In(lang)}
 	for i, o := range sipas.Distribution(h, codes) {
-		d.N = o.Rate.N
+		d.N, d.LowN = o.Rate.N, o.Rate.N < sipas.MinN
 		of := OptionFigure{Code: o.Code, Label: it.Choices()[i].Label.In(lang), Count: h[o.Code]}
 		if o.Rate.Valid {
 			of.Share, of.CILow, of.CIHigh = ptr(o.Rate.Value), ptr(o.Rate.CILow), ptr(o.Rate.CIHigh)
@@ -324,7 +346,7 @@ func distribution(it *Item, h sipas.Hist, lang string) Distribution {
 // multiDistribution shares each option among everyone who answered the
 // form: several options per person, so shares add up to more than 100 %.
 func multiDistribution(it *Item, c *Cell, lang string) Distribution {
-	d := Distribution{Code: it.Code, Label: it.Text.In(lang), N: c.N}
+	d := Distribution{Code: it.Code, Label: it.Text.In(lang), N: c.N, LowN: c.N < sipas.MinN}
 	for _, o := range it.Options {
 		k := c.M[it.Code][o.Key]
 		r := sipas.Proportion(k, c.N)
@@ -335,6 +357,23 @@ func multiDistribution(it *Item, c *Cell, lang string) Distribution {
 		d.Options = append(d.Options, of)
 	}
 	return d
+}
+
+// meanScore is the 1–5 mean of the pooled cell, or with several (one per
+// unit, AggUnits) the plain mean of the units' means.
+func meanScore(cells []*Cell, item string) *float64 {
+	var sum float64
+	var used int
+	for _, c := range cells {
+		if m := sipas.MeanScore(c.Hist(item), []int{1, 2, 3, 4, 5}); m.Valid {
+			sum += m.Value
+			used++
+		}
+	}
+	if used == 0 {
+		return nil
+	}
+	return ptr(sum / float64(used))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -15,7 +15,7 @@ import (
 //
 // Why one collection per period: embedded FerretDB finds a document by _id
 // in constant time but scans the whole collection for every update, so
-// collections that receive $inc must stay tiny. A period document holds a
+// collections that are updated must stay tiny. A period document holds a
 // cell per (unit, desk, channel): unit figures are sums of their desks'
 // cells, so a period is one read however many units are asked for, and
 // any query reads O(months + edge days) documents of O(desks) size.
@@ -41,7 +41,8 @@ type Cell struct {
 	// M is per multi-choice item, per option key, the number of answers.
 	M map[string]map[string]int64 `bson:"m,omitempty"`
 	// W is the number of answers per weekday and hour ("w0h14" is Monday
-	// 14:00–14:59 Vietnam time); month documents only.
+	// 14:00–14:59 Vietnam time). Only hours with answers have a key, so a
+	// day document's cell holds at most 24 of them.
 	W map[string]int64 `bson:"w,omitempty"`
 	// Comments counts answers with a comment.
 	Comments int64 `bson:"cm,omitempty"`
@@ -166,9 +167,11 @@ func (d deltas) addResponse(r *Response) {
 		c.Comments = 1
 	}
 	v := r.SubmittedAt.In(web.Vietnam)
-	d.add(docRef{Coll: DayOf(v).Collection(), ID: r.Instrument}, key, c)
+	// Day documents carry the hour too: a period that is not whole months
+	// (the overview's "this month so far") reads day documents only.
 	wd := (int(v.Weekday()) + 6) % 7 // Monday = 0
 	c.W = map[string]int64{fmt.Sprintf("w%dh%d", wd, v.Hour()): 1}
+	d.add(docRef{Coll: DayOf(v).Collection(), ID: r.Instrument}, key, c)
 	d.add(docRef{Coll: MonthOf(v).Collection(), ID: r.Instrument}, key, c)
 }
 

@@ -178,18 +178,6 @@ func (s *Store) findResponse(ctx context.Context, filter bson.D) (*Response, err
 	return &r, nil
 }
 
-// CountResponses counts stored responses matching filter (nil for all).
-func (s *Store) CountResponses(ctx context.Context, filter bson.D) (int64, error) {
-	if filter == nil {
-		filter = bson.D{}
-	}
-	n, err := s.responses.CountDocuments(ctx, filter)
-	if err != nil {
-		return 0, fmt.Errorf("count responses: %w", err)
-	}
-	return n, nil
-}
-
 // Desk returns the desk with the given id.
 func (s *Store) Desk(ctx context.Context, id string) (*Desk, error) {
 	var d Desk

@@ -40,7 +40,7 @@ const usage = `Hài Lòng — citizen satisfaction surveys at one-stop desks.
 Usage:
   hailong [serve] [flags]   run the service (default)
   hailong reindex           rebuild every rollup from the stored responses (service stopped)
-  hailong generate [-n N -from D -to D -seed S] [-- serve flags]
+  hailong generate [-n N -from D -to D -seed S -desks D -instrument I] [-- serve flags]
                             add N realistic demo responses, then reindex (for benchmarks)
   hailong user add|passwd|disable|enable|list NAME [-role R -unit U -name N -password P] [-- flags]
                             manage officials' accounts

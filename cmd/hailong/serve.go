@@ -207,13 +207,20 @@ func (a *app) prepareData(ctx context.Context) (string, error) {
 	}
 	a.commit = survey.NewCommitter(a.stores.db, a.rollups, a.log)
 	// Alone on the embedded store, every journal entry left is from a
-	// crashed run of this process; with a shared store, others may still
-	// be writing theirs.
-	minAge := 2 * time.Minute
-	if a.cfg.MongoURI == "" {
-		minAge = 0
+	// crashed run of this process. With a shared store, others may still
+	// be writing theirs: each writer keeps a heartbeat, and the entries of
+	// writers silent for a minute are replayed, now and every 10 s while
+	// this process runs (a replica restarted at once never waits for a
+	// later restart to get its predecessor's last batches counted).
+	var staleAfter time.Duration
+	if a.cfg.MongoURI != "" {
+		staleAfter = time.Minute
+		a.commit.ShareStore(10*time.Second, staleAfter)
+		if err := a.commit.Beat(ctx); err != nil {
+			return "", err
+		}
 	}
-	if n, err := a.commit.Repair(ctx, minAge); err != nil {
+	if n, err := a.commit.Repair(ctx, staleAfter); err != nil {
 		return "", fmt.Errorf("repair rollups: %w", err)
 	} else if n > 0 {
 		a.log.Warn("rollups repaired after an unclean stop", "batches", n)

@@ -97,30 +97,39 @@ func Share(h Hist, valid, success []int) Rate {
 
 // MeanOfRates is the method's element and service index: the plain mean of
 // the criteria's rates. Criteria without answers are left out. N is the
-// number of valid answers over all criteria; the interval is the Wilson
-// interval of the pooled answers, an approximation (answers of one person
-// to several criteria are not independent) stated in the method notes.
+// number of valid answers over all criteria.
+//
+// The interval is the mean of the criteria's Wilson bounds. Each criterion
+// has its own N (many answer "không áp dụng" to element E), so a Wilson
+// interval of the pooled answers is centred on the pooled rate, not on the
+// mean, and can exclude it (900/1000 and 10/50: mean 55 %, pooled interval
+// 84.5–88.6 %). The mean of the bounds always contains the mean of the
+// rates, stays inside 0–100 (also at 0 % and 100 %, where a normal
+// approximation collapses) and is the criterion's own interval when there
+// is one. It is conservative (as wide as if the criteria moved together,
+// which answers of one person to several criteria partly do).
 // LowN is set when any included criterion has N < MinN.
 func MeanOfRates(rates []Rate) Rate {
-	var sum float64
+	var sum, lo, hi float64
 	var used int
-	var k, n int64
+	var n int64
 	lowN := false
 	for _, r := range rates {
 		if !r.Valid {
 			continue
 		}
 		sum += r.Value
+		lo += r.CILow
+		hi += r.CIHigh
 		used++
 		n += r.N
-		k += int64(math.Round(r.Value * float64(r.N) / 100))
 		lowN = lowN || r.LowN
 	}
 	if used == 0 {
 		return Rate{LowN: true}
 	}
-	lo, hi := Wilson(k, n)
-	return Rate{Value: sum / float64(used), N: n, CILow: lo, CIHigh: hi, LowN: lowN, Valid: true}
+	m := float64(used)
+	return Rate{Value: sum / m, N: n, CILow: lo / m, CIHigh: hi / m, LowN: lowN, Valid: true}
 }
 
 // Mean is an average score over the codes in valid, with its count.

@@ -70,11 +70,31 @@ func TestMeanOfRates(t *testing.T) {
 	if !near(r.Value, 75) || r.N != 40 || !r.LowN || !r.Valid {
 		t.Errorf("got %+v", r)
 	}
-	if lo, hi := Wilson(25, 40); !near(r.CILow, lo) || !near(r.CIHigh, hi) {
-		t.Errorf("interval [%v, %v], want pooled Wilson [%v, %v]", r.CILow, r.CIHigh, lo, hi)
-	}
 	if r := MeanOfRates(nil); r.Valid {
 		t.Errorf("mean of nothing is valid: %+v", r)
+	}
+	// Intervals with unequal N: the mean of the criteria's Wilson bounds.
+	// Wilson bounds computed apart (z = 1.96, Python): 900/1000 → 87.98–91.71,
+	// 10/50 → 11.24–33.04, 10/10 → 72.25–100, 15/30 → 33.15–66.85,
+	// 0/40 → 0–8.76, 50/50 → 92.87–100, 1/1 → 20.65–100.
+	for _, tt := range []struct {
+		name       string
+		rates      []Rate
+		hl, lo, hi float64
+	}{
+		{"audit case: E with many n/a", []Rate{Proportion(900, 1000), Proportion(10, 50)}, 55, 49.61, 62.37},
+		{"100 % of 10 and 50 % of 30", []Rate{Proportion(10, 10), Proportion(15, 30)}, 75, 52.70, 83.42},
+		{"0 % and 100 %", []Rate{Proportion(0, 40), Proportion(50, 50)}, 50, 46.43, 54.38},
+		{"one criterion is its own interval", []Rate{Proportion(10, 50)}, 20, 11.24, 33.04},
+		{"tiny N", []Rate{Proportion(1, 1), Proportion(900, 1000), Proportion(0, 40)}, 63.33, 36.21, 66.82},
+	} {
+		r := MeanOfRates(tt.rates)
+		if !r.Valid || math.Abs(r.Value-tt.hl) > 0.01 || math.Abs(r.CILow-tt.lo) > 0.01 || math.Abs(r.CIHigh-tt.hi) > 0.01 {
+			t.Errorf("%s: got %.2f [%.2f, %.2f], want %.2f [%.2f, %.2f]", tt.name, r.Value, r.CILow, r.CIHigh, tt.hl, tt.lo, tt.hi)
+		}
+		if r.CILow > r.Value || r.Value > r.CIHigh || r.CILow < 0 || r.CIHigh > 100 {
+			t.Errorf("%s: %.2f outside its interval [%.2f, %.2f] or out of 0–100", tt.name, r.Value, r.CILow, r.CIHigh)
+		}
 	}
 }
 
