@@ -86,8 +86,8 @@ func (a *abuseConfig) parse() error {
 		*d.dst = v
 	}
 	if a.MetricsAddr = a.metricsAddr; a.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(a.MetricsAddr); err != nil {
-			return configErrorf("HAILONG_METRICS_ADDR: %q is not host:port", a.MetricsAddr)
+		if err := checkAddr(a.MetricsAddr); err != nil {
+			return configErrorf("HAILONG_METRICS_ADDR: %v", err)
 		}
 	}
 	return nil
