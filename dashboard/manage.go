@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"sort"
@@ -21,17 +20,6 @@ func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
-}
-
-// decodeJSON reads a JSON body strictly: unknown fields are refused, so a
-// typo never silently does nothing.
-func decodeJSON(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return web.NewError(http.StatusBadRequest, "err.json", err, err.Error())
-	}
-	return nil
 }
 
 // fieldError turns a validation error into a 400 naming the first field.

@@ -31,6 +31,7 @@ type suspectJSON struct {
 	Desk        string              `json:"desk"`
 	Unit        string              `json:"unit"`
 	Channel     string              `json:"channel"`
+	Instrument  string              `json:"instrument"`
 	SubmittedAt time.Time           `json:"submitted_at"`
 	Reasons     []string            `json:"reasons"`
 	Answers     map[string]int      `json:"answers"`
@@ -94,7 +95,7 @@ func (h *Handler) suspects(c echo.Context) ([]suspectJSON, error) {
 	}
 	out := make([]suspectJSON, 0, len(rs))
 	for _, r := range rs {
-		s := suspectJSON{ID: r.ID.Hex(), Desk: r.Desk, Unit: r.Unit, Channel: r.Channel, SubmittedAt: r.SubmittedAt,
+		s := suspectJSON{ID: r.ID.Hex(), Desk: r.Desk, Unit: r.Unit, Channel: r.Channel, Instrument: r.Instrument, SubmittedAt: r.SubmittedAt,
 			Reasons: r.Reasons, Answers: r.Answers, Choices: r.Choices, Comment: r.Comment}
 		if rv, ok := reviews[r.ID]; ok {
 			s.Review = &rv
@@ -169,22 +170,6 @@ func (h *Handler) review(c echo.Context, req reviewRequest) (*survey.Review, err
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	return rv, nil
-}
-
-type suspectsView struct {
-	Suspects  []suspectJSON
-	CanReview bool
-}
-
-// suspectsPage lists suspect answers for review.
-func (h *Handler) suspectsPage(c echo.Context) error {
-	out, err := h.suspects(c)
-	if err != nil {
-		return err
-	}
-	u := currentUser(c)
-	return web.RenderPage(c, http.StatusOK, "suspects", web.NewPage(c, "title.suspects",
-		suspectsView{Suspects: out, CanReview: u.Role == RoleAdmin || u.Role == RoleUnitManager}))
 }
 
 // pageReview is the confirm/reject form of the suspects page.

@@ -80,7 +80,10 @@ func (s *Store) Response(ctx context.Context, id bson.ObjectID) (*Response, erro
 // rather than in the query, keeping to the filters embedded FerretDB runs
 // the same as MongoDB.
 func (s *Store) Suspects(ctx context.Context, from, to time.Time, units map[string]bool) ([]Response, error) {
-	filter := bson.D{{Key: "submitted_at", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}}}
+	filter := bson.D{
+		{Key: "submitted_at", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}},
+		{Key: "status", Value: StatusSuspect},
+	}
 	cur, err := s.responses.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "submitted_at", Value: 1}}).SetBatchSize(1000))
 	if err != nil {
 		return nil, fmt.Errorf("read responses: %w", err)

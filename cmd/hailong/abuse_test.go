@@ -96,7 +96,8 @@ func today() string { return time.Now().In(web.Vietnam).Format("2006-01-02") }
 // all answer; one phone answering 10 times is limited after the configured
 // count, with a calm 429 page.
 func TestAbuseSharedWiFiAndOneDevice(t *testing.T) {
-	a := startApp(t, t.TempDir(), limitsOn(map[string]string{"HAILONG_LIMIT_DEVICE_PER_WINDOW": "3"}))
+	a := startApp(t, t.TempDir(), withTestRedis(t, limitsOn(map[string]string{"HAILONG_LIMIT_DEVICE_PER_WINDOW": "3"})))
+	checkTestRedis(t, a)
 	desks := apiDesks(t, a)
 	crowd, family := desks[0], desks[1]
 
@@ -162,6 +163,11 @@ func TestAbuseLimitSharedByTwoInstances(t *testing.T) {
 	env := limitsOn(map[string]string{
 		"HAILONG_MONGO_URI": uri, "HAILONG_REDIS_URL": redisURL, "HAILONG_SECRET": hex.EncodeToString(secret),
 		"HAILONG_LIMIT_IP_PER_HOUR": "5",
+		// A reply slower than the production 50 ms (a loaded CI machine
+		// under -race) would be decided by each instance's own fallback,
+		// which counts alone: wait for Redis, which is what is under test.
+		// The Redis error count below proves no decision fell back.
+		"HAILONG_LIMIT_REDIS_TIMEOUT": "5s",
 	})
 	a := startApp(t, t.TempDir(), env)
 	b := startApp(t, t.TempDir(), env)
@@ -187,6 +193,11 @@ func TestAbuseLimitSharedByTwoInstances(t *testing.T) {
 	}
 	if total := accepted[a.URL] + accepted[b.URL]; total != 5 || accepted[a.URL] == 0 || accepted[b.URL] == 0 {
 		t.Errorf("accepted %v across two instances, want 5 in total from both", accepted)
+	}
+	for _, app := range []*testApp{a, b} {
+		if n := metric(t, app.URL, "hailong_redis_errors_total"); n != 0 {
+			t.Errorf("%s: %v Redis errors: some decisions were taken by the per-process fallback", app.URL, n)
+		}
 	}
 }
 
@@ -317,11 +328,12 @@ func TestAbuseSuspectFlow(t *testing.T) {
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
 	advance := func(d time.Duration) { now.Add(int64(d)) }
 	dir := t.TempDir()
-	env := map[string]string{"HAILONG_SUSPECT_MIN_FILL": "5s"}
+	env := withTestRedis(t, map[string]string{"HAILONG_SUSPECT_MIN_FILL": "5s"})
 	a, err := startAppWith(t, dir, env, nil, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkTestRedis(t, a)
 	desk := apiDesks(t, a)[0]
 	day := clock().In(web.Vietnam).Format("2006-01-02")
 	submit := func(took time.Duration, extra map[string]string) {
@@ -424,7 +436,8 @@ func TestAbuseSuspectFlow(t *testing.T) {
 // Issue 5 (e): officials' sign-in backs off per account and per address:
 // 429 with Retry-After on the form and JSON on the API.
 func TestAbuseLoginBackoff(t *testing.T) {
-	a := startApp(t, t.TempDir(), map[string]string{"HAILONG_LIMIT_LOGIN_FAILURES": "2"})
+	a := startApp(t, t.TempDir(), withTestRedis(t, map[string]string{"HAILONG_LIMIT_LOGIN_FAILURES": "2"}))
+	checkTestRedis(t, a)
 	c := client(t)
 	csrf := loginFormCSRF(t, a, c)
 	login := func(pass string) *http.Response {
@@ -509,6 +522,7 @@ func TestAbuseConfig(t *testing.T) {
 		"HAILONG_SUSPECT_MIN_FILL":        "5",
 		"HAILONG_LIMIT_LOGIN_MAX_WAIT":    "forever",
 		"HAILONG_METRICS_ADDR":            "9090",
+		"HAILONG_LIMIT_REDIS_TIMEOUT":     "0s",
 	} {
 		_, err := parseConfig("t", nil, func(k string) string {
 			return map[string]string{env: bad, "HAILONG_DATA_DIR": t.TempDir()}[k]
@@ -522,7 +536,8 @@ func TestAbuseConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(cfg.Abuse.TrustedProxies) != 2 || cfg.Abuse.Limits.IPPerHour != 0 || cfg.Abuse.Limits.DevicePerWindow != 1 ||
-		cfg.Abuse.Limits.DeviceWindow != 12*time.Hour || cfg.Abuse.Limits.MinFill != 5*time.Second || cfg.Abuse.LoginFailures != 5 {
+		cfg.Abuse.Limits.DeviceWindow != 12*time.Hour || cfg.Abuse.Limits.MinFill != 5*time.Second || cfg.Abuse.LoginFailures != 5 ||
+		cfg.Abuse.RedisTimeout != 50*time.Millisecond {
 		t.Errorf("abuse config = %+v", cfg.Abuse)
 	}
 }

@@ -352,6 +352,21 @@ func TestBrowserSurveyPhone(t *testing.T) {
 
 	noHorizontalScroll(t, ctx, phoneWidth, "form")
 	noHorizontalScroll(t, ctx, narrowWidth, "form")
+	// English labels ("Very dissatisfied") are longer than the Vietnamese
+	// ones and cannot wrap at a space as easily: an English phone at 320 px.
+	browserDo(t, ctx, "open the English form",
+		chromedp.Navigate(formURL+"?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("button.send")),
+	)
+	if lang := browserEval[string](t, ctx, `document.documentElement.lang`); lang != "en" {
+		t.Errorf(`<html lang=%q> with ?lang=en, want "en"`, lang)
+	}
+	noHorizontalScroll(t, ctx, narrowWidth, "English form")
+	noHorizontalScroll(t, ctx, phoneWidth, "English form")
+	browserDo(t, ctx, "back to the Vietnamese form",
+		chromedp.Navigate(formURL+"?lang=vi"),
+		chromedp.WaitVisible(chromedp.CSS("button.send")),
+	)
 	browserDo(t, ctx, "back to the phone width", phoneViewport(phoneWidth))
 
 	const comment = "Cán bộ nhiệt tình, hướng dẫn rõ ràng. Phòng chờ hơi nóng."

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -96,11 +94,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		autoClose = v
 	}
 	fs.StringVar(&autoClose, "auto-close-days", autoClose, "close a month's figures this many days after it ends; 0: only by hand (HAILONG_AUTO_CLOSE_DAYS)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return c, err
-		}
-		return c, configErrorf("%v", err)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, configErrorf("unexpected argument %q", fs.Arg(0))
@@ -120,8 +115,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 }
 
 func (c *config) validate() error {
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		return configErrorf("HAILONG_ADDR: %q is not host:port (%v)", c.Addr, err)
+	if err := checkAddr(c.Addr); err != nil {
+		return configErrorf("HAILONG_ADDR: %v", err)
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -137,6 +132,9 @@ func (c *config) validate() error {
 		return configErrorf("HAILONG_MONGO_DB: %q is not a valid database name", c.MongoDB)
 	}
 	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+			return configErrorf("HAILONG_REDIS_URL: %q is not a redis://, rediss:// or unix:// URL (e.g. redis://localhost:6379/0)", c.RedisURL)
+		}
 		if _, err := redis.ParseURL(c.RedisURL); err != nil {
 			return configErrorf("HAILONG_REDIS_URL: %v", err)
 		}

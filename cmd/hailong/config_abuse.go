@@ -15,7 +15,7 @@ import (
 // with 0, so a test or a load test relaxes them by configuration.
 type abuseConfig struct {
 	trustedProxies, ipPerHour, devicePerWindow, deviceWindow, deskPerMinute, minFill string
-	loginFailures, loginMaxWait, metricsAddr                                         string
+	loginFailures, loginMaxWait, metricsAddr, redisTimeout                           string
 
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; empty: the TCP peer is the client.
@@ -25,6 +25,9 @@ type abuseConfig struct {
 	LoginMaxWait   time.Duration
 	// MetricsAddr is a separate listener for /metrics; empty: the main one.
 	MetricsAddr string
+	// RedisTimeout bounds each limiter call to Redis; a slower reply is
+	// decided by the per-process fallback.
+	RedisTimeout time.Duration
 }
 
 func (a *abuseConfig) settings() []setting {
@@ -37,6 +40,7 @@ func (a *abuseConfig) settings() []setting {
 		{"HAILONG_SUSPECT_MIN_FILL", "suspect-min-fill", "5s", "answers sent sooner after the form was shown are stored as suspect \"too_fast\" (0: off)", &a.minFill},
 		{"HAILONG_LIMIT_LOGIN_FAILURES", "limit-login-failures", "5", "failed sign-ins per account (4x per client address) before exponential backoff (0: off)", &a.loginFailures},
 		{"HAILONG_LIMIT_LOGIN_MAX_WAIT", "limit-login-max-wait", "15m", "longest sign-in backoff", &a.loginMaxWait},
+		{"HAILONG_LIMIT_REDIS_TIMEOUT", "limit-redis-timeout", "50ms", "longest wait for Redis on a limit decision; a slower Redis is replaced by per-process limits", &a.redisTimeout},
 		{"HAILONG_METRICS_ADDR", "metrics-addr", "", "separate listen address for /metrics; empty: /metrics on the main listener", &a.metricsAddr},
 	}
 }
@@ -77,6 +81,7 @@ func (a *abuseConfig) parse() error {
 		{"HAILONG_LIMIT_DEVICE_WINDOW", a.deviceWindow, &a.Limits.DeviceWindow, time.Minute, 30 * 24 * time.Hour},
 		{"HAILONG_SUSPECT_MIN_FILL", a.minFill, &a.Limits.MinFill, 0, 10 * time.Minute},
 		{"HAILONG_LIMIT_LOGIN_MAX_WAIT", a.loginMaxWait, &a.LoginMaxWait, time.Second, 24 * time.Hour},
+		{"HAILONG_LIMIT_REDIS_TIMEOUT", a.redisTimeout, &a.RedisTimeout, time.Millisecond, 10 * time.Second},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(d.v)
@@ -86,8 +91,8 @@ func (a *abuseConfig) parse() error {
 		*d.dst = v
 	}
 	if a.MetricsAddr = a.metricsAddr; a.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(a.MetricsAddr); err != nil {
-			return configErrorf("HAILONG_METRICS_ADDR: %q is not host:port", a.MetricsAddr)
+		if err := checkAddr(a.MetricsAddr); err != nil {
+			return configErrorf("HAILONG_METRICS_ADDR: %v", err)
 		}
 	}
 	return nil

@@ -78,11 +78,8 @@ func parseGenerate(args []string, stderr io.Writer) (generateConfig, []string, e
 			break
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return g, nil, err
-		}
-		return g, nil, configErrorf("%v", err)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return g, nil, err
 	}
 	if g.N < 1 {
 		return g, nil, configErrorf("-n must be positive")

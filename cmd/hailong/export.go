@@ -28,7 +28,7 @@ func parseMonthExport(args []string, stderr io.Writer) (monthExport, []string, e
 	fs.StringVar(&m.Unit, "unit", "", "unit id: export that unit's subtree only (default: every unit)")
 	fs.StringVar(&m.Table, "table", "summary", "CSV table: summary, criteria, desks, channels, comments or plan")
 	fs.StringVar(&m.Instrument, "instrument", "counter", "instrument code or code@version")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stderr); err != nil {
 		return m, nil, err
 	}
 	if _, ok := dashboard.ParseMonth(m.Month); !ok {

@@ -60,11 +60,8 @@ func parseLoadtest(args []string, getenv func(string) string, stderr io.Writer) 
 	fs.Uint64Var(&c.Seed, "seed", 1, "random seed of the answers")
 	fs.DurationVar(&c.Timeout, "timeout", 30*time.Second, "timeout of one request")
 	fs.DurationVar(&c.DrainWait, "drain", 30*time.Second, "longest wait for in-flight citizens after -duration")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return c, err
-		}
-		return c, configErrorf("%v", err)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, configErrorf("unexpected argument %q", fs.Arg(0))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,11 +26,8 @@ func mongoEmbeddedCmd(ctx context.Context, args []string, getenv func(string) st
 		def = "./data"
 	}
 	dir := fs.String("data", def, "data directory (SQLite files in DIR/ferretdb); default HAILONG_DATA_DIR")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return configErrorf("%v", err)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return configErrorf("unexpected argument %q", fs.Arg(0))

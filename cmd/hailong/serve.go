@@ -139,7 +139,7 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 	defer stopMetrics()
 	e := a.routes()
 	srv := &http.Server{
-		Handler:           web.Compress(e),
+		Handler:           web.HeadAsGet(web.Compress(e)),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -26,6 +26,7 @@ func (a *app) setupAbuse() {
 	a.metrics = survey.NewMetrics(a.registry)
 	a.limiter = survey.NewLimiter(survey.LimiterConfig{
 		Redis: a.stores.redis, Secret: a.secret, Metrics: a.metrics, Log: a.log,
+		Timeout: a.cfg.Abuse.RedisTimeout,
 	})
 }
 

@@ -41,8 +41,8 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			break
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		return configErrorf("%v", err)
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
 	}
 	cfg, err := parseConfig("hailong user", rest, getenv, stderr)
 	if err != nil {

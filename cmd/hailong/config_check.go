@@ -1,0 +1,41 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+)
+
+// checkAddr accepts a listen address host:port with a numeric port from 0
+// to 65535, so a typo fails as a config error (exit 2) before the data
+// directory and the stores are created, not later at listen (exit 1).
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port (e.g. :8080 or 127.0.0.1:8080)", addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("%q has port %q, want a number from 0 to 65535", addr, port)
+	}
+	return nil
+}
+
+// parseFlags parses args into fs. A mistake is one line naming the problem
+// and where to look, not the whole flag list; -h still prints the list.
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stderr)
+		fmt.Fprintf(stderr, "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+		return err
+	}
+	if err != nil {
+		return configErrorf("%v (run \"hailong help\", or \"%s -h\" for the flags)", err, fs.Name())
+	}
+	return nil
+}
