@@ -141,7 +141,7 @@ func (h *Handler) login(c echo.Context) error {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+		SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})
 	h.log.Info("login", "user", u.Username)
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -153,7 +153,7 @@ func (h *Handler) logout(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+		SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
