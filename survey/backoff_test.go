@@ -93,3 +93,25 @@ func parallelAttempts(ctx context.Context, l *Limiter, n int, keys func(int) []s
 	wg.Wait()
 	return allowed, refused
 }
+
+// Officials of one office share an address: their right passwords take
+// their attempts back, so a busy morning does not block the office.
+func TestBackoffSuccessesRefundAddress(t *testing.T) {
+	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
+		ctx := context.Background()
+		l := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
+		ip := uniqueKey(t, "ip")
+		policies := []Backoff{{Free: 2, Max: time.Minute}, {Free: 8, Max: time.Minute}}
+		for i := 0; i < 30; i++ {
+			acct := uniqueKey(t, fmt.Sprint("acct", i))
+			if d := l.Attempt(ctx, LimitLogin, []string{acct, ip}, policies); !d.Allowed {
+				t.Fatalf("sign-in %d from the office: refused %+v", i+1, d)
+			}
+			l.Succeeded(ctx, acct)
+			l.Refund(ctx, ip)
+		}
+		if n, _ := r.Client.Get(ctx, "hl:fail:"+ip).Int(); n != 0 {
+			t.Errorf("address count after 30 right passwords: %d, want 0", n)
+		}
+	})
+}
