@@ -111,7 +111,7 @@ func (h *Handler) login(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := strings.TrimSpace(c.FormValue("username"))
 	next := safeNext(c.FormValue("next"))
-	if wait := h.loginGuard.blocked(c, name); wait > 0 {
+	if wait := h.loginGuard.attempt(c, name); wait > 0 {
 		h.log.Info("login held back", "user", name, "wait", wait.Round(time.Second))
 		lang := web.Lang(c)
 		c.Response().Header().Set("Retry-After", survey.RetryAfterSeconds(wait))
@@ -120,13 +120,13 @@ func (h *Handler) login(c echo.Context) error {
 	}
 	u, err := h.users.Authenticate(ctx, name, c.FormValue("password"))
 	if errors.Is(err, ErrBadCredentials) {
-		h.loginGuard.failed(c, name)
 		lang := web.Lang(c)
 		h.log.Info("login refused", "user", name)
 		return web.RenderPage(c, http.StatusUnauthorized, "login", web.NewPage(c, "title.login",
 			loginView{Next: next, Username: name, Error: h.catalog.T(lang, "login.failed")}))
 	}
 	if err != nil {
+		h.loginGuard.unused(c, name)
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	h.loginGuard.succeeded(c, name)
@@ -141,7 +141,7 @@ func (h *Handler) login(c echo.Context) error {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: value, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+		SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})
 	h.log.Info("login", "user", u.Username)
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -153,7 +153,7 @@ func (h *Handler) logout(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+		SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 
@@ -178,7 +178,7 @@ func (h *Handler) basicAuth(c echo.Context, name, pass string) (*User, error) {
 			return u, nil
 		}
 	}
-	if wait := h.loginGuard.blocked(c, name); wait > 0 {
+	if wait := h.loginGuard.attempt(c, name); wait > 0 {
 		return nil, loginWait(wait)
 	}
 	u, err := h.users.Authenticate(ctx, name, pass)
@@ -186,8 +186,8 @@ func (h *Handler) basicAuth(c echo.Context, name, pass string) (*User, error) {
 	case err == nil:
 		h.loginGuard.succeeded(c, name)
 		h.basic.put(name, pass, now)
-	case errors.Is(err, ErrBadCredentials):
-		h.loginGuard.failed(c, name)
+	case !errors.Is(err, ErrBadCredentials):
+		h.loginGuard.unused(c, name)
 	}
 	return u, err
 }

@@ -28,7 +28,7 @@ func (h *Handler) registerDevice(c echo.Context) error {
 		return web.NewError(http.StatusBadRequest, "err.param_enum", nil, "kind", "kiosk, display")
 	}
 	c.SetCookie(&http.Cookie{Name: survey.DeviceCookie, Value: survey.DeviceToken(h.codes, d, kind, h.now()),
-		Path: "/", MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+		Path: "/", MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})
 	if err := h.audit.Log(c.Request().Context(), currentUser(c).Username, "device.register", "desk:"+d.ID, nil, map[string]string{"kind": kind}, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}

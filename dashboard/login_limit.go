@@ -41,27 +41,38 @@ func (g loginGuard) keys(c echo.Context, name string) []string {
 	}
 }
 
-// blocked returns how long the attempt must wait, or 0.
-func (g loginGuard) blocked(c echo.Context, name string) time.Duration {
+// attempt counts a sign-in attempt before the password is checked and
+// returns how long it must wait instead (0: go ahead). Every attempt is
+// counted as a failure until it proves otherwise (succeeded, unused), so
+// guesses sent in parallel meet the backoff too.
+func (g loginGuard) attempt(c echo.Context, name string) time.Duration {
 	if g.lim == nil {
 		return 0
 	}
-	d := g.lim.Blocked(c.Request().Context(), survey.LimitLogin, g.keys(c, name)...)
+	d := g.lim.Attempt(c.Request().Context(), survey.LimitLogin, g.keys(c, name), []survey.Backoff{g.account, g.ip})
 	if d.Allowed {
 		return 0
 	}
 	return max(d.RetryAfter, time.Second)
 }
 
-func (g loginGuard) failed(c echo.Context, name string) {
+// succeeded clears the account's failures and takes the attempt back from
+// the address, whose earlier failures stay.
+func (g loginGuard) succeeded(c echo.Context, name string) {
 	if g.lim != nil {
-		g.lim.Failed(c.Request().Context(), g.keys(c, name), []survey.Backoff{g.account, g.ip})
+		k := g.keys(c, name)
+		g.lim.Succeeded(c.Request().Context(), k[0])
+		g.lim.Refund(c.Request().Context(), k[1])
 	}
 }
 
-func (g loginGuard) succeeded(c echo.Context, name string) {
+// unused takes back an attempt that was neither right nor wrong (the user
+// store did not answer).
+func (g loginGuard) unused(c echo.Context, name string) {
 	if g.lim != nil {
-		g.lim.Succeeded(c.Request().Context(), g.keys(c, name)[0])
+		for _, k := range g.keys(c, name) {
+			g.lim.Refund(c.Request().Context(), k)
+		}
 	}
 }
 

@@ -72,7 +72,8 @@ func (h *Handler) registerPosters(pages *echo.Group) {
 
 // unitsWith maps unit ids to units, from the recent units cache, and makes
 // sure unit id is there: the cache may be a few seconds older than a new
-// unit. An unknown id is a 404.
+// unit. An unknown id is a 404, and so is a unit outside the signed-in
+// official's subtree, as on every other unit page.
 func (h *Handler) unitsWith(c echo.Context, id string) (map[string]survey.Unit, error) {
 	units, err := h.store.UnitsRecent(c.Request().Context())
 	if err != nil {
@@ -91,6 +92,11 @@ func (h *Handler) unitsWith(c echo.Context, id string) (map[string]survey.Unit, 
 			return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 		}
 		m[id] = *u
+		// A copy: the cached slice is shared with other requests.
+		units = append(append([]survey.Unit(nil), units...), *u)
+	}
+	if allowed := h.scope(c, units); allowed != nil && !allowed[id] {
+		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	return m, nil
 }

@@ -74,7 +74,7 @@ func deviceID(c echo.Context, issue bool) string {
 	_, _ = rand.Read(b)
 	id := base64.RawURLEncoding.EncodeToString(b)
 	c.SetCookie(web.SiteCookie(c, &http.Cookie{Name: DeviceIDCookie, Value: id, Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()}))
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)}))
 	return id
 }
 

@@ -168,6 +168,11 @@ func (l *Limiter) Forget(ctx context.Context, key string) {
 // must not hold a citizen's request for longer than the timeout. An
 // abandoned call ends by itself within the client's timeouts.
 func redisCall[T any](l *Limiter, ctx context.Context, f func(context.Context) (T, error)) (T, bool) {
+	return redisCallWithin(l, ctx, l.timeout, f)
+}
+
+// redisCallWithin is redisCall with its own timeout.
+func redisCallWithin[T any](l *Limiter, ctx context.Context, timeout time.Duration, f func(context.Context) (T, error)) (T, bool) {
 	var zero T
 	if l.rdb == nil {
 		l.metrics.fellBack()
@@ -181,7 +186,7 @@ func redisCall[T any](l *Limiter, ctx context.Context, f func(context.Context) (
 		v   T
 		err error
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.timeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	done := make(chan result, 1)
 	go func() {

@@ -86,7 +86,8 @@ func (m *memLimits) forgetMark(key string) {
 	delete(m.entries, "mark:"+key)
 }
 
-func (m *memLimits) blocked(keys []string, now time.Time) time.Duration {
+// attempt is attemptScript in memory, under one lock.
+func (m *memLimits) attempt(keys []string, policies []Backoff, now time.Time) time.Duration {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var wait time.Duration
@@ -95,20 +96,28 @@ func (m *memLimits) blocked(keys []string, now time.Time) time.Duration {
 			wait = max(wait, e.blocked.Sub(now))
 		}
 	}
-	return wait
+	if wait > 0 {
+		return wait
+	}
+	for i, k := range keys {
+		e := m.entry("fail:"+k, now)
+		if !e.until.After(now) {
+			e.fails = 0
+		}
+		e.fails++
+		e.until = now.Add(failureMemory)
+		if d := policies[i].delay(e.fails); d > 0 && now.Add(d).After(e.blocked) {
+			e.blocked = now.Add(d)
+		}
+	}
+	return 0
 }
 
-func (m *memLimits) failed(key string, b Backoff, now time.Time) {
+func (m *memLimits) refund(key string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e := m.entry("fail:"+key, now)
-	if !e.until.After(now) {
-		e.fails = 0
-	}
-	e.fails++
-	e.until = now.Add(failureMemory)
-	if d := b.delay(e.fails); d > 0 {
-		e.blocked = now.Add(d)
+	if e, ok := m.entries["fail:"+key]; ok && e.fails > 0 {
+		e.fails--
 	}
 }
 

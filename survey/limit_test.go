@@ -121,23 +121,31 @@ func TestBackoff(t *testing.T) {
 		ctx := context.Background()
 		l := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
 		acct, ip := uniqueKey(t, "acct"), uniqueKey(t, "ip")
+		keys := []string{acct, ip}
 		policies := []Backoff{{Free: 2, Max: 5 * time.Second}, {Free: 8, Max: 5 * time.Second}}
-		wantWaits := []time.Duration{0, 0, time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}
-		for i, want := range wantWaits {
-			l.Failed(ctx, []string{acct, ip}, policies)
-			d := l.Blocked(ctx, LimitLogin, acct, ip)
-			if want == 0 && !d.Allowed {
-				t.Fatalf("failure %d: blocked %v, want free", i+1, d.RetryAfter)
+		// The block each attempt leaves on the account; the test then
+		// lifts it, as if the guesser had waited.
+		wantBlocks := []time.Duration{0, 0, time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}
+		for i, want := range wantBlocks {
+			if d := l.Attempt(ctx, LimitLogin, keys, policies); !d.Allowed {
+				t.Fatalf("attempt %d: refused %v, want counted", i+1, d.RetryAfter)
 			}
-			if want > 0 && (d.Allowed || d.RetryAfter > want || d.RetryAfter < want-200*time.Millisecond) {
-				t.Fatalf("failure %d: %+v, want blocked for %v", i+1, d, want)
+			block := r.Client.PTTL(ctx, "hl:block:"+acct).Val()
+			if want == 0 && block > 0 || want > 0 && (block > want || block < want-200*time.Millisecond) {
+				t.Fatalf("attempt %d: account blocked for %v, want %v", i+1, block, want)
+			}
+			if want > 0 {
+				if d := l.Attempt(ctx, LimitLogin, keys, policies); d.Allowed || d.RetryAfter > want {
+					t.Fatalf("attempt during a %v block: %+v", want, d)
+				}
+				r.Client.Del(ctx, "hl:block:"+acct)
 			}
 		}
-		if d := l.Blocked(ctx, LimitLogin, uniqueKey(t, "acct2"), ip); !d.Allowed {
-			t.Errorf("another account from an address below its threshold is blocked: %+v", d)
+		if d := l.Attempt(ctx, LimitLogin, []string{uniqueKey(t, "acct2"), ip}, policies); !d.Allowed {
+			t.Errorf("another account from an address below its threshold is refused: %+v", d)
 		}
 		l.Succeeded(ctx, acct)
-		if d := l.Blocked(ctx, LimitLogin, acct); !d.Allowed {
+		if d := l.Attempt(ctx, LimitLogin, []string{acct}, policies[:1]); !d.Allowed {
 			t.Errorf("after a success the account is still blocked: %+v", d)
 		}
 	})
@@ -232,7 +240,7 @@ func TestMemLimitsBounded(t *testing.T) {
 	for i := 0; i < 10_000; i++ {
 		m.allow(fmt.Sprint("k", i), Limit{N: 1, Per: time.Hour}, now)
 		m.firstUse(fmt.Sprint("n", i), time.Hour, now)
-		m.failed(fmt.Sprint("f", i), Backoff{Free: 1, Max: time.Minute}, now)
+		m.attempt([]string{fmt.Sprint("f", i)}, []Backoff{{Free: 1, Max: time.Minute}}, now)
 	}
 	if n := len(m.entries); n > 100 {
 		t.Errorf("fallback holds %d keys, bound is 100", n)

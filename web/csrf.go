@@ -30,7 +30,7 @@ func CSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			_, _ = rand.Read(b)
 			tok = base64.RawURLEncoding.EncodeToString(b)
 			c.SetCookie(&http.Cookie{Name: csrfCookie, Value: tok, Path: "/", HttpOnly: true,
-				SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+				SameSite: http.SameSiteLaxMode, Secure: IsHTTPS(c)})
 		}
 		c.Set(ctxCSRF, tok)
 		return next(c)

@@ -65,7 +65,7 @@ func Embeddable(c echo.Context) bool {
 // cross-site tracking). Over plain HTTP a framed page gets no cookie, and
 // the page must work without one.
 func SiteCookie(c echo.Context, ck *http.Cookie) *http.Cookie {
-	if Embeddable(c) && c.Scheme() == "https" {
+	if Embeddable(c) && (IsHTTPS(c) || c.Scheme() == "https") {
 		ck.SameSite, ck.Secure, ck.Partitioned = http.SameSiteNoneMode, true, true
 	}
 	return ck

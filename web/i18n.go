@@ -88,7 +88,7 @@ func Lang(c echo.Context) string {
 	if l := c.QueryParam("lang"); isLang(l) {
 		if ck, err := c.Cookie(langCookie); err != nil || ck.Value != l {
 			c.SetCookie(&http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsHTTPS(c)})
 		}
 		return l
 	}

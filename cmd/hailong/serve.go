@@ -245,6 +245,7 @@ func (a *app) routes() *echo.Echo {
 	e.HTTPErrorHandler = web.ErrorHandler(a.log, a.catalog)
 	e.IPExtractor = a.ipExtractor()
 	e.Use(
+		web.PublicHTTPS(a.baseURL),
 		web.RequestMetrics(a.registry),
 		middleware.Recover(),
 		web.RequestLogger(a.log),
