@@ -31,6 +31,9 @@ func (h *Handler) closeMonth(c echo.Context) error {
 	if errors.Is(err, ErrClosed) {
 		return web.NewError(http.StatusConflict, "err.month_closed", nil, c.Param("file"))
 	}
+	if errors.Is(err, ErrNotEnded) {
+		return web.NewError(http.StatusConflict, "err.month_not_ended", nil, c.Param("file"))
+	}
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}

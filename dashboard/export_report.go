@@ -73,7 +73,7 @@ func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, qu
 	now = now.In(web.Vietnam)
 	v := &ReportView{Tables: mt, Issuer: strings.ToUpper(mt.Scope), MonthLabel: mt.Month[5:7] + "/" + mt.Month[0:4],
 		Date:  fmt.Sprintf("ngày %02d tháng %02d năm %d", now.Day(), int(now.Month()), now.Year()),
-		Units: mt.Units[1:], Files: mt.Month, Query: query,
+		Units: mt.Units[min(1, len(mt.Units)):], Files: mt.Month, Query: query,
 		Pct: func(p *float64) string {
 			if p == nil {
 				return "–"
@@ -83,7 +83,7 @@ func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, qu
 	if mt.Unit == "" {
 		v.Issuer = "……………………"
 	}
-	total := mt.Units[0]
+	total := mt.total()
 	for _, e := range survey.Elements {
 		if f, ok := total.Elements[e]; ok {
 			v.Elements = append(v.Elements, reportFig{Code: e, Label: survey.ElementNames[e].VI, Fig: f})
@@ -104,13 +104,13 @@ func RenderReport(w io.Writer, r *web.Renderer, v *ReportView) error {
 // change, best and worst elements and units, plan progress.
 func commentary(mt, prev *MonthTables, elems []reportFig) []string {
 	pc := func(v float64) string { return web.FormatPercent("vi", v) }
-	total := mt.Units[0]
+	total := mt.total()
 	var out []string
 	if total.Service.HL == nil {
-		return []string{"Trong tháng chưa có ý kiến hợp lệ để tính chỉ số."}
+		return []string{"Trong tháng chưa có số liệu: chưa có ý kiến hợp lệ để tính chỉ số."}
 	}
 	s := fmt.Sprintf("Trong tháng %s/%s, có %d phiếu đánh giá; chỉ số hài lòng về sự phục vụ hành chính đạt %s", mt.Month[5:7], mt.Month[0:4], total.N, pc(*total.Service.HL))
-	if p := prev.Units[0].Service.HL; p != nil {
+	if p := prev.total().Service.HL; p != nil {
 		d := *total.Service.HL - *p
 		switch {
 		case d > 0.05:
@@ -142,8 +142,8 @@ func commentary(mt, prev *MonthTables, elems []reportFig) []string {
 		out = append(out, fmt.Sprintf("Yếu tố được đánh giá cao nhất là \"%s\" (%s); thấp nhất là \"%s\" (%s), cần tập trung cải thiện.", best.Label, pc(*best.HL), worst.Label, pc(*worst.HL)))
 	}
 	var hi, lo *SummaryRow
-	for i := range mt.Units[1:] {
-		u := &mt.Units[1+i]
+	for i := 1; i < len(mt.Units); i++ {
+		u := &mt.Units[i]
 		if u.Service.HL == nil || u.Service.LowN || u.ID == mt.Unit {
 			continue
 		}
@@ -175,7 +175,7 @@ func commentary(mt, prev *MonthTables, elems []reportFig) []string {
 // channelMix writes the month's answers per channel, in the order of
 // survey.Channels, leaving out channels without answers.
 func channelMix(mt *MonthTables, cat *web.Catalog) string {
-	total := mt.Units[0]
+	total := mt.total()
 	var parts []string
 	for _, ch := range mt.Channels {
 		if n := total.Channels[ch]; n > 0 {
