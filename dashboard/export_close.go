@@ -41,6 +41,9 @@ func (h *Handler) closeMonth(c echo.Context) error {
 	if err := h.audit.Log(ctx, u.Username, "month.close", "export:"+out.Month+"|"+out.Instrument, nil, out, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	if fromPage(c) {
+		return backToPage(c, out.Month, "close")
+	}
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -60,6 +63,9 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 	}
 	if out.SHA256, err = h.exporter().Reopen(ctx, start, q.Instrument); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if fromPage(c) {
+		return backToPage(c, out.Month, "reopen")
 	}
 	return c.JSON(http.StatusOK, out)
 }
