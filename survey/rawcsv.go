@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -65,7 +64,7 @@ func SafeCell(s string) string {
 // RawWriter writes one CSV row per response: codes, not labels. The
 // columns are the instrument's items; flush is called every 1,000 rows.
 type RawWriter struct {
-	w     *csv.Writer
+	w     *CSVWriter
 	items []*Item
 	flush func()
 	rows  int
@@ -74,7 +73,7 @@ type RawWriter struct {
 
 // NewRawWriter writes the header of the raw responses CSV for in.
 func NewRawWriter(w io.Writer, in *Instrument, flush func()) (*RawWriter, error) {
-	rw := &RawWriter{w: csv.NewWriter(w), flush: flush}
+	rw := &RawWriter{w: NewCSVWriter(w), flush: flush}
 	head := []string{"id", "submitted_at", "desk", "unit", "channel", "instrument", "status", "served", "field", "procedure", "serial"}
 	for i := range in.Items {
 		if it := &in.Items[i]; it.Type != TypeText {
@@ -136,7 +135,7 @@ func WriteCodebook(w io.Writer, in *Instrument) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	_ = cw.Write([]string{"item", "text_vi", "option", "label_vi"})
 	for i := range in.Items {
 		it := &in.Items[i]

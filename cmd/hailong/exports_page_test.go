@@ -55,6 +55,13 @@ func TestExportsPage(t *testing.T) {
 	} else {
 		mustGet(t, admin, a.URL+href)
 	}
+	// A ';' in a comment is quoted in both CSVs (Excel vi-VN splits on ';').
+	for _, k := range []string{"csv-comments", "raw"} {
+		href, _ := may.Find(`a[data-export="` + k + `"]`).Attr("href")
+		if b := mustGet(t, admin, a.URL+href); !strings.Contains(string(b), `,"Tốt; nhanh."`) {
+			t.Errorf("%s: the comment with ';' is not quoted:\n%s", k, b)
+		}
+	}
 	if doc.Find(`tr#m-2024-06 form`).Length() != 0 {
 		t.Errorf("June (not over) offers a button")
 	}
