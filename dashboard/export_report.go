@@ -52,6 +52,9 @@ func (h *Handler) exportReport(c echo.Context) error {
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	if v.Tables.SHA256 != "" {
+		c.Response().Header().Set(SHAHeader, v.Tables.SHA256)
+	}
 	p := web.NewPage(c, "title.report", v)
 	p.BodyClass = "sheets"
 	return web.RenderPage(c, http.StatusOK, "report", p)
