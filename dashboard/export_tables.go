@@ -107,7 +107,7 @@ func (mt *MonthTables) title() string {
 // methodLines is the "Phương pháp" sheet.
 var methodLines = []string{
 	"Phương pháp tính",
-	"Căn cứ: Quyết định số 1001/QĐ-BNV ngày 31/12/2021 của Bộ trưởng Bộ Nội vụ phê duyệt Đề án đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước (SIPAS).",
+	"Căn cứ: Quyết định số 1001/QĐ-BNV ngày 11/12/2023 của Bộ trưởng Bộ Nội vụ ban hành Phương pháp đo lường sự hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước giai đoạn 2023 - 2026 (SIPAS), thực hiện Đề án ban hành kèm theo Quyết định số 979/QĐ-BNV ngày 18/11/2020 của Bộ trưởng Bộ Nội vụ.",
 	"Tỷ lệ hài lòng của một tiêu chí: HL = (số ý kiến \"Hài lòng\" + \"Rất hài lòng\") / số ý kiến hợp lệ (mức 1–5) × 100 %. Ý kiến \"Không áp dụng\" không được tính.",
 	"Chỉ số của một yếu tố: trung bình cộng tỷ lệ hài lòng các tiêu chí của yếu tố đó.",
 	"Chỉ số hài lòng về sự phục vụ hành chính: trung bình cộng tỷ lệ hài lòng của tất cả các tiêu chí.",
