@@ -137,6 +137,9 @@ func WriteCodebook(w io.Writer, in *Instrument) error {
 	}
 	cw := NewCSVWriter(w)
 	_ = cw.Write([]string{"item", "text_vi", "option", "label_vi"})
+	for _, r := range fixedColumns {
+		_ = cw.Write(r)
+	}
 	for i := range in.Items {
 		it := &in.Items[i]
 		opts := it.Choices()
@@ -150,7 +153,36 @@ func WriteCodebook(w io.Writer, in *Instrument) error {
 			}
 			_ = cw.Write([]string{it.Code, SafeCell(it.Text.VI), code, SafeCell(o.Label.VI)})
 		}
+		if it.NA {
+			_ = cw.Write([]string{it.Code, SafeCell(it.Text.VI), strconv.Itoa(NotApplicable), "Không áp dụng"})
+		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// fixedColumns describes the raw file's columns before the items, and the
+// codes of those that have some, in the codebook's four columns.
+var fixedColumns = [][]string{
+	{"id", "Mã phiếu trả lời (ObjectID, duy nhất)", "", ""},
+	{"submitted_at", "Thời điểm gửi phiếu, giờ Việt Nam (RFC 3339, +07:00)", "", ""},
+	{"desk", "Mã quầy", "", ""},
+	{"unit", "Mã đơn vị", "", ""},
+	{"channel", "Kênh tiếp nhận", ChannelQR, "Mã QR tại quầy"},
+	{"channel", "Kênh tiếp nhận", ChannelReceipt, "Phiếu hẹn trả kết quả"},
+	{"channel", "Kênh tiếp nhận", ChannelKiosk, "Máy tính bảng tại quầy"},
+	{"channel", "Kênh tiếp nhận", ChannelPortal, "Cổng thông tin điện tử"},
+	{"channel", "Kênh tiếp nhận", ChannelPaper, "Phiếu giấy"},
+	{"instrument", "Phiếu khảo sát và phiên bản (mã@phiên bản)", "", ""},
+	{"status", "Tình trạng phiếu (chỉ phiếu ok được tính vào chỉ số)", StatusOK, "Hợp lệ"},
+	{"status", "Tình trạng phiếu (chỉ phiếu ok được tính vào chỉ số)", StatusSuspect, "Nghi vấn, chờ xem xét"},
+	{"served", "Hình thức giải quyết (phiếu trên cổng thông tin)", ServedInPerson, "Trực tiếp"},
+	{"served", "Hình thức giải quyết (phiếu trên cổng thông tin)", ServedOnlineFull, "Trực tuyến toàn trình"},
+	{"served", "Hình thức giải quyết (phiếu trên cổng thông tin)", ServedOnlinePartial, "Trực tuyến một phần"},
+	{"field", "Lĩnh vực thủ tục", "", ""},
+	{"procedure", "Thủ tục hành chính", "", ""},
+	{"serial", "Số sê-ri của phiếu giấy", "", ""},
+	{"(nhiều lựa chọn)", "Câu hỏi nhiều lựa chọn: các mã được nối bằng dấu |, ví dụ radio|portal", "", ""},
+	{"(để trống)", "Ô trống: câu hỏi không được trả lời", "", ""},
+	{"comment", "Ý kiến của người dân (nội dung bắt đầu bằng = + - @ được thêm dấu ' ở đầu)", "", ""},
 }
