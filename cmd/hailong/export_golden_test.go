@@ -46,6 +46,9 @@ func TestExportEqualsAPI(t *testing.T) {
 				"harass":      {"1"},
 				"online_next": {strconv.Itoa(1 + (i+2*j)%3)},
 			}
+			if i == 0 {
+				ans.Set("comment", "Ý kiến tại "+d.ID)
+			}
 			if res := post(t, c, a.URL+form.Action, form.Hidden, ans); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("answer at %s: %d", d.ID, res.StatusCode)
 			}
@@ -138,6 +141,31 @@ func TestExportEqualsAPI(t *testing.T) {
 			}
 		}
 		sameFrac(t, r[0]+" online", r[len(head)-1], f.online())
+	}
+
+	// The comments and plan sheets name desks and units, not their ids.
+	deskName := map[string]string{}
+	unitName := map[string]string{}
+	for _, d := range desks {
+		deskName[d.ID], unitName[d.Unit] = d.Name, d.UnitName
+	}
+	cms := sheets["Ý kiến"][2:]
+	if len(cms) != len(desks) {
+		t.Errorf("Ý kiến: %d rows, want one per desk", len(cms))
+	}
+	for _, r := range cms {
+		if id := strings.TrimPrefix(r[3], "Ý kiến tại "); r[2] != deskName[id] || r[1] != unitName[deskOf(desks, id)] {
+			t.Errorf("comment row %q: want desk %q", r, deskName[id])
+		}
+	}
+	plan := sheets["Kế hoạch"][2:]
+	if len(plan) == 0 {
+		t.Errorf("the demo plan has no task to check")
+	}
+	for _, r := range plan {
+		if unitName[r[1]] != "" || !strings.Contains(r[1], " ") {
+			t.Errorf("plan row names unit %q, not its name", r[1])
+		}
 	}
 
 	// Each CSV table equals its sheet: same cells, percentages as 0–100.
@@ -260,4 +288,13 @@ func sameCell(x, c string, pct bool) bool {
 	xf, err1 := strconv.ParseFloat(x, 64)
 	cf, err2 := strconv.ParseFloat(c, 64)
 	return err1 == nil && err2 == nil && math.Abs(xf*100-cf) < 1e-9
+}
+
+func deskOf(desks []deskJSON, id string) string {
+	for _, d := range desks {
+		if d.ID == id {
+			return d.Unit
+		}
+	}
+	return ""
 }
