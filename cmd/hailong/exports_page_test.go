@@ -31,6 +31,7 @@ func TestExportsPage(t *testing.T) {
 	}
 	answerWith(t, a, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), apiDesks(t, a)[0].SurveyURL, "Tốt; nhanh.")
 	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
+	waitN(t, a, 1)
 	admin, _ := adminClient(t, a)
 
 	if doc := htmlPage(t, admin, a.URL+"/"); doc.Find(`nav.tabs a[href="/exports"]`).Length() != 1 {
@@ -92,6 +93,24 @@ func TestExportsPage(t *testing.T) {
 	if reopen.Find("button").Text() != "Mở lại" {
 		t.Fatalf("closed May offers %q, want Mở lại", reopen.Find("button").Text())
 	}
+
+	// The report: the city issues a whole-city report; the toolbar follows
+	// ?lang=en while the report itself stays Vietnamese; print styles for it.
+	rep := htmlPage(t, admin, a.URL+"/exports/2024-05/report?lang=en")
+	if b := rep.Find(".toolbar button").Text(); b != "Print / Save as PDF" {
+		t.Errorf("toolbar under ?lang=en: %q", b)
+	}
+	if s := rep.Find(".report-head strong").First().Text(); s != "UBND THÀNH PHỐ VŨNG TÀU" {
+		t.Errorf("issuer %q, want the city", s)
+	}
+	if h := rep.Find(".report h1").Text(); !strings.Contains(h, "tháng 5/2024") || rep.Find(".report table.data").Length() != 2 {
+		t.Errorf("report heading %q, %d bordered tables", h, rep.Find(".report table.data").Length())
+	}
+	css, _ := rep.Find(`link[rel=stylesheet][href*="print"]`).Attr("href")
+	if b := string(mustGet(t, admin, a.URL+css)); !strings.Contains(b, "@page report") || !strings.Contains(b, `"Times New Roman"`) {
+		t.Errorf("print.css has no report page rules")
+	}
+	htmlPage(t, admin, a.URL+"/exports?lang=vi") // ?lang sticks to the session
 
 	// A viewer: the same links in their scope, no button, and a refused POST.
 	viewer, csrf := loginAs(t, a, "xem", "matkhau-xem")
