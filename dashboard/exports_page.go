@@ -26,18 +26,17 @@ type exportsView struct {
 }
 
 type exportMonth struct {
-	Month, Label    string // 2024-05, 05/2024
-	From, To        string // the raw CSV's period
-	Ended           bool
-	Closed          bool
-	SHA256          string
-	ClosedAt        string
-	ClosedBy        string
-	CanClose        bool
-	CanReopen       bool
-	CloseAction     string
-	ReopenAction    string
-	CurrentOrFuture bool
+	Month, Label string // 2024-05, 05/2024
+	From, To     string // the raw CSV's period
+	Ended        bool
+	Closed       bool
+	SHA256       string
+	ClosedAt     string
+	ClosedBy     string
+	CanClose     bool
+	CanReopen    bool
+	CloseAction  string
+	ReopenAction string
 }
 
 // exportsPage is GET /exports: links to the monthly report, XLSX, each
