@@ -10,7 +10,7 @@ import (
 	"hailong/survey"
 )
 
-// AutoClose closes last month's figures ("Chốt số liệu") once days have
+// AutoClose closes each past month's figures ("Chốt số liệu") once days have
 // passed since it ended, for every instrument, unless an official already
 // did: reported numbers stop moving even if nobody remembers to close.
 // Every replica may run it; the snapshot's unique id lets one win.
@@ -30,12 +30,35 @@ func (x *Exporter) AutoClose(ctx context.Context, days int, audit *Audit, log *s
 	}
 }
 
-// closeDue closes the month before now's month when it is due.
+// catchUpMonths bounds how far back automatic closing looks: a service
+// that was down when a month fell due still closes it, within a year.
+const catchUpMonths = 12
+
+// closeDue closes every month of the last catchUpMonths that is due (it
+// ended at least days ago) and still open, oldest first. Months that ended
+// before the first answer are left alone: a fresh install has nothing to
+// freeze.
 func (x *Exporter) closeDue(ctx context.Context, days int, audit *Audit, log *slog.Logger, now time.Time) {
-	last := survey.MonthOf(survey.MonthOf(now).Start.AddDate(0, 0, -1))
-	if now.Before(last.End().AddDate(0, 0, days)) {
+	first, ok, err := x.Store.FirstResponseAt(ctx)
+	if err != nil {
+		log.Error("close months automatically", "err", err)
 		return
 	}
+	if !ok {
+		return
+	}
+	cur := survey.MonthOf(now).Start
+	for i := catchUpMonths; i >= 1; i-- {
+		m := survey.MonthOf(cur.AddDate(0, -i, 0))
+		if now.Before(m.End().AddDate(0, 0, days)) || !first.Before(m.End()) {
+			continue
+		}
+		x.closeMonthDue(ctx, m, days, audit, log, now)
+	}
+}
+
+// closeMonthDue closes m for the latest version of every instrument.
+func (x *Exporter) closeMonthDue(ctx context.Context, m survey.Period, days int, audit *Audit, log *slog.Logger, now time.Time) {
 	seen := map[string]bool{}
 	for _, id := range x.Instruments.IDs() {
 		code, _, _ := strings.Cut(id, "@")
@@ -44,16 +67,19 @@ func (x *Exporter) closeDue(ctx context.Context, days int, audit *Audit, log *sl
 			continue
 		}
 		seen[in.ID()] = true
-		sum, err := x.Close(ctx, last.Start, in, systemUser, now)
+		if snap, err := x.Closed(ctx, m.Start, in); err != nil || snap != nil {
+			continue // closed already, or the store is down: next hour
+		}
+		sum, err := x.Close(ctx, m.Start, in, systemUser, now)
 		switch {
 		case errors.Is(err, ErrClosed):
 			continue
 		case err != nil:
-			log.Error("close month automatically", "month", last.Label(), "instrument", in.ID(), "err", err)
+			log.Error("close month automatically", "month", m.Label(), "instrument", in.ID(), "err", err)
 			continue
 		}
-		log.Info("month closed automatically", "month", last.Label(), "instrument", in.ID(), "sha256", sum)
-		if err := audit.Log(ctx, systemUser, "month.close", "export:"+last.Label()+"|"+in.ID(), nil,
+		log.Info("month closed automatically", "month", m.Label(), "instrument", in.ID(), "sha256", sum)
+		if err := audit.Log(ctx, systemUser, "month.close", "export:"+m.Label()+"|"+in.ID(), nil,
 			map[string]any{"sha256": sum, "automatic": true, "after_days": days}, now); err != nil {
 			log.Error("audit automatic close", "err", err)
 		}

@@ -31,12 +31,18 @@ func (h *Handler) closeMonth(c echo.Context) error {
 	if errors.Is(err, ErrClosed) {
 		return web.NewError(http.StatusConflict, "err.month_closed", nil, c.Param("file"))
 	}
+	if errors.Is(err, ErrNotEnded) {
+		return web.NewError(http.StatusConflict, "err.month_not_ended", nil, c.Param("file"))
+	}
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	out := closeJSON{Month: c.Param("file"), Instrument: q.Instrument.ID(), SHA256: sum, Closed: true}
 	if err := h.audit.Log(ctx, u.Username, "month.close", "export:"+out.Month+"|"+out.Instrument, nil, out, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if fromPage(c) {
+		return backToPage(c, out.Month, "close")
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -57,6 +63,9 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 	}
 	if out.SHA256, err = h.exporter().Reopen(ctx, start, q.Instrument); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if fromPage(c) {
+		return backToPage(c, out.Month, "reopen")
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -21,7 +20,7 @@ func WriteCSV(w io.Writer, mt *MonthTables, cat *web.Catalog, key string) error 
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
 		}
-		cw := csv.NewWriter(w)
+		cw := survey.NewCSVWriter(w)
 		if err := cw.Write(t.Head); err != nil {
 			return err
 		}

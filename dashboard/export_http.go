@@ -35,6 +35,24 @@ func ExportName(month, unit, ext string) string {
 	return name + "." + ext
 }
 
+// SHAHeader carries a closed month's SHA-256 on each of its downloads.
+const SHAHeader = "X-Hailong-SHA256"
+
+// WithSHA adds the first 8 hex digits of a closed month's SHA-256 to a
+// download name (chi-so-hai-long-2024-05-summary-sha256-1a2b3c4d.csv), so
+// a saved file says which frozen figures it holds while its content stays
+// a plain table; an empty sum (open month) leaves name alone.
+func WithSHA(name, sum string) string {
+	if len(sum) < 8 {
+		return name
+	}
+	base, ext, _ := strings.Cut(name, ".")
+	return base + "-sha256-" + sum[:8] + "." + ext
+}
+
+// CSVTables lists the tables "?table=" and "-table" accept.
+func CSVTables() []string { return append([]string(nil), csvTables...) }
+
 // exportFile serves GET /exports/:file: MONTH.xlsx, MONTH.csv, raw.csv, codebook.csv.
 func (h *Handler) exportFile(c echo.Context) error {
 	file := c.Param("file")
@@ -82,7 +100,10 @@ func (h *Handler) exportFile(c echo.Context) error {
 	if err != nil {
 		return web.NewError(http.StatusInternalServerError, "err.500", err)
 	}
-	attach(c, ExportName(month, scope.Unit, ext))
+	attach(c, WithSHA(ExportName(month, scope.Unit, ext), mt.SHA256))
+	if mt.SHA256 != "" {
+		c.Response().Header().Set(SHAHeader, mt.SHA256)
+	}
 	return c.Blob(http.StatusOK, ctype, buf.Bytes())
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +53,9 @@ func (h *Handler) exportReport(c echo.Context) error {
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	if v.Tables.SHA256 != "" {
+		c.Response().Header().Set(SHAHeader, v.Tables.SHA256)
+	}
 	p := web.NewPage(c, "title.report", v)
 	p.BodyClass = "sheets"
 	return web.RenderPage(c, http.StatusOK, "report", p)
@@ -71,9 +75,9 @@ func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, qu
 		return nil, err
 	}
 	now = now.In(web.Vietnam)
-	v := &ReportView{Tables: mt, Issuer: strings.ToUpper(mt.Scope), MonthLabel: mt.Month[5:7] + "/" + mt.Month[0:4],
-		Date:  fmt.Sprintf("ngày %02d tháng %02d năm %d", now.Day(), int(now.Month()), now.Year()),
-		Units: mt.Units[1:], Files: mt.Month, Query: query,
+	v := &ReportView{Tables: mt, Issuer: strings.ToUpper(mt.Scope), MonthLabel: monthVI(mt.Month),
+		Date:  dateVI(now),
+		Units: mt.Units[min(1, len(mt.Units)):], Files: mt.Month, Query: query,
 		Pct: func(p *float64) string {
 			if p == nil {
 				return "–"
@@ -82,8 +86,11 @@ func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, qu
 		}}
 	if mt.Unit == "" {
 		v.Issuer = "……………………"
+		if root := mt.root(); root != "" {
+			v.Issuer = strings.ToUpper(root)
+		}
 	}
-	total := mt.Units[0]
+	total := mt.total()
 	for _, e := range survey.Elements {
 		if f, ok := total.Elements[e]; ok {
 			v.Elements = append(v.Elements, reportFig{Code: e, Label: survey.ElementNames[e].VI, Fig: f})
@@ -104,13 +111,13 @@ func RenderReport(w io.Writer, r *web.Renderer, v *ReportView) error {
 // change, best and worst elements and units, plan progress.
 func commentary(mt, prev *MonthTables, elems []reportFig) []string {
 	pc := func(v float64) string { return web.FormatPercent("vi", v) }
-	total := mt.Units[0]
+	total := mt.total()
 	var out []string
 	if total.Service.HL == nil {
-		return []string{"Trong tháng chưa có ý kiến hợp lệ để tính chỉ số."}
+		return []string{"Trong tháng chưa có số liệu: chưa có ý kiến hợp lệ để tính chỉ số."}
 	}
-	s := fmt.Sprintf("Trong tháng %s/%s, có %d phiếu đánh giá; chỉ số hài lòng về sự phục vụ hành chính đạt %s", mt.Month[5:7], mt.Month[0:4], total.N, pc(*total.Service.HL))
-	if p := prev.Units[0].Service.HL; p != nil {
+	s := fmt.Sprintf("Trong tháng %s, có %d phiếu đánh giá; chỉ số hài lòng về sự phục vụ hành chính đạt %s", monthVI(mt.Month), total.N, pc(*total.Service.HL))
+	if p := prev.total().Service.HL; p != nil {
 		d := *total.Service.HL - *p
 		switch {
 		case d > 0.05:
@@ -141,10 +148,16 @@ func commentary(mt, prev *MonthTables, elems []reportFig) []string {
 	if best != nil && worst != nil && best != worst {
 		out = append(out, fmt.Sprintf("Yếu tố được đánh giá cao nhất là \"%s\" (%s); thấp nhất là \"%s\" (%s), cần tập trung cải thiện.", best.Label, pc(*best.HL), worst.Label, pc(*worst.HL)))
 	}
+	// Units are compared with their peers only: a unit with sub-units in
+	// the table sums them, so it is left out (the city in whole-city scope).
+	parents := map[string]bool{}
+	for _, p := range mt.Parents {
+		parents[p] = true
+	}
 	var hi, lo *SummaryRow
-	for i := range mt.Units[1:] {
-		u := &mt.Units[1+i]
-		if u.Service.HL == nil || u.Service.LowN || u.ID == mt.Unit {
+	for i := 1; i < len(mt.Units); i++ {
+		u := &mt.Units[i]
+		if u.Service.HL == nil || u.Service.LowN || u.ID == mt.Unit || parents[u.ID] {
 			continue
 		}
 		if hi == nil || *u.Service.HL > *hi.Service.HL {
@@ -175,7 +188,7 @@ func commentary(mt, prev *MonthTables, elems []reportFig) []string {
 // channelMix writes the month's answers per channel, in the order of
 // survey.Channels, leaving out channels without answers.
 func channelMix(mt *MonthTables, cat *web.Catalog) string {
-	total := mt.Units[0]
+	total := mt.total()
 	var parts []string
 	for _, ch := range mt.Channels {
 		if n := total.Channels[ch]; n > 0 {
@@ -184,4 +197,44 @@ func channelMix(mt *MonthTables, cat *web.Catalog) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// monthVI writes 2024-06 as "6/2024": months are not zero-padded in text.
+func monthVI(label string) string {
+	t, err := time.Parse("2006-01", label)
+	if err != nil {
+		return label
+	}
+	return fmt.Sprintf("%d/%d", int(t.Month()), t.Year())
+}
+
+// dateVI is the report's date line as Nghị định 30/2020/NĐ-CP writes it:
+// days below 10 and the months 1 and 2 get a leading zero, others do not
+// ("ngày 05 tháng 6 năm 2024", "ngày 15 tháng 02 năm 2024").
+func dateVI(t time.Time) string {
+	m := strconv.Itoa(int(t.Month()))
+	if t.Month() <= time.February {
+		m = "0" + m
+	}
+	return fmt.Sprintf("ngày %02d tháng %s năm %d", t.Day(), m, t.Year())
+}
+
+// root is the name of the tree's only top unit (UBND thành phố), the
+// issuer of a whole-city report; "" when there is none or several.
+func (mt *MonthTables) root() string {
+	var id string
+	for u, p := range mt.Parents {
+		if p == "" {
+			if id != "" {
+				return ""
+			}
+			id = u
+		}
+	}
+	for _, r := range mt.Units {
+		if id != "" && r.ID == id {
+			return r.Name
+		}
+	}
+	return ""
 }

@@ -11,12 +11,17 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"hailong/survey"
 )
 
 // ErrClosed is returned when closing a month that is already closed.
 var ErrClosed = errors.New("month already closed")
+
+// ErrNotEnded is returned when closing a month that has not ended yet: its
+// snapshot would hide every later answer of the month.
+var ErrNotEnded = errors.New("month has not ended")
 
 // snapshot is a closed month's tables, stored once and never updated: the
 // canonical JSON of the whole-city MonthTables and its SHA-256. Exports of
@@ -59,6 +64,9 @@ func (x *Exporter) Month(ctx context.Context, s ExportScope) (*MonthTables, erro
 // Close stores the month's whole-city tables as its snapshot and returns
 // their SHA-256.
 func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instrument, user string, now time.Time) (string, error) {
+	if now.Before(survey.MonthOf(month).End()) {
+		return "", ErrNotEnded
+	}
 	mt, err := x.Build(ctx, ExportScope{Month: month, Instrument: in})
 	if err != nil {
 		return "", err
@@ -76,6 +84,21 @@ func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instru
 		return "", fmt.Errorf("store snapshot: %w", err)
 	}
 	return snap.SHA256, nil
+}
+
+// Closed returns the month's snapshot (without its tables), nil when the
+// month is open.
+func (x *Exporter) Closed(ctx context.Context, month time.Time, in *survey.Instrument) (*snapshot, error) {
+	var snap snapshot
+	opts := options.FindOne().SetProjection(bson.D{{Key: "tables", Value: 0}})
+	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(survey.MonthOf(month).Label(), in)}}, opts).Decode(&snap)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	return &snap, nil
 }
 
 // Reopen deletes the month's snapshot; it reports whether there was one.
@@ -102,7 +125,7 @@ func (mt *MonthTables) scoped(unit, name string) *MonthTables {
 	out := *mt
 	out.Unit, out.Scope, out.Units, out.Desks, out.Comments, out.Tasks = unit, name, nil, nil, []CommentRow{}, nil
 	var rows []SummaryRow
-	for _, r := range mt.Units[1:] {
+	for _, r := range mt.Units[min(1, len(mt.Units)):] {
 		if in[r.ID] {
 			rows = append(rows, r)
 		}
@@ -111,6 +134,11 @@ func (mt *MonthTables) scoped(unit, name string) *MonthTables {
 			total.ID, total.Name = "", name
 			out.Units = append(out.Units, total)
 		}
+	}
+	if len(out.Units) == 0 {
+		// A unit created after the month was closed has no row: every
+		// table still starts with its (empty) total.
+		out.Units = append(out.Units, emptyRow(name))
 	}
 	out.Units = append(out.Units, rows...)
 	for _, d := range mt.Desks {
@@ -129,4 +157,17 @@ func (mt *MonthTables) scoped(unit, name string) *MonthTables {
 		}
 	}
 	return &out
+}
+
+// emptyRow is a total row without answers.
+func emptyRow(name string) SummaryRow {
+	return SummaryRow{Name: name, Service: Fig{LowN: true}, Elements: map[string]Fig{}, Criteria: map[string]Fig{}}
+}
+
+// total is the first row of mt.Units, the whole scope (empty when missing).
+func (mt *MonthTables) total() SummaryRow {
+	if len(mt.Units) == 0 {
+		return emptyRow(mt.Scope)
+	}
+	return mt.Units[0]
 }

@@ -58,7 +58,14 @@ func (mt *MonthTables) tables(cat *web.Catalog) []table {
 		ch.Head, ch.Widths = append(ch.Head, t("channel."+c)), append(ch.Widths, 16)
 	}
 	ch.Head, ch.Widths = append(ch.Head, "Tỷ lệ sẽ nộp hồ sơ trực tuyến lần sau"), append(ch.Widths, 20)
+	names := map[string]string{}
+	for _, r := range mt.Desks {
+		names[r.ID] = r.Name
+	}
 	for _, r := range mt.Units {
+		if r.ID != "" {
+			names[r.ID] = r.Name
+		}
 		id := r.ID
 		if id == "" {
 			id = "(tổng)"
@@ -79,18 +86,26 @@ func (mt *MonthTables) tables(cat *web.Catalog) []table {
 	for _, r := range mt.Desks {
 		desks.Rows = append(desks.Rows, append([]any{r.ID, r.Name, r.Unit}, figRow(r)...))
 	}
+	// Names, not ids, in the comments and plan sheets; an id is kept when
+	// its unit or desk is not in the tables (an older snapshot).
+	name := func(id string) string {
+		if n := names[id]; n != "" {
+			return n
+		}
+		return id
+	}
 	cm := table{Key: "comments", Sheet: "Ý kiến", Head: []string{"Thời điểm", "Đơn vị", "Quầy", "Ý kiến của người dân"}, Widths: []float64{18, 36, 16, 100}}
 	for _, c := range mt.Comments {
-		cm.Rows = append(cm.Rows, []any{c.At.In(web.Vietnam).Format("02/01/2006 15:04"), c.Unit, c.Desk, c.Text})
+		cm.Rows = append(cm.Rows, []any{c.At.In(web.Vietnam).Format("02/01/2006 15:04"), c.Unit, name(c.Desk), c.Text})
 	}
 	plan := table{Key: "plan", Sheet: "Kế hoạch", Head: []string{"Mã nhiệm vụ", "Đơn vị", "Nhiệm vụ", "Kênh", "Hạn", "Tình trạng", "Tiến độ (%)", "Quá hạn", "Ghi chú"},
-		Widths: []float64{20, 16, 60, 24, 12, 16, 10, 8, 40}}
+		Widths: []float64{20, 36, 60, 24, 12, 16, 10, 8, 40}}
 	for _, k := range mt.Tasks {
 		due := k.Due
 		if len(due) == 10 {
 			due = due[8:10] + "/" + due[5:7] + "/" + due[0:4]
 		}
-		plan.Rows = append(plan.Rows, []any{k.ID, k.Unit, k.Title, t("channel." + k.Channel), due, t("plan.status." + k.Status), k.Progress, mark(k.Overdue), k.Note})
+		plan.Rows = append(plan.Rows, []any{k.ID, name(k.Unit), k.Title, t("channel." + k.Channel), due, t("plan.status." + k.Status), k.Progress, mark(k.Overdue), k.Note})
 	}
 	return []table{sum, crit, desks, ch, cm, plan}
 }
@@ -107,7 +122,7 @@ func (mt *MonthTables) title() string {
 // methodLines is the "Phương pháp" sheet.
 var methodLines = []string{
 	"Phương pháp tính",
-	"Căn cứ: Quyết định số 1001/QĐ-BNV ngày 31/12/2021 của Bộ trưởng Bộ Nội vụ phê duyệt Đề án đo lường sự hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính nhà nước (SIPAS).",
+	"Căn cứ: Quyết định số 1001/QĐ-BNV ngày 11/12/2023 của Bộ trưởng Bộ Nội vụ ban hành Phương pháp đo lường sự hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước giai đoạn 2023 - 2026 (SIPAS), thực hiện Đề án ban hành kèm theo Quyết định số 979/QĐ-BNV ngày 18/11/2020 của Bộ trưởng Bộ Nội vụ.",
 	"Tỷ lệ hài lòng của một tiêu chí: HL = (số ý kiến \"Hài lòng\" + \"Rất hài lòng\") / số ý kiến hợp lệ (mức 1–5) × 100 %. Ý kiến \"Không áp dụng\" không được tính.",
 	"Chỉ số của một yếu tố: trung bình cộng tỷ lệ hài lòng các tiêu chí của yếu tố đó.",
 	"Chỉ số hài lòng về sự phục vụ hành chính: trung bình cộng tỷ lệ hài lòng của tất cả các tiêu chí.",

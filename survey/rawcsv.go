@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -65,7 +64,7 @@ func SafeCell(s string) string {
 // RawWriter writes one CSV row per response: codes, not labels. The
 // columns are the instrument's items; flush is called every 1,000 rows.
 type RawWriter struct {
-	w     *csv.Writer
+	w     *CSVWriter
 	items []*Item
 	flush func()
 	rows  int
@@ -74,7 +73,7 @@ type RawWriter struct {
 
 // NewRawWriter writes the header of the raw responses CSV for in.
 func NewRawWriter(w io.Writer, in *Instrument, flush func()) (*RawWriter, error) {
-	rw := &RawWriter{w: csv.NewWriter(w), flush: flush}
+	rw := &RawWriter{w: NewCSVWriter(w), flush: flush}
 	head := []string{"id", "submitted_at", "desk", "unit", "channel", "instrument", "status", "served", "field", "procedure", "serial"}
 	for i := range in.Items {
 		if it := &in.Items[i]; it.Type != TypeText {
@@ -136,8 +135,11 @@ func WriteCodebook(w io.Writer, in *Instrument) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	_ = cw.Write([]string{"item", "text_vi", "option", "label_vi"})
+	for _, r := range fixedColumns {
+		_ = cw.Write(r)
+	}
 	for i := range in.Items {
 		it := &in.Items[i]
 		opts := it.Choices()
@@ -151,7 +153,36 @@ func WriteCodebook(w io.Writer, in *Instrument) error {
 			}
 			_ = cw.Write([]string{it.Code, SafeCell(it.Text.VI), code, SafeCell(o.Label.VI)})
 		}
+		if it.NA {
+			_ = cw.Write([]string{it.Code, SafeCell(it.Text.VI), strconv.Itoa(NotApplicable), "Không áp dụng"})
+		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// fixedColumns describes the raw file's columns before the items, and the
+// codes of those that have some, in the codebook's four columns.
+var fixedColumns = [][]string{
+	{"id", "Mã phiếu trả lời (ObjectID, duy nhất)", "", ""},
+	{"submitted_at", "Thời điểm gửi phiếu, giờ Việt Nam (RFC 3339, +07:00)", "", ""},
+	{"desk", "Mã quầy", "", ""},
+	{"unit", "Mã đơn vị", "", ""},
+	{"channel", "Kênh tiếp nhận", ChannelQR, "Mã QR tại quầy"},
+	{"channel", "Kênh tiếp nhận", ChannelReceipt, "Phiếu hẹn trả kết quả"},
+	{"channel", "Kênh tiếp nhận", ChannelKiosk, "Máy tính bảng tại quầy"},
+	{"channel", "Kênh tiếp nhận", ChannelPortal, "Cổng thông tin điện tử"},
+	{"channel", "Kênh tiếp nhận", ChannelPaper, "Phiếu giấy"},
+	{"instrument", "Phiếu khảo sát và phiên bản (mã@phiên bản)", "", ""},
+	{"status", "Tình trạng phiếu (chỉ phiếu ok được tính vào chỉ số)", StatusOK, "Hợp lệ"},
+	{"status", "Tình trạng phiếu (chỉ phiếu ok được tính vào chỉ số)", StatusSuspect, "Nghi vấn, chờ xem xét"},
+	{"served", "Hình thức giải quyết (phiếu trên cổng thông tin)", ServedInPerson, "Trực tiếp"},
+	{"served", "Hình thức giải quyết (phiếu trên cổng thông tin)", ServedOnlineFull, "Trực tuyến toàn trình"},
+	{"served", "Hình thức giải quyết (phiếu trên cổng thông tin)", ServedOnlinePartial, "Trực tuyến một phần"},
+	{"field", "Lĩnh vực thủ tục", "", ""},
+	{"procedure", "Thủ tục hành chính", "", ""},
+	{"serial", "Số sê-ri của phiếu giấy", "", ""},
+	{"(nhiều lựa chọn)", "Câu hỏi nhiều lựa chọn: các mã được nối bằng dấu |, ví dụ radio|portal", "", ""},
+	{"(để trống)", "Ô trống: câu hỏi không được trả lời", "", ""},
+	{"comment", "Ý kiến của người dân (nội dung bắt đầu bằng = + - @ được thêm dấu ' ở đầu)", "", ""},
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"hailong/dashboard"
 	"hailong/static"
@@ -38,6 +40,10 @@ func parseMonthExport(args []string, stderr io.Writer) (monthExport, []string, e
 	case "xlsx", "csv", "pdf":
 	default:
 		return m, nil, configErrorf("-format: %q is not xlsx, csv or pdf", m.Format)
+	}
+	// Checked before any file is created: a bad table leaves nothing behind.
+	if !slices.Contains(dashboard.CSVTables(), m.Table) {
+		return m, nil, configErrorf("-table: %q is not one of %s", m.Table, strings.Join(dashboard.CSVTables(), ", "))
 	}
 	return m, fs.Args(), nil
 }
@@ -84,6 +90,10 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 			return configErrorf("-unit: no unit %q", m.Unit)
 		}
 	}
+	snap, err := x.Closed(ctx, start, in)
+	if err != nil {
+		return err
+	}
 	var mt *dashboard.MonthTables
 	var pdf []byte
 	if m.Format == "pdf" {
@@ -101,6 +111,9 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	out := m.Out
 	if out == "" {
 		out = dashboard.ExportName(name, m.Unit, m.Format)
+		if snap != nil {
+			out = dashboard.WithSHA(out, snap.SHA256)
+		}
 	}
 	var w io.Writer = stdout
 	if out != "-" {
@@ -127,6 +140,10 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 			return err
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", out)
+	}
+	if snap != nil {
+		// On stderr, so "-o -" output stays the file alone.
+		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, snap.SHA256)
 	}
 	return nil
 }
