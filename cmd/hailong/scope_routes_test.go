@@ -190,6 +190,13 @@ func TestScopeEveryRoute(t *testing.T) {
 		{"tt", "POST /api/v1/responses/:id/review", "POST", "/api/v1/responses/" + p7 + "/review", `{"decision":"reject"}`, 403},
 		{"p1", "POST /api/v1/responses/:id/review", "POST", "/api/v1/responses/" + p7 + "/review", `{"decision":"reject"}`, 404},
 		// Exports, with another unit asked for by name.
+		{"anon", "GET /exports", "GET", "/exports", "", 303},
+		{"p1", "GET /exports", "GET", "/exports", "", 200},
+		{"tt", "GET /exports", "GET", "/exports", "", 200},
+		{"op", "GET /exports", "GET", "/exports", "", 200},
+		{"p1", "GET /exports", "GET", "/exports?unit=vt-p7", "", 404},
+		{"tt", "GET /exports", "GET", "/exports?unit=vt-p1", "", 404},
+		{"admin", "GET /exports", "GET", "/exports?unit=vt-p7", "", 200},
 		{"anon", "GET /exports/:file", "GET", "/exports/" + month + ".xlsx", "", 401},
 		{"p1", "GET /exports/:file", "GET", "/exports/" + month + ".xlsx", "", 200},
 		{"p1", "GET /exports/:file", "GET", "/exports/" + month + ".xlsx?unit=vt-p7", "", 404},
