@@ -141,6 +141,8 @@ type DeskView struct {
 	QRMode     string   `json:"qr_mode"`
 	Active     bool     `json:"active"`
 	SurveyURL  string   `json:"survey_url"`
+	// QRVersion versions the page's QR download links (see qrVersion).
+	QRVersion string `json:"-"`
 }
 
 func (h *Handler) deskViews(c echo.Context) ([]DeskView, error) {
@@ -178,6 +180,7 @@ func (h *Handler) deskView(d *survey.Desk, names map[string]string) DeskView {
 		ID: d.ID, Unit: d.Unit, UnitName: names[d.Unit], Name: d.Name, Instrument: d.Instrument,
 		Fields: d.Fields, QRMode: mode, Active: d.Active,
 		SurveyURL: h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation),
+		QRVersion: h.qrVersion(d),
 	}
 }
 
