@@ -35,6 +35,7 @@ type Handler struct {
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
 	paper        *Paper
+	tokens       *Tokens
 }
 
 // Config is what the officials' side needs from main.
@@ -67,6 +68,8 @@ type Config struct {
 	EmbedOrigins string
 	// Paper holds printed forms and their keyings.
 	Paper *Paper
+	// Tokens holds the API tokens of dossier systems (nil: none accepted).
+	Tokens *Tokens
 }
 
 // NewHandler returns the officials' handler.
@@ -79,7 +82,7 @@ func NewHandler(cfg Config) *Handler {
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
 		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
 		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
-		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper}
+		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper, tokens: cfg.Tokens}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -119,6 +122,9 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api.PATCH("/desks/:id", h.apiPatchDesk, requireAdmin)
 	api.POST("/desks/:id/rotate", h.apiRotateDesk, requireAdmin)
 	api.POST("/receipt-links", h.apiReceiptLink)
+	api.GET("/api-tokens", h.apiTokens, requireReviewer)
+	api.POST("/api-tokens", h.apiCreateToken, requireReviewer)
+	api.POST("/api-tokens/:name/revoke", h.apiRevokeToken, requireReviewer)
 	api.GET("/suspects", h.apiSuspects)
 	api.POST("/responses/:id/review", h.apiReview, requireReviewer)
 	api.GET("/plan-tasks", h.apiTasks)
