@@ -19,12 +19,12 @@ type UnitFile struct {
 
 // UnitEntry is one unit with its desks.
 type UnitEntry struct {
-	ID      string      `yaml:"id"`
-	Name    string      `yaml:"name"`
-	NameEN  string      `yaml:"name_en,omitempty"`
-	Parent  string      `yaml:"parent,omitempty"`
-	Kind    string      `yaml:"kind"`
-	Address string      `yaml:"address,omitempty"`
+	ID      string `yaml:"id"`
+	Name    string `yaml:"name"`
+	NameEN  string `yaml:"name_en,omitempty"`
+	Parent  string `yaml:"parent,omitempty"`
+	Kind    string `yaml:"kind"`
+	Address string `yaml:"address,omitempty"`
 	// StaffCIDRs are the unit's own networks (the staff-network check).
 	// Omitted: the unit keeps the networks it has; "[]" clears them.
 	StaffCIDRs *[]string   `yaml:"staff_cidrs,omitempty"`
