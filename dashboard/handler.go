@@ -105,7 +105,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.POST("/users/:name/:action", h.userAction, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/comments/:id/hide", h.hideComment, h.requirePage, web.RequireCSRF)
 	pages.GET("/desk/:id/display", h.display)
-	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireReviewer)
 	h.registerPosters(pages)
 	pages.GET("/units/:id/embed", h.embedPage, h.requirePage)
 	h.registerPaper(pages)
