@@ -105,6 +105,8 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.POST("/users/:name/:action", h.userAction, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/comments/:id/hide", h.hideComment, h.requirePage, web.RequireCSRF)
 	pages.GET("/desk/:id/display", h.display)
+	pages.POST("/api-tokens", h.pageCreateToken, h.requirePage, web.RequireCSRF, requireReviewer)
+	pages.POST("/api-tokens/:name/revoke", h.pageRevokeToken, h.requirePage, web.RequireCSRF, requireReviewer)
 	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireReviewer)
 	h.registerPosters(pages)
 	pages.GET("/units/:id/embed", h.embedPage, h.requirePage)

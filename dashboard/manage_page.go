@@ -22,9 +22,13 @@ type homeView struct {
 	Admin       bool
 	// Supervisor: admin or unit manager, who may register a desk's device.
 	Supervisor bool
-	Message    string
-	Error      string
-	Form       url.Values
+	// Tokens are the API tokens of the official's scope; NewToken the
+	// secret of one just created, shown this once.
+	Tokens   []APIToken
+	NewToken string
+	Message  string
+	Error    string
+	Form     url.Values
 }
 
 func (h *Handler) home(c echo.Context) error {
@@ -47,6 +51,12 @@ func (h *Handler) renderDesks(c echo.Context, status int, okID, errMsg string, f
 		if allowed == nil || allowed[u.ID] {
 			v.Units = append(v.Units, u)
 		}
+	}
+	if v.Supervisor && h.tokens != nil {
+		if v.Tokens, err = h.scopedTokens(c); err != nil {
+			return err
+		}
+		v.NewToken, _ = c.Get(ctxNewToken).(string)
 	}
 	for _, id := range h.instruments.IDs() {
 		code, _, _ := strings.Cut(id, "@")

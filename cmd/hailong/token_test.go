@@ -8,9 +8,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // jsonCall sends a JSON request with extra headers (key, value, ...) and
@@ -169,5 +172,53 @@ func TestAPITokenReceiptLinks(t *testing.T) {
 		if strings.Contains(string(s), strings.TrimPrefix(tok, "hlt_")) || strings.Contains(string(s), strings.TrimPrefix(made.Token, "hlt_")) {
 			t.Errorf("a token's secret is stored: %s", s)
 		}
+	}
+}
+
+// The desks page's token section: the secret is shown once, the token
+// works, and its revoke button ends it.
+func TestAPITokenPage(t *testing.T) {
+	a := startApp(t, t.TempDir(), nil)
+	c, csrf := adminClient(t, a)
+	res, err := c.PostForm(a.URL+"/api-tokens", url.Values{"_csrf": {csrf}, "name": {"mot-cua-vt"}, "unit": {"vt-p1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	secret := strings.TrimSpace(doc.Find("#new-token").Text())
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(secret, "hlt_") {
+		t.Fatalf("create a token on the page: %d, secret %q", res.StatusCode, secret)
+	}
+	link := func() int {
+		return jsonCall(t, client(t), http.MethodPost, a.URL+"/api/v1/receipt-links",
+			map[string]string{"desk": "p1-q1", "dossier_code": "H01-1"}, nil, "Authorization", "Bearer "+secret)
+	}
+	if code := link(); code != http.StatusCreated {
+		t.Errorf("the page's token: %d, want 201", code)
+	}
+	doc = getDoc(t, c, a.URL+"/desks")
+	if doc.Find("#new-token").Length() != 0 || strings.Contains(doc.Text(), secret) {
+		t.Error("the secret is shown again")
+	}
+	if n := doc.Find(`form[action="/api-tokens/mot-cua-vt/revoke"][data-confirm]`).Length(); n != 1 {
+		t.Fatalf("no revoke button for the token (%d)", n)
+	}
+	res, err = c.PostForm(a.URL+"/api-tokens", url.Values{"_csrf": {csrf}, "name": {"Sai tên"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ = goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(doc.Find(".alert").Text(), "name") {
+		t.Errorf("a bad token name on the page: %d %q", res.StatusCode, doc.Find(".alert").Text())
+	}
+	res, err = c.PostForm(a.URL+"/api-tokens/mot-cua-vt/revoke", url.Values{"_csrf": {csrf}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoke on the page: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	if code := link(); code != http.StatusUnauthorized {
+		t.Errorf("the revoked token: %d, want 401", code)
 	}
 }
