@@ -42,10 +42,19 @@ func (h *Handler) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// requireAPI accepts a session cookie (with its CSRF token on writes) or
-// HTTP Basic credentials, for scripts.
+// requireAPI accepts a session cookie (with its CSRF token on writes),
+// HTTP Basic credentials, for scripts, or an API token (Bearer) on the one
+// route tokens may call.
 func (h *Handler) requireAPI(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if auth := c.Request().Header.Get(echo.HeaderAuthorization); len(auth) > 7 && strings.EqualFold(auth[:7], "bearer ") {
+			u, err := h.bearerUser(c, auth[7:])
+			if err != nil {
+				return err
+			}
+			c.Set(ctxUser, u)
+			return next(c)
+		}
 		if name, pass, ok := c.Request().BasicAuth(); ok {
 			u, err := h.basicAuth(c, name, pass)
 			var wait loginWait

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,6 +13,9 @@ import (
 // registerDevice turns the browser an official is using into a desk's
 // kiosk tablet or citizen-facing display: it receives a signed device
 // cookie (revoked when the desk's QR is rotated) and is sent to its page.
+// The official's session on it ends there: the device faces the public,
+// and must not stay signed in to the officials' pages. Unit managers may
+// register the desks of their own scope (h.desk answers 404 for others).
 func (h *Handler) registerDevice(c echo.Context) error {
 	d, err := h.desk(c, c.Param("id"))
 	if err != nil {
@@ -32,5 +36,15 @@ func (h *Handler) registerDevice(c echo.Context) error {
 	if err := h.audit.Log(c.Request().Context(), currentUser(c).Username, "device.register", "desk:"+d.ID, nil, map[string]string{"kind": kind}, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if id, _, ok := strings.Cut(ck.Value, "."); ok {
+			if err := h.sessions.Delete(c.Request().Context(), id); err != nil {
+				// The device cookie is set; do not leave a signed-in device.
+				return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+			}
+		}
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
 	return c.Redirect(http.StatusSeeOther, next)
 }

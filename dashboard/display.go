@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -18,6 +17,9 @@ type displayView struct {
 	Unit, Desk string
 	QR         template.URL
 	ShortURL   string
+	// Refresh is the seconds until the next code; Self the page's path.
+	Refresh int
+	Self    string
 }
 
 // display is the screen facing the citizen on a desk in rotating mode: a
@@ -51,9 +53,10 @@ func (h *Handler) display(c echo.Context) error {
 		Unit: u.DisplayName(lang), Desk: d.DisplayName(lang),
 		QR:       template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg)),
 		ShortURL: strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://"),
+		// Refresh just after the next window starts (display.js; a meta
+		// refresh only without JavaScript, as it dies on one failed load).
+		Refresh: 61 - now.Second(), Self: "/desk/" + d.ID + "/display",
 	})
-	// Refresh just after the next window starts.
-	p.Refresh = strconv.Itoa(61-now.Second()) + ";url=/desk/" + d.ID + "/display"
 	p.BodyClass = "kiosk display"
 	return web.RenderPage(c, http.StatusOK, "display", p)
 }

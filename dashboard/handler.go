@@ -35,6 +35,7 @@ type Handler struct {
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
 	paper        *Paper
+	tokens       *Tokens
 }
 
 // Config is what the officials' side needs from main.
@@ -67,6 +68,8 @@ type Config struct {
 	EmbedOrigins string
 	// Paper holds printed forms and their keyings.
 	Paper *Paper
+	// Tokens holds the API tokens of dossier systems (nil: none accepted).
+	Tokens *Tokens
 }
 
 // NewHandler returns the officials' handler.
@@ -79,7 +82,7 @@ func NewHandler(cfg Config) *Handler {
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
 		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
 		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
-		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper}
+		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper, tokens: cfg.Tokens}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -103,7 +106,9 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.POST("/users/:name/:action", h.userAction, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/comments/:id/hide", h.hideComment, h.requirePage, web.RequireCSRF)
 	pages.GET("/desk/:id/display", h.display)
-	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/api-tokens", h.pageCreateToken, h.requirePage, web.RequireCSRF, requireReviewer)
+	pages.POST("/api-tokens/:name/revoke", h.pageRevokeToken, h.requirePage, web.RequireCSRF, requireReviewer)
+	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireReviewer)
 	h.registerPosters(pages)
 	pages.GET("/units/:id/embed", h.embedPage, h.requirePage)
 	h.registerPaper(pages)
@@ -120,6 +125,9 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api.PATCH("/desks/:id", h.apiPatchDesk, requireAdmin)
 	api.POST("/desks/:id/rotate", h.apiRotateDesk, requireAdmin)
 	api.POST("/receipt-links", h.apiReceiptLink)
+	api.GET("/api-tokens", h.apiTokens, requireReviewer)
+	api.POST("/api-tokens", h.apiCreateToken, requireReviewer)
+	api.POST("/api-tokens/:name/revoke", h.apiRevokeToken, requireReviewer)
 	api.GET("/suspects", h.apiSuspects)
 	api.POST("/responses/:id/review", h.apiReview, requireReviewer)
 	api.GET("/plan-tasks", h.apiTasks)
@@ -142,6 +150,8 @@ type DeskView struct {
 	QRMode     string   `json:"qr_mode"`
 	Active     bool     `json:"active"`
 	SurveyURL  string   `json:"survey_url"`
+	// QRVersion versions the page's QR download links (see qrVersion).
+	QRVersion string `json:"-"`
 }
 
 func (h *Handler) deskViews(c echo.Context) ([]DeskView, error) {
@@ -179,6 +189,7 @@ func (h *Handler) deskView(d *survey.Desk, names map[string]string) DeskView {
 		ID: d.ID, Unit: d.Unit, UnitName: names[d.Unit], Name: d.Name, Instrument: d.Instrument,
 		Fields: d.Fields, QRMode: mode, Active: d.Active,
 		SurveyURL: h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation),
+		QRVersion: h.qrVersion(d),
 	}
 }
 

@@ -217,7 +217,13 @@ func (h *Handler) saveDesk(c echo.Context, old, d *survey.Desk, action string) e
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, h.deskView(d, nil))
+	// The unit's name as GET /api/v1/desks gives it; a failed read only
+	// leaves it empty, as the desk is saved already.
+	names := map[string]string{}
+	if u, err := h.store.Unit(c.Request().Context(), d.Unit); err == nil {
+		names[u.ID] = u.Name
+	}
+	return c.JSON(status, h.deskView(d, names))
 }
 
 // writeDesk validates, writes and audits a desk; it returns 201 for a new

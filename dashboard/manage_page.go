@@ -20,9 +20,15 @@ type homeView struct {
 	Units       []survey.Unit
 	Instruments []string
 	Admin       bool
-	Message     string
-	Error       string
-	Form        url.Values
+	// Supervisor: admin or unit manager, who may register a desk's device.
+	Supervisor bool
+	// Tokens are the API tokens of the official's scope; NewToken the
+	// secret of one just created, shown this once.
+	Tokens   []APIToken
+	NewToken string
+	Message  string
+	Error    string
+	Form     url.Values
 }
 
 func (h *Handler) home(c echo.Context) error {
@@ -40,11 +46,17 @@ func (h *Handler) renderDesks(c echo.Context, status int, okID, errMsg string, f
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	allowed := h.scope(c, units)
-	v := homeView{Desks: desks, Admin: currentUser(c).Role == RoleAdmin, Error: errMsg, Form: form}
+	v := homeView{Desks: desks, Admin: currentUser(c).Role == RoleAdmin, Supervisor: currentUser(c).supervises(), Error: errMsg, Form: form}
 	for _, u := range units {
 		if allowed == nil || allowed[u.ID] {
 			v.Units = append(v.Units, u)
 		}
+	}
+	if v.Supervisor && h.tokens != nil {
+		if v.Tokens, err = h.scopedTokens(c); err != nil {
+			return err
+		}
+		v.NewToken, _ = c.Get(ctxNewToken).(string)
 	}
 	for _, id := range h.instruments.IDs() {
 		code, _, _ := strings.Cut(id, "@")

@@ -236,7 +236,8 @@ func (h *Handler) paperOnlineQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return serveQR(c, h.onlineURL(c, b), strings.HasSuffix(c.Path(), ".png"), 0)
+	// No-cache: the desk's code, and so this image, changes at a rotation.
+	return serveQR(c, h.onlineURL(c, b), strings.HasSuffix(c.Path(), ".png"), 0, qrNoCache)
 }
 
 // paperSerialQR serves GET /paper/qr/{serial}.svg|.png: a serial as a QR,
@@ -256,5 +257,5 @@ func (h *Handler) paperSerialQR(c echo.Context) error {
 	if _, err := h.paperBatch(c); err != nil {
 		return err
 	}
-	return serveQR(c, serial, png, 0)
+	return serveQR(c, serial, png, 0, qrCacheControl)
 }

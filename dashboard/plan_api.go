@@ -72,7 +72,7 @@ func (h *Handler) apiPatchTask(c echo.Context) error {
 	case t.Progress < 0 || t.Progress > 100:
 		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "progress")
 	case utf8.RuneCountInString(t.Note) > 2000:
-		return web.NewError(http.StatusBadRequest, "err.field_too_long", nil, "note")
+		return web.NewError(http.StatusBadRequest, "err.field_too_long", nil, "note", 2000)
 	case t.Evidence != "" && !validLink(t.Evidence):
 		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "evidence")
 	}

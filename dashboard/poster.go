@@ -3,7 +3,6 @@ package dashboard
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -111,7 +110,7 @@ func (h *Handler) poster(d *survey.Desk, units map[string]survey.Unit) Poster {
 	}
 	p := Poster{
 		DeskID: d.ID, DeskName: d.Name, UnitID: d.Unit, UnitName: u.Name,
-		QR:        "/qr/" + url.PathEscape(d.ID) + ".svg",
+		QR:        h.qrURL(d, "svg"),
 		SurveyURL: full, ShortURL: short, Active: d.Active, Rotating: d.QRMode == survey.QRRotating,
 		Address: u.Address,
 	}

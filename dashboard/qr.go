@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -16,9 +17,15 @@ import (
 )
 
 // qrCacheControl lets the official's browser keep a QR image for five
-// minutes, never a shared cache: the image reveals a valid desk code. The
-// ETag changes with the code, so a rotated desk is fetched afresh.
-const qrCacheControl = "private, max-age=300"
+// minutes, never a shared cache: the image reveals a valid desk code. Only
+// versioned URLs (qrVersion) get it: their address changes with the code,
+// so a rotated desk is fetched afresh. Anything else must revalidate
+// (qrNoCache), or a poster printed right after "Đổi mã QR" would carry the
+// old, dead code from the browser's cache.
+const (
+	qrCacheControl = "private, max-age=300"
+	qrNoCache      = "private, no-cache"
+)
 
 // desk returns a desk by id, or the 404 every officials' page shows for an
 // unknown one.
@@ -75,13 +82,30 @@ func (h *Handler) qrImage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return serveQR(c, h.surveyURL(d), ctype == "image/png", size)
+	cache := qrNoCache
+	if v := c.QueryParam("v"); v != "" && v == h.qrVersion(d) {
+		cache = qrCacheControl
+	}
+	return serveQR(c, h.surveyURL(d), ctype == "image/png", size, cache)
+}
+
+// qrVersion is the MAC of the desk's current code: pages add it to QR image
+// URLs as ?v=, so the URL changes whenever the code does.
+func (h *Handler) qrVersion(d *survey.Desk) string {
+	code := h.codes.DeskCode(d.ID, d.Generation)
+	return code[strings.LastIndexByte(code, '-')+1:]
+}
+
+// qrURL is the same-origin, versioned URL of desk d's QR image; ext is
+// "svg" or "png".
+func (h *Handler) qrURL(d *survey.Desk, ext string) string {
+	return "/qr/" + url.PathEscape(d.ID) + "." + ext + "?v=" + h.qrVersion(d)
 }
 
 // serveQR writes content as a PNG (size pixels, 0: the default) or SVG QR
-// image, cached by a weak ETag (the compressing handler may send the SVG
-// compressed).
-func serveQR(c echo.Context, content string, png bool, size int) error {
+// image with the given Cache-Control, and a weak ETag (the compressing
+// handler may send the SVG compressed).
+func serveQR(c echo.Context, content string, png bool, size int, cacheControl string) error {
 	var body []byte
 	var err error
 	ctype := "image/svg+xml"
@@ -97,7 +121,7 @@ func serveQR(c echo.Context, content string, png bool, size int) error {
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderCacheControl, qrCacheControl)
+	hdr.Set(echo.HeaderCacheControl, cacheControl)
 	hdr.Set("ETag", "W/"+etag)
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
 		return c.NoContent(http.StatusNotModified)

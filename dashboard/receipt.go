@@ -3,6 +3,7 @@ package dashboard
 import (
 	"encoding/base64"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,6 +14,9 @@ import (
 	"hailong/survey"
 	"hailong/web"
 )
+
+// fieldID is what a field (lĩnh vực) id looks like, as desks list them.
+var fieldID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
 
 // receiptRequest is POST /api/v1/receipt-links.
 type receiptRequest struct {
@@ -46,8 +50,13 @@ func (h *Handler) apiReceiptLink(c echo.Context) error {
 		return web.NewError(http.StatusBadRequest, "err.field_required", nil, "dossier_code")
 	case utf8.RuneCountInString(req.DossierCode) > 100 || strings.ContainsAny(req.DossierCode, "\x00\r\n"):
 		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "dossier_code")
-	case len(req.Procedure) > 200 || len(req.Field) > 100 || strings.ContainsRune(req.Procedure+req.Field, '\x1f'):
-		return web.NewError(http.StatusBadRequest, "err.field_too_long", nil, "procedure")
+	// Characters, not bytes: a Vietnamese letter takes 2 or 3 bytes.
+	case utf8.RuneCountInString(req.Procedure) > 200:
+		return web.NewError(http.StatusBadRequest, "err.field_too_long", nil, "procedure", 200)
+	case strings.ContainsAny(req.Procedure, "\x00\x1f\r\n"):
+		return web.NewError(http.StatusBadRequest, "err.field_chars", nil, "procedure")
+	case req.Field != "" && !fieldID.MatchString(req.Field):
+		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "field")
 	}
 	d, err := h.desk(c, req.Desk)
 	if err != nil {
@@ -55,6 +64,11 @@ func (h *Handler) apiReceiptLink(c echo.Context) error {
 	}
 	if !d.Active {
 		return web.NewError(http.StatusBadRequest, "err.desk_inactive", nil)
+	}
+	// The field is stored on the answer and grouped by in reports: only
+	// the desk's own fields (any well-formed one if the desk lists none).
+	if req.Field != "" && len(d.Fields) > 0 && !oneOf(req.Field, d.Fields...) {
+		return web.NewError(http.StatusBadRequest, "err.field_not_desk", nil, req.Field, d.ID, strings.Join(d.Fields, ", "))
 	}
 	now := h.now()
 	hash := h.codes.Keyed(survey.PurposeReceipt, req.DossierCode)

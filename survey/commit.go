@@ -140,6 +140,13 @@ func (c *Committer) Review(ctx context.Context, r *Response, rv *Review) error {
 }
 
 func (c *Committer) enqueue(ctx context.Context, s *submission) error {
+	// Stopped first: with room in the queue, the select below could pick
+	// the queue at random, and nobody would ever answer.
+	select {
+	case <-c.stopped:
+		return errors.New("committer stopped")
+	default:
+	}
 	select {
 	case c.queue <- s:
 	case <-c.stopped:

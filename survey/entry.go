@@ -81,7 +81,7 @@ func (h *Handler) resolveReceipt(c echo.Context, at time.Time) (*target, error) 
 		return nil, web.NewError(http.StatusNotFound, "err.receipt_invalid", nil)
 	}
 	if at.Sub(time.Unix(issued, 0)) > h.receiptTTL {
-		return nil, web.NewError(http.StatusGone, "err.receipt_expired", nil, int(h.receiptTTL.Hours()/24))
+		return nil, receiptExpired(h.receiptTTL)
 	}
 	t, err := h.desk(c.Request().Context(), f[0])
 	if err != nil {
@@ -90,4 +90,17 @@ func (h *Handler) resolveReceipt(c echo.Context, at time.Time) (*target, error) 
 	t.Channel, t.Path = ChannelReceipt, "/r/"+tok
 	t.Dossier, t.Procedure, t.Field = f[1], f[3], f[4]
 	return t, nil
+}
+
+// receiptExpired says how long a receipt link was valid, in the largest
+// whole unit: "30 ngày", or "12 giờ" for a TTL under a day, never "0 ngày".
+func receiptExpired(ttl time.Duration) error {
+	switch {
+	case ttl >= 24*time.Hour:
+		return web.NewError(http.StatusGone, "err.receipt_expired", nil, int(ttl/(24*time.Hour)))
+	case ttl >= time.Hour:
+		return web.NewError(http.StatusGone, "err.receipt_expired_hours", nil, int(ttl/time.Hour))
+	default:
+		return web.NewError(http.StatusGone, "err.receipt_expired_minutes", nil, max(1, int(ttl/time.Minute)))
+	}
 }

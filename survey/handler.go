@@ -201,7 +201,7 @@ func (h *Handler) formHandler(res resolver) echo.HandlerFunc {
 			return err
 		}
 		if t.Dossier != "" {
-			if answered, err := h.store.DossierAnswered(c.Request().Context(), t.Dossier); err != nil {
+			if answered, err := h.store.DossierAnswered(c.Request().Context(), t.Dossier, h.now()); err != nil {
 				return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 			} else if answered {
 				return web.NewError(http.StatusConflict, "err.dossier_answered", nil)

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +37,8 @@ type testSite struct {
 	codes *qr.Signer
 	desk  Desk
 	path  string // the desk's form
+	// stopCommitter stops the writer: every later Submit fails.
+	stopCommitter func()
 }
 
 const testCSRF = "0123456789012345678901234567890123456789abc" // 43 characters, like a real token
@@ -62,7 +65,9 @@ func newTestSite(t testing.TB, cfg HandlerConfig) *testSite {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { c.Run(runCtx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	var once sync.Once
+	stopCommitter := func() { once.Do(func() { stop(); <-done }) }
+	t.Cleanup(stopCommitter)
 
 	codes := qr.NewSigner([]byte("a test secret of at least 32 characters"))
 	cfg.Store, cfg.Committer, cfg.Instruments, cfg.Codes, cfg.Catalog, cfg.Log = s, c, instruments, codes, cat, log
@@ -79,7 +84,8 @@ func newTestSite(t testing.TB, cfg HandlerConfig) *testSite {
 			d = x
 		}
 	}
-	return &testSite{e: e, h: h, store: s, codes: codes, desk: d, path: "/s/" + codes.DeskCode(d.ID, d.Generation)}
+	return &testSite{e: e, h: h, store: s, codes: codes, desk: d, path: "/s/" + codes.DeskCode(d.ID, d.Generation),
+		stopCommitter: stopCommitter}
 }
 
 // post sends body to the desk's form with a fresh valid ticket and CSRF

@@ -116,9 +116,22 @@ func (s *Store) InsertResponses(ctx context.Context, rs []*Response) error {
 	return nil
 }
 
+// claimStale is how old a dossier claim whose answer was never stored must
+// be before another submission may take it over: far longer than any
+// submission can still be committing.
+const claimStale = 10 * time.Minute
+
+// dossierClaim is a row of the dossiers collection.
+type dossierClaim struct {
+	Nonce string    `bson:"nonce"`
+	At    time.Time `bson:"at"`
+}
+
 // ClaimDossier reserves a dossier for the submission with nonce. It
 // returns ErrDuplicate when another submission holds it; the same nonce
-// may claim again (a retry after a failed store).
+// may claim again (a retry after a failed store), and so may any nonce
+// once a claim is stale with no answer stored for it (the store failed
+// and the release did too).
 func (s *Store) ClaimDossier(ctx context.Context, dossier, nonce string, now time.Time) error {
 	c := s.db.Collection("dossiers")
 	_, err := c.InsertOne(ctx, bson.D{{Key: "_id", Value: dossier}, {Key: "nonce", Value: nonce}, {Key: "at", Value: now.UTC()}})
@@ -128,28 +141,68 @@ func (s *Store) ClaimDossier(ctx context.Context, dossier, nonce string, now tim
 	if !mongo.IsDuplicateKeyError(err) {
 		return fmt.Errorf("claim dossier: %w", err)
 	}
-	var held struct {
-		Nonce string `bson:"nonce"`
-	}
+	var held dossierClaim
 	if err := c.FindOne(ctx, bson.D{{Key: "_id", Value: dossier}}).Decode(&held); err != nil {
 		return fmt.Errorf("read dossier claim: %w", err)
 	}
-	if held.Nonce != nonce {
-		return ErrDuplicate
+	if held.Nonce == nonce {
+		return nil
+	}
+	if live, err := s.claimLive(ctx, held, now); err != nil || live {
+		if err == nil {
+			err = ErrDuplicate
+		}
+		return err
+	}
+	res, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: dossier}, {Key: "nonce", Value: held.Nonce}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "nonce", Value: nonce}, {Key: "at", Value: now.UTC()}}}})
+	if err != nil {
+		return fmt.Errorf("take over dossier claim: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return ErrDuplicate // another submission took it over first
 	}
 	return nil
 }
 
-// DossierAnswered reports whether a dossier has been claimed.
-func (s *Store) DossierAnswered(ctx context.Context, dossier string) (bool, error) {
-	err := s.db.Collection("dossiers").FindOne(ctx, bson.D{{Key: "_id", Value: dossier}}).Err()
+// claimLive reports whether a claim stands: its answer is stored, or it
+// is recent enough that the answer may still be on its way.
+func (s *Store) claimLive(ctx context.Context, held dossierClaim, now time.Time) (bool, error) {
+	if now.Sub(held.At) < claimStale {
+		return true, nil
+	}
+	_, err := s.ResponseByNonce(ctx, held.Nonce)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ReleaseDossier gives up nonce's claim on a dossier, after its answer
+// could not be stored, so the citizen can answer again.
+func (s *Store) ReleaseDossier(ctx context.Context, dossier, nonce string) error {
+	if _, err := s.db.Collection("dossiers").DeleteOne(ctx, bson.D{{Key: "_id", Value: dossier}, {Key: "nonce", Value: nonce}}); err != nil {
+		return fmt.Errorf("release dossier claim: %w", err)
+	}
+	return nil
+}
+
+// DossierAnswered reports whether a dossier is taken: claimed by an answer
+// that is stored or may still be.
+func (s *Store) DossierAnswered(ctx context.Context, dossier string, now time.Time) (bool, error) {
+	var held dossierClaim
+	err := s.db.Collection("dossiers").FindOne(ctx, bson.D{{Key: "_id", Value: dossier}}).Decode(&held)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("read dossier claim: %w", err)
 	}
-	return true, nil
+	live, err := s.claimLive(ctx, held, now)
+	if err != nil {
+		return false, fmt.Errorf("read dossier claim: %w", err)
+	}
+	return live, nil
 }
 
 // ResponseByID returns one response by its hex id.

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -114,9 +115,25 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 			h.metrics.Submission(OutcomeDuplicate)
 		default:
 			h.log.Error("store response", "desk", t.Desk.ID, "err", err)
+			h.releaseDossier(ctx, t.Dossier, r.Nonce, err)
 			return h.renderForm(c, http.StatusServiceUnavailable, t, form, nil, "err.store_unavailable")
 		}
 		return c.Redirect(http.StatusSeeOther, t.Path+"/thanks")
+	}
+}
+
+// releaseDossier frees a dossier claimed for an answer that was not stored,
+// so reopening the receipt's QR shows the form, not "already answered".
+// Not after a timeout: that batch may still commit, and a stale claim
+// with no answer is taken over later anyway (Store.ClaimDossier).
+func (h *Handler) releaseDossier(ctx context.Context, dossier, nonce string, cause error) {
+	if dossier == "" || errors.Is(cause, context.DeadlineExceeded) || errors.Is(cause, context.Canceled) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := h.store.ReleaseDossier(ctx, dossier, nonce); err != nil {
+		h.log.Warn("release dossier claim", "err", err)
 	}
 }
 

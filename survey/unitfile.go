@@ -19,13 +19,16 @@ type UnitFile struct {
 
 // UnitEntry is one unit with its desks.
 type UnitEntry struct {
-	ID      string      `yaml:"id"`
-	Name    string      `yaml:"name"`
-	NameEN  string      `yaml:"name_en,omitempty"`
-	Parent  string      `yaml:"parent,omitempty"`
-	Kind    string      `yaml:"kind"`
-	Address string      `yaml:"address,omitempty"`
-	Desks   []DeskEntry `yaml:"desks,omitempty"`
+	ID      string `yaml:"id"`
+	Name    string `yaml:"name"`
+	NameEN  string `yaml:"name_en,omitempty"`
+	Parent  string `yaml:"parent,omitempty"`
+	Kind    string `yaml:"kind"`
+	Address string `yaml:"address,omitempty"`
+	// StaffCIDRs are the unit's own networks (the staff-network check).
+	// Omitted: the unit keeps the networks it has; "[]" clears them.
+	StaffCIDRs *[]string   `yaml:"staff_cidrs,omitempty"`
+	Desks      []DeskEntry `yaml:"desks,omitempty"`
 }
 
 // DeskEntry is one desk of a unit.
@@ -36,8 +39,14 @@ type DeskEntry struct {
 	Instrument string   `yaml:"instrument"`
 	Fields     []string `yaml:"fields,omitempty"`
 	QRMode     string   `yaml:"qr_mode,omitempty"`
-	Active     bool     `yaml:"active"`
+	// Active defaults to true, as in the API: a desk listed is in use.
+	Active *bool `yaml:"active"`
 }
+
+// ImportAudit records one write of an import (action "unit.create",
+// "unit.update", "desk.create", "desk.update"; target "unit:ID" or
+// "desk:ID"); an error stops the import.
+type ImportAudit func(ctx context.Context, action, target string, before, after any) error
 
 // ExportUnits writes the unit tree and desks as YAML.
 func (s *Store) ExportUnits(ctx context.Context, w io.Writer) error {
@@ -52,10 +61,13 @@ func (s *Store) ExportUnits(ctx context.Context, w io.Writer) error {
 	var f UnitFile
 	for _, u := range units {
 		e := UnitEntry{ID: u.ID, Name: u.Name, NameEN: u.NameEN, Parent: u.Parent, Kind: u.Kind, Address: u.Address}
+		if len(u.StaffCIDRs) > 0 {
+			e.StaffCIDRs = &u.StaffCIDRs
+		}
 		for _, d := range desks {
 			if d.Unit == u.ID {
 				e.Desks = append(e.Desks, DeskEntry{ID: d.ID, Name: d.Name, NameEN: d.NameEN, Instrument: d.Instrument,
-					Fields: d.Fields, QRMode: d.QRMode, Active: d.Active})
+					Fields: d.Fields, QRMode: d.QRMode, Active: &d.Active})
 			}
 		}
 		f.Units = append(f.Units, e)
@@ -75,14 +87,27 @@ type ImportStats struct {
 
 // ImportUnits creates or updates the units and desks of a YAML file. Every
 // entry is validated before anything is written; a desk keeps its QR
-// generation (importing never invalidates printed posters).
-func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instruments, now time.Time) (ImportStats, error) {
+// generation (importing never invalidates printed posters). Each write is
+// passed to audit.
+func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instruments, now time.Time, audit ImportAudit) (ImportStats, error) {
 	var st ImportStats
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var f UnitFile
 	if err := dec.Decode(&f); err != nil {
 		return st, fmt.Errorf("read units file: %w", err)
+	}
+	// A desk id listed twice would silently land in the last unit.
+	lines := deskLines(data)
+	seen := map[string]string{}
+	for i, e := range f.Units {
+		for j, de := range e.Desks {
+			if first, ok := seen[de.ID]; ok {
+				return st, fmt.Errorf("dòng %d: quầy %q đã có ở %s; mỗi quầy chỉ thuộc một đơn vị (line %d: desk %q is listed twice)",
+					lines[[2]int{i, j}], de.ID, first, lines[[2]int{i, j}], de.ID)
+			}
+			seen[de.ID] = fmt.Sprintf("đơn vị %s (dòng %d)", e.ID, lines[[2]int{i, j}])
+		}
 	}
 	existing, err := s.Units(ctx)
 	if err != nil {
@@ -94,7 +119,13 @@ func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instr
 		merged[u.ID] = u
 	}
 	for _, e := range f.Units {
-		merged[e.ID] = Unit{ID: e.ID, Name: e.Name, NameEN: e.NameEN, Parent: e.Parent, Kind: e.Kind, Address: e.Address}
+		u := Unit{ID: e.ID, Name: e.Name, NameEN: e.NameEN, Parent: e.Parent, Kind: e.Kind, Address: e.Address}
+		if e.StaffCIDRs != nil {
+			u.StaffCIDRs = *e.StaffCIDRs
+		} else if old, ok := merged[e.ID]; ok {
+			u.StaffCIDRs = old.StaffCIDRs
+		}
+		merged[e.ID] = u
 	}
 	all := make([]Unit, 0, len(merged))
 	for _, u := range merged {
@@ -119,10 +150,16 @@ func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instr
 			if err := s.ReplaceUnit(ctx, &u); err != nil {
 				return st, err
 			}
+			if err := audit(ctx, "unit.update", "unit:"+u.ID, old, u); err != nil {
+				return st, err
+			}
 			st.UnitsUpdated++
 		} else if errors.Is(err, ErrNotFound) {
 			u.CreatedAt = now.UTC()
 			if err := s.InsertUnit(ctx, &u); err != nil {
+				return st, err
+			}
+			if err := audit(ctx, "unit.create", "unit:"+u.ID, nil, u); err != nil {
 				return st, err
 			}
 			st.UnitsCreated++
@@ -131,15 +168,21 @@ func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instr
 		}
 		for _, de := range e.Desks {
 			d := Desk{ID: de.ID, Unit: e.ID, Name: de.Name, NameEN: de.NameEN, Instrument: de.Instrument, Fields: de.Fields,
-				QRMode: de.QRMode, Active: de.Active, Generation: 1, CreatedAt: now.UTC()}
+				QRMode: de.QRMode, Active: de.Active == nil || *de.Active, Generation: 1, CreatedAt: now.UTC()}
 			if old, err := s.Desk(ctx, de.ID); err == nil {
 				d.Generation, d.DeviceEpoch, d.CreatedAt = old.Generation, old.DeviceEpoch, old.CreatedAt
 				if err := s.ReplaceDesk(ctx, &d); err != nil {
 					return st, err
 				}
+				if err := audit(ctx, "desk.update", "desk:"+d.ID, old, d); err != nil {
+					return st, err
+				}
 				st.DesksUpdated++
 			} else if errors.Is(err, ErrNotFound) {
 				if err := s.InsertDesk(ctx, &d); err != nil {
+					return st, err
+				}
+				if err := audit(ctx, "desk.create", "desk:"+d.ID, nil, d); err != nil {
 					return st, err
 				}
 				st.DesksCreated++
@@ -149,4 +192,39 @@ func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instr
 		}
 	}
 	return st, nil
+}
+
+// deskLines maps (unit index, desk index) to the line of the desk entry in
+// a units file, for error messages; the file has decoded already.
+func deskLines(data []byte) map[[2]int]int {
+	out := map[[2]int]int{}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return out
+	}
+	units := mapValue(doc.Content[0], "units")
+	if units == nil {
+		return out
+	}
+	for i, u := range units.Content {
+		if desks := mapValue(u, "desks"); desks != nil {
+			for j, d := range desks.Content {
+				out[[2]int{i, j}] = d.Line
+			}
+		}
+	}
+	return out
+}
+
+// mapValue returns the value of key in a YAML mapping node, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }

@@ -7,6 +7,9 @@ import (
 	"os"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"hailong/dashboard"
 	"hailong/survey"
 )
 
@@ -31,12 +34,17 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	switch kind {
 	case "units":
-		return withStore(ctx, cfg, stderr, func(s *survey.Store) error {
+		return withStore(ctx, cfg, stderr, func(s *survey.Store, db *mongo.Database) error {
 			set, err := survey.LoadInstruments()
 			if err != nil {
 				return err
 			}
-			st, err := s.ImportUnits(ctx, data, set, time.Now())
+			// Every write is audited, as the same change through the API is.
+			log, actor, now := dashboard.NewAudit(db), cliActor(getenv), time.Now()
+			audit := func(ctx context.Context, action, target string, before, after any) error {
+				return log.Log(ctx, actor, action, target, before, after, now)
+			}
+			st, err := s.ImportUnits(ctx, data, set, now, audit)
 			if err != nil {
 				return fmt.Errorf("%s: %w", file, err)
 			}
@@ -52,13 +60,13 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 // exportUnits is "hailong export units": the tree and desks as YAML on
 // stdout, in the form import reads.
 func exportUnits(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
-	return withStore(ctx, cfg, stderr, func(s *survey.Store) error {
+	return withStore(ctx, cfg, stderr, func(s *survey.Store, _ *mongo.Database) error {
 		return s.ExportUnits(ctx, stdout)
 	})
 }
 
 // withStore opens the stores for a one-shot command.
-func withStore(ctx context.Context, cfg config, stderr io.Writer, f func(*survey.Store) error) error {
+func withStore(ctx context.Context, cfg config, stderr io.Writer, f func(*survey.Store, *mongo.Database) error) error {
 	st, closeStores, err := openData(ctx, cfg, newLogger(cfg.LogFormat, stderr))
 	if err != nil {
 		return err
@@ -68,5 +76,5 @@ func withStore(ctx context.Context, cfg config, stderr io.Writer, f func(*survey
 	if err := s.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	return f(s)
+	return f(s, st.db)
 }

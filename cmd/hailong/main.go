@@ -44,6 +44,8 @@ Usage:
                             add N realistic demo responses, then reindex (for benchmarks)
   hailong user add|passwd|disable|enable|list NAME [-role R -unit U -name N -password P] [-- flags]
                             manage officials' accounts
+  hailong token add|list|revoke NAME [-unit U] [-- flags]
+                            API tokens for POST /api/v1/receipt-links (Authorization: Bearer)
   hailong import [units] FILE   create or update units and desks from YAML
   hailong export units      print units and desks as YAML (the form import reads)
   hailong export -month 2024-05 -format xlsx|csv|pdf [-o FILE -unit U -table T] [-- flags]
@@ -90,6 +92,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return generate(ctx, cfg, g, stdout, stderr)
 	case "user":
 		return userCmd(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "import":
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "export":

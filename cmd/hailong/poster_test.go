@@ -140,8 +140,9 @@ func TestQRImages(t *testing.T) {
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
 			t.Fatalf("GET /qr/%s.png: %d %s", d.ID, res.StatusCode, res.Header.Get("Content-Type"))
 		}
-		if cc := res.Header.Get("Cache-Control"); cc != "private, max-age=300" {
-			t.Errorf("/qr/%s.png Cache-Control %q, want private, max-age=300", d.ID, cc)
+		// Unversioned: revalidate (TestQRImageURLFollowsRotation has the rest).
+		if cc := res.Header.Get("Cache-Control"); cc != "private, no-cache" {
+			t.Errorf("/qr/%s.png Cache-Control %q, want private, no-cache", d.ID, cc)
 		}
 		img, err := png.Decode(bytes.NewReader(body))
 		if err != nil {
@@ -352,6 +353,7 @@ func TestPosterPages(t *testing.T) {
 
 	got := strings.ReplaceAll(golden.String(), host, "{host}")
 	got = regexp.MustCompile(`(/s/[a-z0-9-]+?)-[a-z2-9]{10}\b`).ReplaceAllString(got, "$1-{mac}")
+	got = regexp.MustCompile(`(\?v=)[a-z2-9]{10}\b`).ReplaceAllString(got, "$1{mac}")
 	for _, d := range desks {
 		if code := strings.TrimPrefix(d.SurveyURL, a.URL+"/s/"); strings.Contains(got, code) || strings.Contains(got, host) {
 			t.Fatalf("the golden text still holds a per-run value (%s or %s):\n%s", host, code, got)
@@ -393,7 +395,7 @@ func TestPosterBatchAndLeaflets(t *testing.T) {
 	doc.Find("article.poster").Each(func(_ int, s *goquery.Selection) {
 		id, _ := s.Attr("data-desk")
 		got = append(got, id)
-		if src, _ := s.Find("img.p-qr").Attr("src"); src != "/qr/"+id+".svg" {
+		if src, _ := s.Find("img.p-qr").Attr("src"); !strings.HasPrefix(src, "/qr/"+id+".svg?v=") {
 			t.Errorf("batch poster of %s: QR src %q", id, src)
 		}
 		if n := s.Find("ol.p-steps > li").Length(); n != 3 {
@@ -420,7 +422,7 @@ func TestPosterBatchAndLeaflets(t *testing.T) {
 			if d, _ := l.Attr("data-desk"); d != id {
 				t.Errorf("leaflet sheet of %s holds a leaflet of %s", id, d)
 			}
-			if src, _ := l.Find("img.l-qr").Attr("src"); src != "/qr/"+id+".svg" {
+			if src, _ := l.Find("img.l-qr").Attr("src"); !strings.HasPrefix(src, "/qr/"+id+".svg?v=") {
 				t.Errorf("leaflet of %s: QR src %q", id, src)
 			}
 			if !strings.Contains(l.Find(".l-ask").Text(), "Ông/Bà hài lòng") {

@@ -272,7 +272,7 @@ func (a *app) routes() *echo.Echo {
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
 		Committer: a.commit, Limiter: a.limiter, LoginFailures: a.cfg.Abuse.LoginFailures, LoginMaxWait: a.cfg.Abuse.LoginMaxWait,
 		Comments: survey.NewComments(a.stores.redis, a.stores.db), Live: a.live, EmbedOrigins: a.cfg.EmbedOrigins,
-		Paper: dashboard.NewPaper(a.stores.db),
+		Paper: dashboard.NewPaper(a.stores.db), Tokens: dashboard.NewTokens(a.stores.db),
 	}).Register(e, pages)
 	return e
 }

@@ -16,3 +16,19 @@ if (window.parent !== window) (function () {
   addEventListener("resize", post);
   post();
 })();
+// Kiosk tablet: a form left half-filled is reset after two minutes without
+// a touch, so the next citizen does not find (or send) someone else's answers.
+if (document.body.classList.contains("kiosk") && document.querySelector("form[method=post]")) (function () {
+  var idle = 120000, timer;
+  function used() {
+    return document.querySelector("form[method=post] input:checked") !== null ||
+      Array.prototype.some.call(document.querySelectorAll("form[method=post] textarea, form[method=post] input[type=text]"),
+        function (t) { return t.value !== ""; });
+  }
+  function reset() {
+    if (used()) { location.replace(location.pathname); } else { arm(); }
+  }
+  function arm() { clearTimeout(timer); timer = setTimeout(reset, idle); }
+  ["pointerdown", "keydown", "input", "scroll"].forEach(function (ev) { addEventListener(ev, arm, true); });
+  arm();
+})();

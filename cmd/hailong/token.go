@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"hailong/dashboard"
+	"hailong/survey"
+)
+
+// cliActor is who the audit log names for a command-line change: the
+// operating-system user when known.
+func cliActor(getenv func(string) string) string {
+	if u := getenv("USER"); u != "" {
+		return "cli:" + u
+	}
+	return "hệ thống"
+}
+
+// tokenCmd is "hailong token add|list|revoke": API tokens with which a
+// one-stop dossier system creates receipt links.
+func tokenCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return configErrorf("usage: hailong token add|list|revoke ...")
+	}
+	verb, args := args[0], args[1:]
+	fs := flag.NewFlagSet("hailong token "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	unit := fs.String("unit", "", "the unit whose subtree's desks the token may create receipt links for (empty: the whole city)")
+	var name string
+	if verb != "list" {
+		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
+			return configErrorf("usage: hailong token %s NAME [flags]", verb)
+		}
+		name, args = args[0], args[1:]
+	}
+	var rest []string
+	for i, a := range args {
+		if a == "--" {
+			args, rest = args[:i], args[i+1:]
+			break
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return configErrorf("%v", err)
+	}
+	cfg, err := parseConfig("hailong token", rest, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	st, closeStores, err := openData(ctx, cfg, newLogger(cfg.LogFormat, stderr))
+	if err != nil {
+		return err
+	}
+	defer closeStores()
+	tokens, audit, now, actor := dashboard.NewTokens(st.db), dashboard.NewAudit(st.db), time.Now(), cliActor(getenv)
+	switch verb {
+	case "add":
+		if !dashboard.ValidTokenName(name) {
+			return configErrorf("token name %q: use lower-case letters, digits and hyphens", name)
+		}
+		if *unit != "" {
+			if _, err := survey.NewStore(st.db).Unit(ctx, *unit); err != nil {
+				return configErrorf("-unit: no unit %q", *unit)
+			}
+		}
+		secret, t, err := tokens.Create(ctx, name, *unit, actor, now)
+		if errors.Is(err, survey.ErrDuplicate) {
+			return configErrorf("token %q exists (revoke it first)", name)
+		}
+		if err != nil {
+			return err
+		}
+		if err := audit.Log(ctx, actor, "token.create", "token:"+name, nil, t, now); err != nil {
+			return err
+		}
+		scope := *unit
+		if scope == "" {
+			scope = "the whole city"
+		}
+		fmt.Fprintf(stdout, "token %s added (receipt links for %s)\ntoken (shown once): %s\n", name, scope, secret)
+	case "revoke":
+		t, err := tokens.Get(ctx, name)
+		if err != nil {
+			return fmt.Errorf("token %s: %w", name, err)
+		}
+		if err := tokens.Revoke(ctx, name, now); err != nil {
+			return fmt.Errorf("token %s: %w", name, err)
+		}
+		if err := audit.Log(ctx, actor, "token.revoke", "token:"+name, t, nil, now); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "token %s revoked\n", name)
+	case "list":
+		list, err := tokens.List(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range list {
+			state := ""
+			if t.RevokedAt != nil {
+				state = " (revoked " + t.RevokedAt.Format("2006-01-02") + ")"
+			}
+			fmt.Fprintf(stdout, "%-20s %-20s %s %s%s\n", t.Name, t.Unit, t.CreatedAt.Format("2006-01-02"), t.CreatedBy, state)
+		}
+	default:
+		return configErrorf("unknown: hailong token %s (add, list, revoke)", verb)
+	}
+	return nil
+}
