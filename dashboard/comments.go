@@ -43,21 +43,3 @@ func (h *Handler) hideComment(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, "/#cm-h")
 }
-
-type planView struct {
-	Tasks []Task
-}
-
-// planPage lists the plan's tasks in the user's scope.
-func (h *Handler) planPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	tasks, err := h.tasks.List(ctx, h.now())
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	return web.RenderPage(c, http.StatusOK, "plan", web.NewPage(c, "title.plan", planView{Tasks: h.scopedTasks(c, tasks, units)}))
-}

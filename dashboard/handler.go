@@ -91,6 +91,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.GET("/", h.overview, h.requirePage)
 	pages.GET("/desks", h.home, h.requirePage)
 	pages.GET("/plan", h.planPage, h.requirePage)
+	pages.POST("/plan/:id", h.pageUpdateTask, h.requirePage, web.RequireCSRF)
 	pages.GET("/users", h.usersPage, h.requirePage, requireAdmin)
 	pages.GET("/suspects", h.suspectsPage, h.requirePage)
 	pages.POST("/responses/:id/review", h.pageReview, h.requirePage, web.RequireCSRF, requireReviewer)
