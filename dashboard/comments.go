@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -41,5 +42,10 @@ func (h *Handler) hideComment(c echo.Context) error {
 	if err := h.comments.Hide(ctx, id, u.Username, reason, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/#cm-h")
+	// Back to the overview with the filters it was hidden from.
+	back := "/"
+	if q, err := url.ParseQuery(c.FormValue("back")); err == nil && len(q) > 0 {
+		back += "?" + q.Encode()
+	}
+	return c.Redirect(http.StatusSeeOther, back+"#cm-h")
 }

@@ -36,7 +36,7 @@ type overviewView struct {
 	UnitRank  []rankRow
 	DeskRank  []rankRow
 	ChanMix   []chanRow
-	Comments  []survey.Comment
+	Comments  []commentRow
 	Alerts    []alert
 	Tasks     []Task
 	ByChannel []channelJoin
@@ -175,11 +175,7 @@ func (h *Handler) overview(c echo.Context) error {
 		}
 	}
 
-	scopeUnits := make([]string, 0, len(v.Units))
-	for _, u := range v.Units {
-		scopeUnits = append(scopeUnits, u.ID)
-	}
-	if v.Comments, err = h.comments.Recent(ctx, scopeUnits, 10, false); err != nil {
+	if v.Comments, err = h.recentComments(ctx, q, unitName, deskName); err != nil {
 		h.log.Warn("read comments", "err", err)
 	}
 
