@@ -35,6 +35,8 @@ type Handler struct {
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
 	paper        *Paper
+	// alertSuspects is the suspect burst alert's threshold (0: off).
+	alertSuspects int
 }
 
 // Config is what the officials' side needs from main.
@@ -67,6 +69,9 @@ type Config struct {
 	EmbedOrigins string
 	// Paper holds printed forms and their keyings.
 	Paper *Paper
+	// AlertSuspects flags on the overview a desk with this many suspect
+	// answers in the last 24 hours (HAILONG_ALERT_SUSPECTS; 0: off).
+	AlertSuspects int
 }
 
 // NewHandler returns the officials' handler.
@@ -79,7 +84,7 @@ func NewHandler(cfg Config) *Handler {
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
 		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
 		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
-		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper}
+		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper, alertSuspects: cfg.AlertSuspects}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the

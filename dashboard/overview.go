@@ -124,8 +124,9 @@ func (h *Handler) overview(c echo.Context) error {
 			v.Units = append(v.Units, u)
 		}
 	}
-	deskName := map[string]string{}
+	deskName, deskUnit := map[string]string{}, map[string]string{}
 	for _, d := range desks {
+		deskUnit[d.ID] = d.Unit
 		// Many wards call their only counter "Quầy Một cửa": name the unit too.
 		deskName[d.ID] = d.DisplayName(lang) + " · " + shortUnit(unitName[d.Unit])
 		if q.Units == nil || q.Units[d.Unit] {
@@ -189,7 +190,7 @@ func (h *Handler) overview(c echo.Context) error {
 		}
 	}
 	v.ByChannel = joinChannels(v.Tasks, v.Figures, lang, h.catalog)
-	v.Alerts = h.alerts(c, q, v.Tasks, deskName, lang)
+	v.Alerts = h.alerts(c, q, v.Tasks, deskName, deskUnit, lang)
 	_ = scope
 	p := web.NewPage(c, "title.overview", v)
 	return web.RenderPage(c, http.StatusOK, "overview", p)
@@ -231,8 +232,9 @@ func rank(cells map[string]*survey.Cell, in *survey.Instrument, agg, lang string
 }
 
 // alerts lists desks whose last 7 days fall under the threshold with
-// enough answers, and overdue plan tasks.
-func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName map[string]string, lang string) []alert {
+// enough answers, desks with a burst of suspect answers, and overdue plan
+// tasks.
+func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName, deskUnit map[string]string, lang string) []alert {
 	var out []alert
 	today := survey.DayOf(h.now()).Start
 	week := survey.Query{Instrument: q.Instrument, Units: q.Units, Channel: q.Channel, From: today.AddDate(0, 0, -6), To: today, Breakdown: true}
@@ -246,6 +248,7 @@ func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName 
 			}
 		}
 	}
+	out = append(out, h.burstAlerts(c, q, deskName, deskUnit, lang)...)
 	var overdue []Task
 	for _, tk := range tasks {
 		if tk.Overdue {
