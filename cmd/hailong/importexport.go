@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"hailong/survey"
 )
@@ -31,7 +34,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	switch kind {
 	case "units":
-		return withStore(ctx, cfg, stderr, func(s *survey.Store) error {
+		return withStore(ctx, cfg, stderr, func(s *survey.Store, db *mongo.Database) error {
 			set, err := survey.LoadInstruments()
 			if err != nil {
 				return err
@@ -39,6 +42,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 			st, err := s.ImportUnits(ctx, data, set, time.Now())
 			if err != nil {
 				return fmt.Errorf("%s: %w", file, err)
+			}
+			if err := cliAudit(ctx, db, "units.import", "file:"+filepath.Base(file), st); err != nil {
+				return err
 			}
 			fmt.Fprintf(stdout, "units: %d created, %d updated; desks: %d created, %d updated\n",
 				st.UnitsCreated, st.UnitsUpdated, st.DesksCreated, st.DesksUpdated)
@@ -52,13 +58,13 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 // exportUnits is "hailong export units": the tree and desks as YAML on
 // stdout, in the form import reads.
 func exportUnits(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
-	return withStore(ctx, cfg, stderr, func(s *survey.Store) error {
+	return withStore(ctx, cfg, stderr, func(s *survey.Store, _ *mongo.Database) error {
 		return s.ExportUnits(ctx, stdout)
 	})
 }
 
 // withStore opens the stores for a one-shot command.
-func withStore(ctx context.Context, cfg config, stderr io.Writer, f func(*survey.Store) error) error {
+func withStore(ctx context.Context, cfg config, stderr io.Writer, f func(*survey.Store, *mongo.Database) error) error {
 	st, closeStores, err := openData(ctx, cfg, newLogger(cfg.LogFormat, stderr))
 	if err != nil {
 		return err
@@ -68,5 +74,5 @@ func withStore(ctx context.Context, cfg config, stderr io.Writer, f func(*survey
 	if err := s.EnsureIndexes(ctx); err != nil {
 		return err
 	}
-	return f(s)
+	return f(s, st.db)
 }

@@ -44,7 +44,10 @@ Usage:
                             add N realistic demo responses, then reindex (for benchmarks)
   hailong user add|passwd|disable|enable|list NAME [-role R -unit U -name N -password P] [-- flags]
                             manage officials' accounts
-  hailong import [units] FILE   create or update units and desks from YAML
+  hailong import [units] FILE [flags]   create or update units and desks from YAML
+  hailong import plan FILE [flags]      create or update the communication plan's tasks from YAML
+                            (the shipped 2024 plan: dashboard/plans/vung-tau-2024.yaml); reported
+                            status, progress, note and evidence are kept
   hailong export units      print units and desks as YAML (the form import reads)
   hailong export -month 2024-05 -format xlsx|csv|pdf [-o FILE -unit U -table T] [-- flags]
                             write a month's index export, as GET /exports/2024-05.xlsx (pdf: the report, via Chromium)

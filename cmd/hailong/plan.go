@@ -29,6 +29,9 @@ func importPlan(ctx context.Context, cfg config, file string, data []byte, stdou
 	if err != nil {
 		return err
 	}
+	if err := cliAudit(ctx, st.db, "plan.import", "plan:"+f.Plan.Code, map[string]any{"file": file, "created": created, "updated": updated}); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "plan %s: %d tasks created, %d updated\n", file, created, updated)
 	return nil
 }
