@@ -22,8 +22,13 @@ func (h *Handler) burstAlerts(c echo.Context, q survey.Query, deskName, deskUnit
 	if h.alertSuspects <= 0 {
 		return nil
 	}
-	now := h.now()
-	counts, err := h.store.SuspectCounts(c.Request().Context(), now.Add(-burstWindow), now.Add(time.Second), q.Units)
+	var desks []string
+	for id, unit := range deskUnit {
+		if q.Units == nil || q.Units[unit] {
+			desks = append(desks, id)
+		}
+	}
+	counts, err := h.comments.SuspectCounts(c.Request().Context(), desks, h.now())
 	if err != nil {
 		h.log.Warn("count suspects", "err", err)
 		return nil

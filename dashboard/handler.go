@@ -37,6 +37,7 @@ type Handler struct {
 	paper        *Paper
 	// alertSuspects is the suspect burst alert's threshold (0: off).
 	alertSuspects int
+	commentCache  commentCache
 }
 
 // Config is what the officials' side needs from main.

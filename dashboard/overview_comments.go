@@ -2,6 +2,11 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
 
 	"hailong/survey"
 	"hailong/web"
@@ -25,9 +30,16 @@ func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, 
 	if err != nil {
 		return nil, err
 	}
-	docs, err := h.store.RecentComments(ctx, survey.CommentFilter{From: q.From, To: q.To, Units: q.Units, Desk: q.Desk, Channel: q.Channel, Hidden: hidden}, 10)
-	if err != nil {
-		return nil, err
+	f := survey.CommentFilter{From: q.From, To: q.To, Units: q.Units, Desk: q.Desk, Channel: q.Channel, Hidden: hidden}
+	// The embedded store scans a whole month's archive for every read, so
+	// the answer is kept until the next flush (any replica's) or hide.
+	key := fmt.Sprintf("%d|%d|%s|%s|%s|%s|%s", h.live.Gen(), len(hidden), q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), q.Desk, q.Channel, unitKey(q.Units))
+	docs, ok := h.commentCache.get(key)
+	if !ok || h.live == nil {
+		if docs, err = h.store.RecentComments(ctx, f, 10); err != nil {
+			return nil, err
+		}
+		h.commentCache.put(key, docs)
 	}
 	out := make([]commentRow, 0, len(docs))
 	for _, d := range docs {
@@ -44,4 +56,38 @@ func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, 
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// commentCache holds recent comment reads by filter and flush generation.
+type commentCache struct {
+	mu sync.Mutex
+	m  map[string][]survey.ArchivedComment
+}
+
+func (c *commentCache) get(k string) ([]survey.ArchivedComment, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *commentCache) put(k string, v []survey.ArchivedComment) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 512 { // old generations are never read again
+		c.m = map[string][]survey.ArchivedComment{}
+	}
+	c.m[k] = v
+}
+
+func unitKey(units map[string]bool) string {
+	if units == nil {
+		return "*"
+	}
+	ids := make([]string, 0, len(units))
+	for id := range units {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ",")
 }

@@ -42,7 +42,8 @@ func NewComments(rdb *redis.Client, db *mongo.Database) *Comments {
 	return &Comments{rdb: rdb, hidden: db.Collection("hidden_comments")}
 }
 
-// Add records the comments of stored, counted responses.
+// Add records the comments of stored, counted responses, and counts the
+// suspect ones per desk and hour (suspect_count.go).
 func (c *Comments) Add(ctx context.Context, rs []*Response) error {
 	if c == nil || c.rdb == nil {
 		return nil
@@ -50,6 +51,11 @@ func (c *Comments) Add(ctx context.Context, rs []*Response) error {
 	pipe := c.rdb.Pipeline()
 	n := 0
 	for _, r := range rs {
+		if r.Status == StatusSuspect {
+			countSuspect(ctx, pipe, r)
+			n++
+			continue
+		}
 		if r.Comment == "" || r.Status != StatusOK {
 			continue
 		}
