@@ -176,7 +176,7 @@ func (h *Handler) overview(c echo.Context) error {
 		}
 	}
 
-	if v.Comments, err = h.recentComments(ctx, q, unitName, deskName); err != nil {
+	if v.Comments, err = h.recentComments(ctx, q, unitName, deskName, deskUnit); err != nil {
 		h.log.Warn("read comments", "err", err)
 	}
 

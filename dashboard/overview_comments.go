@@ -25,7 +25,7 @@ type commentRow struct {
 // comment archives in MongoDB (not the Redis list, which an embedded
 // Redis loses at every restart), with the page's period, unit, desk and
 // channel filters, without hidden ones.
-func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, deskName map[string]string) ([]commentRow, error) {
+func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, deskName, deskUnit map[string]string) ([]commentRow, error) {
 	hidden, err := h.comments.HiddenIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -36,8 +36,24 @@ func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, 
 	key := fmt.Sprintf("%d|%d|%s|%s|%s|%s|%s", h.live.Gen(), len(hidden), q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), q.Desk, q.Channel, unitKey(q.Units))
 	docs, ok := h.commentCache.get(key)
 	if !ok || h.live == nil {
-		if docs, err = h.store.RecentComments(ctx, f, 10); err != nil {
-			return nil, err
+		// The Redis lists first: one read, where the archive is a scan.
+		// Only units with desks can receive answers.
+		seen := map[string]bool{}
+		var units []string
+		for _, id := range deskUnit {
+			if !seen[id] && (q.Units == nil || q.Units[id]) {
+				seen[id] = true
+				units = append(units, id)
+			}
+		}
+		docs, ok, err = h.comments.RecentFromList(ctx, f, units, 10)
+		if err != nil {
+			h.log.Warn("read comment lists", "err", err)
+		}
+		if !ok {
+			if docs, err = h.store.RecentComments(ctx, f, 10); err != nil {
+				return nil, err
+			}
 		}
 		h.commentCache.put(key, docs)
 	}

@@ -30,6 +30,8 @@ type Comment struct {
 	At     time.Time `json:"at"`
 	Text   string    `json:"text"`
 	Hidden bool      `json:"hidden,omitempty"`
+	// Channel is empty in items listed before it was kept.
+	Channel string `json:"channel,omitempty"`
 }
 
 const commentsKeep = 100
@@ -59,7 +61,7 @@ func (c *Comments) Add(ctx context.Context, rs []*Response) error {
 		if r.Comment == "" || r.Status != StatusOK {
 			continue
 		}
-		b, err := json.Marshal(Comment{ID: r.ID.Hex(), Unit: r.Unit, Desk: r.Desk, At: r.SubmittedAt, Text: r.Comment})
+		b, err := json.Marshal(Comment{ID: r.ID.Hex(), Unit: r.Unit, Desk: r.Desk, At: r.SubmittedAt, Text: r.Comment, Channel: r.Channel})
 		if err != nil {
 			return err
 		}

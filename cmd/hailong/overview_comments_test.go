@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -45,11 +46,8 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 		t.Fatalf("portal answer: %d", res.StatusCode)
 	}
 	waitN(t, a, 3)
-	a.Stop(t)
-	a = start()
-	admin, csrf := adminClient(t, a)
 
-	comments := func(query string) []string {
+	comments := func(a *testApp, admin *http.Client, query string) []string {
 		t.Helper()
 		res, err := admin.Get(a.URL + "/?" + query)
 		if err != nil || res.StatusCode != 200 {
@@ -63,14 +61,38 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 		})
 		return out
 	}
-	may := "from=2024-05-01&to=2024-05-31"
-	got := comments(may)
-	if len(got) != 3 || !strings.HasPrefix(got[0], "Ý kiến C") || !strings.HasPrefix(got[2], "Ý kiến A") {
-		t.Fatalf("May comments after a restart = %q, want C, B, A", got)
+	// Before the restart the Redis lists can answer (ten matches, each
+	// unit's list reaching back far enough): the same as the archive after.
+	for d := 3; d <= 13; d++ {
+		answerWith(t, a, clock, time.Date(2024, 5, d, 9, 0, 0, 0, vn), p1.SurveyURL, fmt.Sprintf("Ý kiến ngày %02d", d))
 	}
-	if !strings.Contains(got[2], "02/05/2024 08:05") || !strings.Contains(got[2], p1.Name) || !strings.Contains(got[2], "Phường 1") {
-		t.Errorf("comment line %q lacks Vietnam time, desk or unit name", got[2])
+	waitN(t, a, 14)
+	lists := []string{"from=2024-05-01&to=2024-05-31&unit=vt-p1", "from=2024-05-01&to=2024-05-31&unit=vt-p1&channel=qr", "from=2024-05-01&to=2024-05-12&unit=vt-p1", "from=2024-05-01&to=2024-05-31"}
+	admin, _ := adminClient(t, a)
+	before := map[string][]string{}
+	for _, q := range lists {
+		before[q] = comments(a, admin, q)
 	}
+	if got := before[lists[0]]; len(got) != 10 || !strings.HasPrefix(got[0], "Ý kiến C") || !strings.HasPrefix(got[1], "Ý kiến ngày 13") || !strings.HasPrefix(got[9], "Ý kiến ngày 05") {
+		t.Errorf("Phường 1's May comments before a restart = %q", got)
+	}
+	if got := before[lists[1]]; len(got) != 10 || !strings.HasPrefix(got[0], "Ý kiến ngày 13") || !strings.HasPrefix(got[9], "Ý kiến ngày 04") {
+		t.Errorf("Phường 1's May QR comments before a restart = %q", got)
+	}
+	a.Stop(t)
+	a = start()
+	admin, csrf := adminClient(t, a)
+	for _, q := range lists {
+		if got := comments(a, admin, q); strings.Join(got, "\n") != strings.Join(before[q], "\n") {
+			t.Errorf("/?%s: after a restart %q, before %q", q, got, before[q])
+		}
+	}
+	may := "from=2024-05-01&to=2024-05-31&unit=vt-p1"
+	got := comments(a, admin, "from=2024-05-01&to=2024-05-02")
+	if len(got) != 1 || !strings.Contains(got[0], "02/05/2024 08:05") || !strings.Contains(got[0], p1.Name) || !strings.Contains(got[0], "Phường 1") {
+		t.Errorf("comment line %q lacks Vietnam time, desk or unit name", got)
+	}
+	got = comments(a, admin, may)
 	if !strings.Contains(got[0], "18/05/2024 23:30") || !strings.Contains(got[0], "Phường 1") {
 		t.Errorf("portal comment line %q, want 18/05/2024 23:30", got[0])
 	}
@@ -78,14 +100,14 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 		query string
 		want  []string
 	}{
-		{may + "&unit=vt-p7", []string{"Ý kiến B"}},
-		{may + "&desk=" + p1.ID, []string{"Ý kiến A"}},
-		{may + "&channel=portal", []string{"Ý kiến C"}},
-		{may + "&channel=qr&unit=vt-p1", []string{"Ý kiến A"}},
-		{"from=2024-04-01&to=2024-05-10", []string{"Ý kiến A", "Ý kiến tháng Tư"}},
-		{"from=2024-05-03&to=2024-05-14", nil},
+		{"from=2024-05-01&to=2024-05-31&unit=vt-p7", []string{"Ý kiến B"}},
+		{"from=2024-05-01&to=2024-05-02&desk=" + p1.ID, []string{"Ý kiến A"}},
+		{"from=2024-05-01&to=2024-05-31&channel=portal", []string{"Ý kiến C"}},
+		{"from=2024-05-01&to=2024-05-03&channel=qr&unit=vt-p1", []string{"Ý kiến ngày 03", "Ý kiến A"}},
+		{"from=2024-04-01&to=2024-05-02", []string{"Ý kiến A", "Ý kiến tháng Tư"}},
+		{"from=2024-05-16&to=2024-05-17", nil},
 	} {
-		got := comments(tc.query)
+		got := comments(a, admin, tc.query)
 		ok := len(got) == len(tc.want)
 		for i := 0; ok && i < len(got); i++ {
 			ok = strings.HasPrefix(got[i], tc.want[i])
@@ -96,7 +118,8 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 	}
 
 	// A hidden comment leaves the list.
-	res, _ := admin.Get(a.URL + "/?" + may + "&unit=vt-p7")
+	p7may := "from=2024-05-01&to=2024-05-31&unit=vt-p7"
+	res, _ := admin.Get(a.URL + "/?" + p7may)
 	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	res.Body.Close()
 	action, _ := doc.Find(".comments form").Attr("action")
@@ -106,7 +129,7 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 	if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != back {
 		t.Fatalf("hide %s: %v %q %v", action, res.StatusCode, res.Header.Get("Location"), err)
 	}
-	if got := comments(may + "&unit=vt-p7"); len(got) != 0 {
+	if got := comments(a, admin, p7may); len(got) != 0 {
 		t.Errorf("hidden comment still listed: %q", got)
 	}
 }
