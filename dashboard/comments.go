@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -41,23 +42,10 @@ func (h *Handler) hideComment(c echo.Context) error {
 	if err := h.comments.Hide(ctx, id, u.Username, reason, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/#cm-h")
-}
-
-type planView struct {
-	Tasks []Task
-}
-
-// planPage lists the plan's tasks in the user's scope.
-func (h *Handler) planPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	tasks, err := h.tasks.List(ctx, h.now())
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	// Back to the overview with the filters it was hidden from.
+	back := "/"
+	if q, err := url.ParseQuery(c.FormValue("back")); err == nil && len(q) > 0 {
+		back += "?" + q.Encode()
 	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	return web.RenderPage(c, http.StatusOK, "plan", web.NewPage(c, "title.plan", planView{Tasks: h.scopedTasks(c, tasks, units)}))
+	return c.Redirect(http.StatusSeeOther, back+"#cm-h")
 }

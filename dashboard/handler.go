@@ -36,6 +36,9 @@ type Handler struct {
 	embedOrigins string
 	paper        *Paper
 	tokens       *Tokens
+	// alertSuspects is the suspect burst alert's threshold (0: off).
+	alertSuspects int
+	commentCache  commentCache
 }
 
 // Config is what the officials' side needs from main.
@@ -70,6 +73,9 @@ type Config struct {
 	Paper *Paper
 	// Tokens holds the API tokens of dossier systems (nil: none accepted).
 	Tokens *Tokens
+	// AlertSuspects flags on the overview a desk with this many suspect
+	// answers in the last 24 hours (HAILONG_ALERT_SUSPECTS; 0: off).
+	AlertSuspects int
 }
 
 // NewHandler returns the officials' handler.
@@ -82,7 +88,8 @@ func NewHandler(cfg Config) *Handler {
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
 		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
 		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
-		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper, tokens: cfg.Tokens}
+		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper, alertSuspects: cfg.AlertSuspects,
+		tokens: cfg.Tokens}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -95,6 +102,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.GET("/desks", h.home, h.requirePage)
 	pages.GET("/plan", h.planPage, h.requirePage)
 	pages.GET("/exports", h.exportsPage, h.requirePage)
+	pages.POST("/plan/:id", h.pageUpdateTask, h.requirePage, web.RequireCSRF)
 	pages.GET("/users", h.usersPage, h.requirePage, requireAdmin)
 	pages.GET("/suspects", h.suspectsPage, h.requirePage)
 	pages.POST("/responses/:id/review", h.pageReview, h.requirePage, web.RequireCSRF, requireReviewer)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,6 +20,17 @@ type Live struct {
 	clients map[chan struct{}]struct{}
 	done    chan struct{}
 	once    sync.Once
+	// gen counts the announced flushes: what was read from the stores
+	// under one value is still current while it holds (comment cache).
+	gen atomic.Uint64
+}
+
+// Gen returns the number of flushes announced so far.
+func (l *Live) Gen() uint64 {
+	if l == nil {
+		return 0
+	}
+	return l.gen.Load()
 }
 
 // NewLive returns the broker.
@@ -32,6 +44,7 @@ func (l *Live) Close() { l.once.Do(func() { close(l.done) }) }
 
 // Notify tells every open dashboard of this process that figures changed.
 func (l *Live) Notify() {
+	l.gen.Add(1)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for c := range l.clients {

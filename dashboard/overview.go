@@ -21,28 +21,37 @@ const alertThreshold = 70.0
 
 // overviewView is everything the overview page shows.
 type overviewView struct {
-	Filters   url.Values
-	Query     string // the filters as a query string, for links and live updates
-	From, To  string
-	Units     []survey.Unit
-	Desks     []survey.Desk
+	Filters url.Values
+	Query   string // the filters as a query string, for links and live updates
+	// APIHref is the indicators API with the page's filters: every
+	// criterion's histogram and counts.
+	APIHref  string
+	From, To string
+	Units    []survey.Unit
+	Desks    []survey.Desk
+	// DeskLabel names a desk in the filter as "Unit — Desk": many wards
+	// call their only counter "Quầy Một cửa".
+	DeskLabel map[string]string
 	Instr     []string
 	Channels  []string
 	Figures   survey.Figures
 	Online    *survey.OptionFigure
 	Elements  template.HTML
-	Trend     template.HTML
-	Heat      template.HTML
-	UnitRank  []rankRow
-	DeskRank  []rankRow
-	ChanMix   []chanRow
-	Comments  []survey.Comment
-	Alerts    []alert
-	Tasks     []Task
-	ByChannel []channelJoin
-	Method    string
-	Pct       func(float64) string
-	CanHide   bool
+	Trend     template.HTML // by day
+	// TrendMonth is the last 12 months up to the period's end.
+	TrendMonth   template.HTML
+	TrendDayNote string
+	Heat         template.HTML
+	UnitRank     []rankRow
+	DeskRank     []rankRow
+	ChanMix      []chanRow
+	Comments     []commentRow
+	Alerts       []alert
+	Tasks        []Task
+	ByChannel    []channelJoin
+	Method       string
+	Pct          func(float64) string
+	CanHide      bool
 }
 
 type rankRow struct {
@@ -59,6 +68,7 @@ type rankRow struct {
 // service index and overall satisfaction.
 type chanRow struct {
 	Channel string
+	Href    string // the overview filtered to the channel, other filters kept
 	N       int64
 	Share   float64
 	Service *survey.Figure
@@ -88,17 +98,11 @@ func (h *Handler) overview(c echo.Context) error {
 		return err
 	}
 	q.Breakdown, q.Hours, q.ByChannel = true, true, true
-	days := int(q.To.Sub(q.From).Hours()/24) + 1
-	q.By = survey.GrainMonth
-	if days <= 62 {
-		q.By = survey.GrainDay
-	}
 	t, err := h.rollups.Tally(ctx, q, survey.Plan(q.From, q.To))
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	series, err := h.rollups.Series(ctx, survey.Query{Instrument: q.Instrument, Units: q.Units, Desk: q.Desk, Channel: q.Channel,
-		From: q.From, To: q.To, By: q.By, Agg: q.Agg}, lang)
+	trendDay, trendMonth, trendFrom, err := h.trends(ctx, q, lang)
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
@@ -117,6 +121,8 @@ func (h *Handler) overview(c echo.Context) error {
 		CanHide: currentUser(c).supervises(),
 	}
 	v.Query = c.QueryParams().Encode()
+	v.APIHref = "/api/v1/indicators?" + v.Query
+	v.DeskLabel = map[string]string{}
 	unitName := map[string]string{}
 	for _, u := range units {
 		unitName[u.ID] = u.DisplayName(lang)
@@ -124,12 +130,14 @@ func (h *Handler) overview(c echo.Context) error {
 			v.Units = append(v.Units, u)
 		}
 	}
-	deskName := map[string]string{}
+	deskName, deskUnit := map[string]string{}, map[string]string{}
 	for _, d := range desks {
+		deskUnit[d.ID] = d.Unit
 		// Many wards call their only counter "Quầy Một cửa": name the unit too.
 		deskName[d.ID] = d.DisplayName(lang) + " · " + shortUnit(unitName[d.Unit])
 		if q.Units == nil || q.Units[d.Unit] {
 			v.Desks = append(v.Desks, d)
+			v.DeskLabel[d.ID] = shortUnit(unitName[d.Unit]) + " — " + d.DisplayName(lang)
 		}
 	}
 
@@ -139,15 +147,8 @@ func (h *Handler) overview(c echo.Context) error {
 		bars = append(bars, Bar{Label: e.Code + ". " + e.Label, Value: e.HL, Low: e.CILow, High: e.CIHigh, N: e.N, LowN: e.LowN, Format: pct, Href: "#criteria"})
 	}
 	v.Elements = BarChart(bars, h.catalog.T(lang, "ov.elements"))
-	var pts []Point
-	for _, p := range series {
-		pt := Point{Label: shortPeriod(p.Period), N: p.N}
-		if p.Service != nil {
-			pt.Value = p.Service.HL
-		}
-		pts = append(pts, pt)
-	}
-	v.Trend = LineChart(pts, h.catalog.T(lang, "ov.trend"), pct)
+	v.Trend, v.TrendMonth = trendDay, trendMonth
+	v.TrendDayNote = h.catalog.T(lang, "ov.trend_day_note", trendFrom, web.FormatDate(q.To))
 	var heat [7][24]int64
 	for k, n := range t.Total.W {
 		if d, hr, ok := hourKey(k); ok {
@@ -161,7 +162,7 @@ func (h *Handler) overview(c echo.Context) error {
 	v.DeskRank = rank(t.ByDesk, q.Instrument, q.Agg, lang, deskName, func(id string) string { return "/?" + with(base, "desk", id) })
 	for _, ch := range survey.Channels {
 		if n := t.Channel[ch]; n > 0 {
-			row := chanRow{Channel: ch, N: n, Share: 100 * float64(n) / float64(max(t.Total.N, 1))}
+			row := chanRow{Channel: ch, Href: "/?" + with(base, "channel", ch), N: n, Share: 100 * float64(n) / float64(max(t.Total.N, 1))}
 			if sub := t.ByChannel[ch]; sub != nil {
 				f := survey.Compute(q.Instrument, sub, q.Agg, lang)
 				row.Service, row.Overall = f.Service, f.Overall
@@ -175,11 +176,7 @@ func (h *Handler) overview(c echo.Context) error {
 		}
 	}
 
-	scopeUnits := make([]string, 0, len(v.Units))
-	for _, u := range v.Units {
-		scopeUnits = append(scopeUnits, u.ID)
-	}
-	if v.Comments, err = h.comments.Recent(ctx, scopeUnits, 10, false); err != nil {
+	if v.Comments, err = h.recentComments(ctx, q, unitName, deskName, deskUnit); err != nil {
 		h.log.Warn("read comments", "err", err)
 	}
 
@@ -193,7 +190,7 @@ func (h *Handler) overview(c echo.Context) error {
 		}
 	}
 	v.ByChannel = joinChannels(v.Tasks, v.Figures, lang, h.catalog)
-	v.Alerts = h.alerts(c, q, v.Tasks, deskName, lang)
+	v.Alerts = h.alerts(c, q, v.Tasks, deskName, deskUnit, lang)
 	_ = scope
 	p := web.NewPage(c, "title.overview", v)
 	return web.RenderPage(c, http.StatusOK, "overview", p)
@@ -235,8 +232,9 @@ func rank(cells map[string]*survey.Cell, in *survey.Instrument, agg, lang string
 }
 
 // alerts lists desks whose last 7 days fall under the threshold with
-// enough answers, and overdue plan tasks.
-func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName map[string]string, lang string) []alert {
+// enough answers, desks with a burst of suspect answers, and overdue plan
+// tasks.
+func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName, deskUnit map[string]string, lang string) []alert {
 	var out []alert
 	today := survey.DayOf(h.now()).Start
 	week := survey.Query{Instrument: q.Instrument, Units: q.Units, Channel: q.Channel, From: today.AddDate(0, 0, -6), To: today, Breakdown: true}
@@ -250,6 +248,7 @@ func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName 
 			}
 		}
 	}
+	out = append(out, h.burstAlerts(c, q, deskName, deskUnit, lang)...)
 	var overdue []Task
 	for _, tk := range tasks {
 		if tk.Overdue {

@@ -36,31 +36,52 @@ type taskPatch struct {
 // apiPatchTask updates a task's status; only an admin or a manager of the
 // task's unit may.
 func (h *Handler) apiPatchTask(c echo.Context) error {
-	ctx := c.Request().Context()
-	t, err := h.tasks.Get(ctx, c.Param("id"), h.now())
-	if errors.Is(err, survey.ErrNotFound) {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
-	}
+	t, err := h.editableTask(c, c.Param("id"))
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	u := currentUser(c)
-	if u.Role != RoleAdmin {
-		units, err := h.store.UnitsRecent(ctx)
-		if err != nil {
-			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-		}
-		if !h.scope(c, units)[t.Unit] {
-			return web.NewError(http.StatusNotFound, "err.404", nil)
-		}
-		if u.Role != RoleUnitManager {
-			return web.NewError(http.StatusForbidden, "err.403", nil)
-		}
+		return err
 	}
 	var p taskPatch
 	if err := decodeJSON(c, &p); err != nil {
 		return err
 	}
+	if err := h.updateTask(c, t, p); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
+}
+
+// editableTask reads a task the signed-in official may update: another
+// unit's task is 404 (its existence is not revealed), a viewer's own 403.
+func (h *Handler) editableTask(c echo.Context, id string) (*Task, error) {
+	ctx := c.Request().Context()
+	t, err := h.tasks.Get(ctx, id, h.now())
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+	}
+	if err != nil {
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	u := currentUser(c)
+	if u.Role != RoleAdmin {
+		units, err := h.store.UnitsRecent(ctx)
+		if err != nil {
+			return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		}
+		if !h.scope(c, units)[t.Unit] {
+			return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+		}
+		if u.Role != RoleUnitManager {
+			return nil, web.NewError(http.StatusForbidden, "err.403", nil)
+		}
+	}
+	return t, nil
+}
+
+// updateTask applies p to t, checks the result and stores it with an audit
+// entry; on a bad value nothing is stored. The API and the /plan form share it.
+func (h *Handler) updateTask(c echo.Context, t *Task, p taskPatch) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
 	before := *t
 	set(&t.Status, p.Status)
 	set(&t.Progress, p.Progress)
@@ -68,13 +89,13 @@ func (h *Handler) apiPatchTask(c echo.Context) error {
 	set(&t.Evidence, p.Evidence)
 	switch {
 	case !oneOf(t.Status, TaskTodo, TaskDoing, TaskDone):
-		return web.NewError(http.StatusBadRequest, "err.param_enum", nil, "status", "todo, doing, done")
+		return web.NewError(http.StatusBadRequest, "plan.err_status", nil)
 	case t.Progress < 0 || t.Progress > 100:
-		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "progress")
+		return web.NewError(http.StatusBadRequest, "plan.err_progress", nil)
 	case utf8.RuneCountInString(t.Note) > 2000:
-		return web.NewError(http.StatusBadRequest, "err.field_too_long", nil, "note", 2000)
+		return web.NewError(http.StatusBadRequest, "plan.err_note", nil)
 	case t.Evidence != "" && !validLink(t.Evidence):
-		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "evidence")
+		return web.NewError(http.StatusBadRequest, "plan.err_evidence", nil)
 	}
 	if t.Status == TaskDone {
 		t.Progress = 100
@@ -87,7 +108,7 @@ func (h *Handler) apiPatchTask(c echo.Context) error {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	t.Overdue = t.overdue(h.now())
-	return c.JSON(http.StatusOK, t)
+	return nil
 }
 
 // validLink accepts http(s) links only: evidence is shown as a link, and a

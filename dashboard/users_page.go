@@ -20,6 +20,8 @@ type usersView struct {
 	Roles   []string
 	Message string
 	Error   string
+	// UnitNames maps unit ids to names for the accounts table.
+	UnitNames map[string]string
 }
 
 // usersPage is the account management page (admins only).
@@ -37,8 +39,12 @@ func (h *Handler) renderUsers(c echo.Context, status int, msg, errMsg string) er
 	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	names := map[string]string{}
+	for _, u := range units {
+		names[u.ID] = u.Name
+	}
 	return web.RenderPage(c, status, "users", web.NewPage(c, "title.users", usersView{
-		Users: users, Units: units, Roles: []string{RoleViewer, RoleOperator, RoleUnitManager, RoleAdmin}, Message: msg, Error: errMsg,
+		Users: users, Units: units, Roles: []string{RoleViewer, RoleOperator, RoleUnitManager, RoleAdmin}, Message: msg, Error: errMsg, UnitNames: names,
 	}))
 }
 

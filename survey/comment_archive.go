@@ -25,6 +25,9 @@ type ArchivedComment struct {
 	Desk string        `bson:"desk"`
 	At   time.Time     `bson:"at"`
 	Text string        `bson:"text"`
+	// Channel is the answer's channel, for the dashboard's channel filter
+	// (archives written before it was kept have none until a reindex).
+	Channel string `bson:"channel,omitempty"`
 }
 
 const commentArchivePrefix = "comments_"
@@ -44,7 +47,7 @@ func archiveComments(ctx context.Context, db *mongo.Database, rs []*Response) er
 		}
 		c := commentArchive(db, r.SubmittedAt)
 		colls[c.Name()] = c
-		byMonth[c.Name()] = append(byMonth[c.Name()], ArchivedComment{ID: r.ID, Unit: r.Unit, Desk: r.Desk, At: r.SubmittedAt, Text: r.Comment})
+		byMonth[c.Name()] = append(byMonth[c.Name()], ArchivedComment{ID: r.ID, Unit: r.Unit, Desk: r.Desk, At: r.SubmittedAt, Text: r.Comment, Channel: r.Channel})
 	}
 	for name, docs := range byMonth {
 		_, err := colls[name].InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))

@@ -30,6 +30,8 @@ type Comment struct {
 	At     time.Time `json:"at"`
 	Text   string    `json:"text"`
 	Hidden bool      `json:"hidden,omitempty"`
+	// Channel is empty in items listed before it was kept.
+	Channel string `json:"channel,omitempty"`
 }
 
 const commentsKeep = 100
@@ -42,7 +44,8 @@ func NewComments(rdb *redis.Client, db *mongo.Database) *Comments {
 	return &Comments{rdb: rdb, hidden: db.Collection("hidden_comments")}
 }
 
-// Add records the comments of stored, counted responses.
+// Add records the comments of stored, counted responses, and counts the
+// suspect ones per desk and hour (suspect_count.go).
 func (c *Comments) Add(ctx context.Context, rs []*Response) error {
 	if c == nil || c.rdb == nil {
 		return nil
@@ -50,10 +53,15 @@ func (c *Comments) Add(ctx context.Context, rs []*Response) error {
 	pipe := c.rdb.Pipeline()
 	n := 0
 	for _, r := range rs {
+		if r.Status == StatusSuspect {
+			countSuspect(ctx, pipe, r)
+			n++
+			continue
+		}
 		if r.Comment == "" || r.Status != StatusOK {
 			continue
 		}
-		b, err := json.Marshal(Comment{ID: r.ID.Hex(), Unit: r.Unit, Desk: r.Desk, At: r.SubmittedAt, Text: r.Comment})
+		b, err := json.Marshal(Comment{ID: r.ID.Hex(), Unit: r.Unit, Desk: r.Desk, At: r.SubmittedAt, Text: r.Comment, Channel: r.Channel})
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,7 @@ import (
 // with 0, so a test or a load test relaxes them by configuration.
 type abuseConfig struct {
 	trustedProxies, ipPerHour, devicePerWindow, deviceWindow, deskPerMinute, minFill string
-	loginFailures, loginMaxWait, metricsAddr, redisTimeout                           string
+	loginFailures, loginMaxWait, metricsAddr, redisTimeout, alertSuspects            string
 
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client; empty: the TCP peer is the client.
@@ -28,6 +28,8 @@ type abuseConfig struct {
 	// RedisTimeout bounds each limiter call to Redis; a slower reply is
 	// decided by the per-process fallback.
 	RedisTimeout time.Duration
+	// AlertSuspects is the overview's suspect burst alert threshold.
+	AlertSuspects int
 }
 
 func (a *abuseConfig) settings() []setting {
@@ -41,6 +43,7 @@ func (a *abuseConfig) settings() []setting {
 		{"HAILONG_LIMIT_LOGIN_FAILURES", "limit-login-failures", "5", "failed sign-ins per account (4x per client address) before exponential backoff (0: off)", &a.loginFailures},
 		{"HAILONG_LIMIT_LOGIN_MAX_WAIT", "limit-login-max-wait", "15m", "longest sign-in backoff", &a.loginMaxWait},
 		{"HAILONG_LIMIT_REDIS_TIMEOUT", "limit-redis-timeout", "50ms", "longest wait for Redis on a limit decision; a slower Redis is replaced by per-process limits", &a.redisTimeout},
+		{"HAILONG_ALERT_SUSPECTS", "alert-suspects", "10", "the overview alerts on a desk with this many suspect answers in the last 24 hours (0: off)", &a.alertSuspects},
 		{"HAILONG_METRICS_ADDR", "metrics-addr", "", "separate listen address for /metrics; empty: /metrics on the main listener", &a.metricsAddr},
 	}
 }
@@ -65,6 +68,7 @@ func (a *abuseConfig) parse() error {
 		{"HAILONG_LIMIT_DEVICE_PER_WINDOW", a.devicePerWindow, &a.Limits.DevicePerWindow},
 		{"HAILONG_LIMIT_DESK_PER_MINUTE", a.deskPerMinute, &a.Limits.DeskPerMinute},
 		{"HAILONG_LIMIT_LOGIN_FAILURES", a.loginFailures, &a.LoginFailures},
+		{"HAILONG_ALERT_SUSPECTS", a.alertSuspects, &a.AlertSuspects},
 	}
 	for _, c := range counts {
 		n, err := strconv.Atoi(c.v)

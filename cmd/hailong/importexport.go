@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -48,12 +49,15 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 			if err != nil {
 				return fmt.Errorf("%s: %w", file, err)
 			}
+			if err := cliAudit(ctx, db, actor, "units.import", "file:"+filepath.Base(file), st); err != nil {
+				return err
+			}
 			fmt.Fprintf(stdout, "units: %d created, %d updated; desks: %d created, %d updated\n",
 				st.UnitsCreated, st.UnitsUpdated, st.DesksCreated, st.DesksUpdated)
 			return nil
 		})
 	default:
-		return importPlan(ctx, cfg, file, data, stdout, stderr)
+		return importPlan(ctx, cfg, cliActor(getenv), file, data, stdout, stderr)
 	}
 }
 

@@ -108,7 +108,7 @@ func TestUnitsExportImportRoundTrip(t *testing.T) {
 		t.Errorf("import of a unit with an unknown parent: %v", err)
 	}
 	// Every write of an import is in the audit log.
-	n, err := openDataDir(t, dir).Collection("audit").CountDocuments(t.Context(), bson.D{{Key: "user", Value: "hệ thống"},
+	n, err := openDataDir(t, dir).Collection("audit").CountDocuments(t.Context(), bson.D{{Key: "user", Value: "cli"},
 		{Key: "action", Value: bson.D{{Key: "$in", Value: []string{"unit.create", "desk.create"}}}}, {Key: "target", Value: bson.D{{Key: "$in", Value: []string{"unit:vt-p12", "desk:p12-q1"}}}}})
 	if err != nil || n != 2 {
 		t.Errorf("audit entries for the imported unit and desk: %d (%v), want 2", n, err)

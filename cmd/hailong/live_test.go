@@ -57,6 +57,11 @@ func TestBrowserLiveAcrossReplicas(t *testing.T) {
 		return n
 	}
 	before := readN()
+	// Not only the headline figures: rankings and comments are refreshed too.
+	count := func(sel string) int {
+		return browserEval[int](t, ctx, `document.querySelectorAll(`+strconv.Quote(sel)+`).length`)
+	}
+	rowsBefore, commentsBefore := count("#ru-h + table tbody tr"), count(".comments li")
 	// Let the page's EventSource connect before the answer arrives.
 	time.Sleep(500 * time.Millisecond)
 
@@ -73,4 +78,7 @@ func TestBrowserLiveAcrossReplicas(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Logf("A's overview showed B's answer %v after submission", time.Since(submitted).Round(10*time.Millisecond))
+	if rows, cms := count("#ru-h + table tbody tr"), count(".comments li"); rows <= rowsBefore || cms != commentsBefore+1 {
+		t.Errorf("after the live update: %d ranking rows (was %d), %d comments (was %d); want the answer's unit and comment", rows, rowsBefore, cms, commentsBefore)
+	}
 }

@@ -11,7 +11,7 @@ import (
 
 // importPlan is "hailong import plan FILE": create the plan's tasks and
 // update their definitions, keeping their reported status.
-func importPlan(ctx context.Context, cfg config, file string, data []byte, stdout, stderr io.Writer) error {
+func importPlan(ctx context.Context, cfg config, actor, file string, data []byte, stdout, stderr io.Writer) error {
 	st, closeStores, err := openData(ctx, cfg, newLogger(cfg.LogFormat, stderr))
 	if err != nil {
 		return err
@@ -27,6 +27,9 @@ func importPlan(ctx context.Context, cfg config, file string, data []byte, stdou
 	}
 	created, updated, err := dashboard.NewTasks(st.db).Import(ctx, f)
 	if err != nil {
+		return err
+	}
+	if err := cliAudit(ctx, st.db, actor, "plan.import", "plan:"+f.Plan.Code, map[string]any{"file": file, "created": created, "updated": updated}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "plan %s: %d tasks created, %d updated\n", file, created, updated)

@@ -271,7 +271,7 @@ func (a *app) routes() *echo.Echo {
 		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
 		Committer: a.commit, Limiter: a.limiter, LoginFailures: a.cfg.Abuse.LoginFailures, LoginMaxWait: a.cfg.Abuse.LoginMaxWait,
-		Comments: survey.NewComments(a.stores.redis, a.stores.db), Live: a.live, EmbedOrigins: a.cfg.EmbedOrigins,
+		Comments: survey.NewComments(a.stores.redis, a.stores.db), Live: a.live, EmbedOrigins: a.cfg.EmbedOrigins, AlertSuspects: a.cfg.Abuse.AlertSuspects,
 		Paper: dashboard.NewPaper(a.stores.db), Tokens: dashboard.NewTokens(a.stores.db),
 	}).Register(e, pages)
 	return e

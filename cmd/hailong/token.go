@@ -12,13 +12,14 @@ import (
 	"hailong/survey"
 )
 
-// cliActor is who the audit log names for a command-line change: the
-// operating-system user when known.
+// cliActor is who the audit log names for a command-line change: "cli",
+// with the operating-system user when known ("hệ thống" is for changes
+// the service makes by itself).
 func cliActor(getenv func(string) string) string {
 	if u := getenv("USER"); u != "" {
 		return "cli:" + u
 	}
-	return "hệ thống"
+	return "cli"
 }
 
 // tokenCmd is "hailong token add|list|revoke": API tokens with which a

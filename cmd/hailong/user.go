@@ -10,6 +10,8 @@ import (
 	"io"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
 	"hailong/dashboard"
 	"hailong/survey"
 )
@@ -84,15 +86,24 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
+		if err := cliAudit(ctx, st.db, cliActor(getenv), "user.create", "user:"+username, map[string]string{"role": *role, "unit": *unit}); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "user %s added (%s)\n", username, *role)
 	case "passwd":
 		if err := users.SetPassword(ctx, username, *password); err != nil {
 			return fmt.Errorf("user %s: %w", username, err)
 		}
+		if err := cliAudit(ctx, st.db, cliActor(getenv), "user.password", "user:"+username, nil); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "password of %s changed; every session of the account is signed out\n", username)
 	case "disable", "enable":
 		if err := users.SetDisabled(ctx, username, verb == "disable"); err != nil {
 			return fmt.Errorf("user %s: %w", username, err)
+		}
+		if err := cliAudit(ctx, st.db, cliActor(getenv), "user."+verb, "user:"+username, nil); err != nil {
+			return err
 		}
 		fmt.Fprintf(stdout, "user %s %sd\n", username, verb)
 	case "list":
@@ -114,4 +125,10 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		fmt.Fprintf(stdout, "password (shown once): %s\n", generated)
 	}
 	return nil
+}
+
+// cliAudit records a command-line change in the audit log, as the pages
+// and the API record theirs.
+func cliAudit(ctx context.Context, db *mongo.Database, actor, action, target string, after any) error {
+	return dashboard.NewAudit(db).Log(ctx, actor, action, target, nil, after, time.Now())
 }

@@ -2,51 +2,76 @@
 // without it; this only adds sorting and updates without reloading.
 (function () {
   "use strict";
-  document.querySelectorAll("table.sortable").forEach(function (table) {
-    table.querySelectorAll("th").forEach(function (th, col) {
-      th.tabIndex = 0;
-      th.setAttribute("aria-sort", "none");
-      function sort() {
-        var asc = th.getAttribute("aria-sort") !== "ascending";
-        table.querySelectorAll("th").forEach(function (o) { o.setAttribute("aria-sort", "none"); });
-        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        rows.sort(function (a, b) {
-          var x = a.cells[col], y = b.cells[col];
-          var xv = x.dataset.v !== undefined ? parseFloat(x.dataset.v) : parseFloat(x.textContent.replace(",", "."));
-          var yv = y.dataset.v !== undefined ? parseFloat(y.dataset.v) : parseFloat(y.textContent.replace(",", "."));
-          var r = (!isNaN(xv) && !isNaN(yv)) ? xv - yv : x.textContent.localeCompare(y.textContent, "vi");
-          return asc ? r : -r;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
-      }
-      th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+  function sortable(root) {
+    root.querySelectorAll("table.sortable").forEach(function (table) {
+      table.querySelectorAll("th").forEach(function (th, col) {
+        th.tabIndex = 0;
+        th.setAttribute("aria-sort", "none");
+        function sort() {
+          var asc = th.getAttribute("aria-sort") !== "ascending";
+          table.querySelectorAll("th").forEach(function (o) { o.setAttribute("aria-sort", "none"); });
+          th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+          var body = table.tBodies[0];
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (a, b) {
+            var x = a.cells[col], y = b.cells[col];
+            var xv = x.dataset.v !== undefined ? parseFloat(x.dataset.v) : parseFloat(x.textContent.replace(",", "."));
+            var yv = y.dataset.v !== undefined ? parseFloat(y.dataset.v) : parseFloat(y.textContent.replace(",", "."));
+            var r = (!isNaN(xv) && !isNaN(yv)) ? xv - yv : x.textContent.localeCompare(y.textContent, "vi");
+            return asc ? r : -r;
+          });
+          rows.forEach(function (r) { body.appendChild(r); });
+        }
+        th.addEventListener("click", sort);
+        th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+      });
     });
-  });
+  }
+  sortable(document);
 
-  var cards = document.querySelector("[data-live]");
-  if (!cards || !window.EventSource) { return; }
+  // Live: on an "update" event (figures changed on any replica), fetch this
+  // page again with the same filters and swap its figures, charts, tables,
+  // comments and alerts; at most once a second, never while the official
+  // is typing in it, and once more after the stream reconnects.
+  var main = document.getElementById("live-main");
+  if (!main || !window.EventSource || !window.fetch || !window.DOMParser) { return; }
   var lang = document.documentElement.lang;
   var status = document.getElementById("live-status");
-  function pct(v) {
-    if (v === null || v === undefined) { return "—"; }
-    var s = v.toFixed(1);
-    return lang === "en" ? s + "%" : s.replace(".", ",") + "\u00a0%";
+  var last = 0, timer = null, busy = false;
+  function typing() {
+    var a = document.activeElement;
+    return a && main.contains(a) && /^(INPUT|TEXTAREA)$/.test(a.tagName) && a.value !== "";
   }
-  function set(id, text) { var el = document.getElementById(id); if (el) { el.textContent = text; } }
+  function schedule() {
+    if (timer) { return; }
+    var wait = Math.max(0, last + 1000 - Date.now());
+    timer = setTimeout(function () { timer = null; refresh(); }, wait);
+  }
   function refresh() {
-    fetch("/api/v1/indicators?" + cards.dataset.query, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (d) {
-        if (!d) { return; }
-        set("kpi-n", String(d.n));
-        if (d.service) { set("kpi-service", pct(d.service.hl)); }
-        if (d.overall) { set("kpi-overall", pct(d.overall.hl)); }
-        if (status) { status.textContent = (lang === "en" ? "Updated " : "Cập nhật lúc ") + new Date().toLocaleTimeString(lang === "en" ? "en-GB" : "vi-VN"); }
-      });
+    if (busy || typing()) { setTimeout(schedule, 1000); return; }
+    busy = true;
+    last = Date.now();
+    var q = main.dataset.query;
+    fetch("/" + (q ? "?" + q : ""), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live-main");
+        if (!fresh) { return; }
+        main.innerHTML = fresh.innerHTML;
+        sortable(main);
+        if (status) { status.textContent = (status.dataset.updated || "") + " " + new Date().toLocaleTimeString(lang === "en" ? "en-GB" : "vi-VN"); }
+      })
+      .catch(function () {})
+      .then(function () { busy = false; });
   }
-  var es = new EventSource(cards.dataset.live);
-  es.addEventListener("update", refresh);
+  var es = new EventSource(main.dataset.live);
+  var opened = false;
+  es.addEventListener("update", schedule);
+  es.addEventListener("open", function () {
+    // The first open is the page's own load; a later one is a reconnect,
+    // after which updates may have been missed.
+    if (opened) { schedule(); }
+    opened = true;
+  });
 })();

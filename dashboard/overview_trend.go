@@ -1,0 +1,52 @@
+package dashboard
+
+import (
+	"context"
+	"html/template"
+
+	"hailong/survey"
+	"hailong/web"
+)
+
+// trendDays caps the daily trend: a longer period shows its last 62 days,
+// so a year view stays readable and cheap (one tally a day).
+const trendDays = 62
+
+// trends draws the service index by day (the period's days, at most the
+// last trendDays) and by month (the 12 months up to the period's end).
+func (h *Handler) trends(ctx context.Context, q survey.Query, lang string) (byDay, byMonth template.HTML, dayFrom string, err error) {
+	pct := func(v float64) string { return web.FormatPercent(lang, v) }
+	base := survey.Query{Instrument: q.Instrument, Units: q.Units, Desk: q.Desk, Channel: q.Channel, To: q.To, Agg: q.Agg}
+
+	d := base
+	d.By, d.From = survey.GrainDay, q.From
+	if first := q.To.AddDate(0, 0, -(trendDays - 1)); first.After(d.From) {
+		d.From = first
+	}
+	days, err := h.rollups.Series(ctx, d, lang)
+	if err != nil {
+		return "", "", "", err
+	}
+	m := base
+	m.By = survey.GrainMonth
+	m.From = survey.MonthOf(q.To).Start.AddDate(0, -11, 0)
+	months, err := h.rollups.Series(ctx, m, lang)
+	if err != nil {
+		return "", "", "", err
+	}
+	byDay = LineChart(points(days), h.catalog.T(lang, "ov.trend_day"), pct)
+	byMonth = LineChart(points(months), h.catalog.T(lang, "ov.trend_month"), pct)
+	return byDay, byMonth, web.FormatDate(d.From), nil
+}
+
+func points(series []survey.SeriesPoint) []Point {
+	pts := make([]Point, 0, len(series))
+	for _, p := range series {
+		pt := Point{Label: shortPeriod(p.Period), N: p.N}
+		if p.Service != nil {
+			pt.Value = p.Service.HL
+		}
+		pts = append(pts, pt)
+	}
+	return pts
+}
