@@ -45,6 +45,6 @@ func (h *Handler) registerDevice(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: c.IsTLS()})
+		SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})
 	return c.Redirect(http.StatusSeeOther, next)
 }
