@@ -1,11 +1,10 @@
 package dashboard
 
 import (
+	"context"
 	"net/url"
 	"sort"
 	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"hailong/survey"
 	"hailong/web"
@@ -18,7 +17,7 @@ const burstWindow = 24 * time.Hour
 // h.alertSuspects suspect answers (too fast, burst, repeated device…) in
 // the last 24 hours: someone may be stuffing the box, and the suspects
 // page is where officials look. 0 turns the alert off.
-func (h *Handler) burstAlerts(c echo.Context, q survey.Query, deskName, deskUnit map[string]string, lang string) []alert {
+func (h *Handler) burstAlerts(ctx context.Context, q survey.Query, deskName, deskUnit map[string]string, lang string) []alert {
 	if h.alertSuspects <= 0 {
 		return nil
 	}
@@ -28,7 +27,7 @@ func (h *Handler) burstAlerts(c echo.Context, q survey.Query, deskName, deskUnit
 			desks = append(desks, id)
 		}
 	}
-	counts, err := h.comments.SuspectCounts(c.Request().Context(), desks, h.now())
+	counts, err := h.comments.SuspectCounts(ctx, desks, h.now())
 	if err != nil {
 		h.log.Warn("count suspects", "err", err)
 		return nil

@@ -42,6 +42,7 @@ func (h *Handler) hideComment(c echo.Context) error {
 	if err := h.comments.Hide(ctx, id, u.Username, reason, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	h.overviews.reset()
 	// Back to the overview with the filters it was hidden from.
 	back := "/"
 	if q, err := url.ParseQuery(c.FormValue("back")); err == nil && len(q) > 0 {

@@ -39,6 +39,7 @@ type Handler struct {
 	// alertSuspects is the suspect burst alert's threshold (0: off).
 	alertSuspects int
 	commentCache  commentCache
+	overviews     overviewCache
 }
 
 // Config is what the officials' side needs from main.

@@ -1,6 +1,9 @@
 package dashboard
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -91,36 +94,92 @@ type channelJoin struct {
 }
 
 func (h *Handler) overview(c echo.Context) error {
-	ctx := c.Request().Context()
 	lang := web.Lang(c)
-	q, scope, period, err := h.parseQuery(c)
+	q, _, period, err := h.parseQuery(c)
 	if err != nil {
 		return err
 	}
 	q.Breakdown, q.Hours, q.ByChannel = true, true, true
+	params := c.QueryParams()
+	// Every open dashboard re-reads the page at each flush: dashboards with
+	// the same scope and filters share one build per flush (wall-clock
+	// freshness: the app clock may stand still in tests).
+	key := fmt.Sprintf("%d|%s|%s|%s|%s", h.live.Gen(), web.FormatDate(h.now()), lang, unitKey(q.Units), params.Encode())
+	shared, err := h.overviews.get(key, time.Now(), func() (*overviewView, error) {
+		// Not the request's context: other dashboards wait for this build.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 15*time.Second)
+		defer cancel()
+		return h.buildOverview(ctx, q, period, lang, params)
+	})
+	if err != nil {
+		return err
+	}
+	v := *shared.v
+	v.CanHide = currentUser(c).supervises()
+	p := web.NewPage(c, "title.overview", v)
+	if c.Request().Header.Get(liveHeader) == "1" {
+		return h.overviewLive(c, shared, p)
+	}
+	return web.RenderPage(c, http.StatusOK, "overview", p)
+}
+
+// liveHeader marks the page script's re-read after a flush: it gets only
+// the part it replaces.
+const liveHeader = "X-Hailong-Live"
+
+// csrfSlot stands for the official's CSRF token in a shared rendering of
+// the live part; each answer puts its own token in.
+const csrfSlot = "HLCSRFSLOT7f3a9c"
+
+// overviewLive answers a live re-read with the part of the page it
+// replaces, rendered once per build and role and shared by every
+// dashboard with the same key.
+func (h *Handler) overviewLive(c echo.Context, b *overviewBuild, p web.Page) error {
+	canHide := p.Data.(overviewView).CanHide
+	frag := h.overviews.fragment(b, canHide)
+	if frag == nil {
+		r, isRenderer := c.Echo().Renderer.(*web.Renderer)
+		if !isRenderer {
+			return web.NewError(http.StatusInternalServerError, "err.500", errors.New("no renderer"))
+		}
+		shared := p
+		shared.CSRF = csrfSlot
+		var buf bytes.Buffer
+		if err := r.RenderBlock(&buf, "overview", "overview_live", shared); err != nil {
+			return web.NewError(http.StatusInternalServerError, "err.500", err)
+		}
+		frag = buf.Bytes()
+		h.overviews.putFragment(b, canHide, frag)
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.HTMLBlob(http.StatusOK, bytes.ReplaceAll(frag, []byte(csrfSlot), []byte(p.CSRF)))
+}
+
+// buildOverview reads and computes everything the overview shows for one
+// scope and set of filters; nothing in it depends on who asks.
+func (h *Handler) buildOverview(ctx context.Context, q survey.Query, period periodJSON, lang string, params url.Values) (*overviewView, error) {
 	t, err := h.rollups.Tally(ctx, q, survey.Plan(q.From, q.To))
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	trendDay, trendMonth, trendFrom, err := h.trends(ctx, q, lang)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	units, err := h.store.UnitsRecent(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	desks, err := h.store.Desks(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	pct := func(v float64) string { return web.FormatPercent(lang, v) }
 	v := overviewView{
-		Filters: c.QueryParams(), From: period.From, To: period.To, Instr: h.instruments.IDs(), Channels: survey.Channels,
+		Filters: params, From: period.From, To: period.To, Instr: h.instruments.IDs(), Channels: survey.Channels,
 		Figures: survey.Compute(q.Instrument, t, q.Agg, lang), Pct: pct, Method: h.method(lang, q),
-		CanHide: currentUser(c).supervises(),
 	}
-	v.Query = c.QueryParams().Encode()
+	v.Query = params.Encode()
 	v.APIHref = "/api/v1/indicators?" + v.Query
 	v.DeskLabel = map[string]string{}
 	unitName := map[string]string{}
@@ -157,7 +216,7 @@ func (h *Handler) overview(c echo.Context) error {
 	}
 	v.Heat = Heatmap(heat, weekdays(lang), h.catalog.T(lang, "ov.heatmap"))
 
-	base := c.QueryParams()
+	base := params
 	v.UnitRank = rank(t.ByUnit, q.Instrument, q.Agg, lang, unitName, func(id string) string { return "/?" + with(base, "unit", id, "desk", "") })
 	v.DeskRank = rank(t.ByDesk, q.Instrument, q.Agg, lang, deskName, func(id string) string { return "/?" + with(base, "desk", id) })
 	for _, ch := range survey.Channels {
@@ -182,7 +241,7 @@ func (h *Handler) overview(c echo.Context) error {
 
 	tasks, err := h.tasks.List(ctx, h.now())
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	for _, tk := range tasks {
 		if q.Units == nil || q.Units[tk.Unit] {
@@ -190,10 +249,8 @@ func (h *Handler) overview(c echo.Context) error {
 		}
 	}
 	v.ByChannel = joinChannels(v.Tasks, v.Figures, lang, h.catalog)
-	v.Alerts = h.alerts(c, q, v.Tasks, deskName, deskUnit, lang)
-	_ = scope
-	p := web.NewPage(c, "title.overview", v)
-	return web.RenderPage(c, http.StatusOK, "overview", p)
+	v.Alerts = h.alerts(ctx, q, v.Tasks, deskName, deskUnit, lang)
+	return &v, nil
 }
 
 // rank orders units or desks by service index; those with fewer than 30
@@ -234,11 +291,11 @@ func rank(cells map[string]*survey.Cell, in *survey.Instrument, agg, lang string
 // alerts lists desks whose last 7 days fall under the threshold with
 // enough answers, desks with a burst of suspect answers, and overdue plan
 // tasks.
-func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName, deskUnit map[string]string, lang string) []alert {
+func (h *Handler) alerts(ctx context.Context, q survey.Query, tasks []Task, deskName, deskUnit map[string]string, lang string) []alert {
 	var out []alert
 	today := survey.DayOf(h.now()).Start
 	week := survey.Query{Instrument: q.Instrument, Units: q.Units, Channel: q.Channel, From: today.AddDate(0, 0, -6), To: today, Breakdown: true}
-	t, err := h.rollups.Tally(c.Request().Context(), week, survey.Plan(week.From, week.To))
+	t, err := h.rollups.Tally(ctx, week, survey.Plan(week.From, week.To))
 	if err == nil {
 		for id, cell := range t.ByDesk {
 			f := survey.Compute(q.Instrument, &survey.Tally{Total: *cell}, survey.AggPooled, lang)
@@ -248,7 +305,7 @@ func (h *Handler) alerts(c echo.Context, q survey.Query, tasks []Task, deskName,
 			}
 		}
 	}
-	out = append(out, h.burstAlerts(c, q, deskName, deskUnit, lang)...)
+	out = append(out, h.burstAlerts(ctx, q, deskName, deskUnit, lang)...)
 	var overdue []Task
 	for _, tk := range tasks {
 		if tk.Overdue {

@@ -108,6 +108,7 @@ func (h *Handler) updateTask(c echo.Context, t *Task, p taskPatch) error {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	t.Overdue = t.overdue(h.now())
+	h.overviews.reset()
 	return nil
 }
 

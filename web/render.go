@@ -111,6 +111,19 @@ func (r *Renderer) Render(w io.Writer, name string, data any, _ echo.Context) er
 	return err
 }
 
+// RenderBlock executes one named template of a page (a part that a page's
+// script fetches alone) with data, a Page.
+func (r *Renderer) RenderBlock(w io.Writer, name, block string, data any) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	if err := t.ExecuteTemplate(w, block, data); err != nil {
+		return fmt.Errorf("render %s/%s: %w", name, block, err)
+	}
+	return nil
+}
+
 // Catalog returns the UI text catalogue.
 func (r *Renderer) Catalog() *Catalog { return r.catalog }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"sort"
 	"strings"
@@ -27,7 +28,10 @@ func BenchmarkLiveUnderLoad(b *testing.B) {
 	var pages []time.Duration
 	refresh := func() {
 		start := time.Now()
-		res, err := session.Get(a.URL + "/")
+		// As the page's script does: only the part it replaces.
+		req, _ := http.NewRequest(http.MethodGet, a.URL+"/", nil)
+		req.Header.Set("X-Hailong-Live", "1")
+		res, err := session.Do(req)
 		if err != nil {
 			b.Error(err)
 			return
@@ -63,7 +67,8 @@ func BenchmarkLiveUnderLoad(b *testing.B) {
 					case ch <- time.Now():
 					default:
 					}
-					go refresh()
+					// The page's script waits up to 500 ms at random.
+					go func() { time.Sleep(time.Duration(rand.Int64N(int64(500 * time.Millisecond)))); refresh() }()
 				}
 			}
 		}(events[i])

@@ -34,7 +34,7 @@
   // comments and alerts; at most once a second, never while the official
   // is typing in it, and once more after the stream reconnects.
   var main = document.getElementById("live-main");
-  if (!main || !window.EventSource || !window.fetch || !window.DOMParser) { return; }
+  if (!main || !window.EventSource || !window.fetch) { return; }
   var lang = document.documentElement.lang;
   var status = document.getElementById("live-status");
   var last = 0, timer = null, busy = false;
@@ -42,29 +42,38 @@
     var a = document.activeElement;
     return a && main.contains(a) && /^(INPUT|TEXTAREA)$/.test(a.tagName) && a.value !== "";
   }
+  var stale = false;
   function schedule() {
     if (timer) { return; }
-    var wait = Math.max(0, last + 1000 - Date.now());
+    // Up to half a second of jitter: every dashboard hears of a flush at
+    // the same moment, and 200 page reads at once would queue the
+    // citizens' submissions behind them.
+    var wait = Math.max(0, last + 1000 - Date.now()) + Math.random() * 500;
     timer = setTimeout(function () { timer = null; refresh(); }, wait);
   }
   function refresh() {
+    // A tab nobody looks at reads the page once it is shown again.
+    if (document.hidden) { stale = true; return; }
     if (busy || typing()) { setTimeout(schedule, 1000); return; }
     busy = true;
     last = Date.now();
     var q = main.dataset.query;
-    fetch("/" + (q ? "?" + q : ""), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    // X-Hailong-Live: only the part replaced here, rendered once per flush
+    // for every dashboard with the same filters.
+    fetch("/" + (q ? "?" + q : ""), { credentials: "same-origin", headers: { "Accept": "text/html", "X-Hailong-Live": "1" } })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (!html) { return; }
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live-main");
-        if (!fresh) { return; }
-        main.innerHTML = fresh.innerHTML;
+        main.innerHTML = html;
         sortable(main);
         if (status) { status.textContent = (status.dataset.updated || "") + " " + new Date().toLocaleTimeString(lang === "en" ? "en-GB" : "vi-VN"); }
       })
       .catch(function () {})
       .then(function () { busy = false; });
   }
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && stale) { stale = false; schedule(); }
+  });
   var es = new EventSource(main.dataset.live);
   var opened = false;
   es.addEventListener("update", schedule);
