@@ -20,13 +20,16 @@ const (
 	FieldCycle    = "cycle"
 	FieldTooLong  = "too_long"
 	FieldCIDR     = "cidr"
+	FieldRoot     = "root"
 )
 
 var unitKinds = []string{KindCity, KindWard, KindCommune, KindDepartment}
 
 // ValidateUnit checks u against the other units. A parent must exist and
 // must not be u itself or below it (moving a unit under its own child
-// would cut it off the tree).
+// would cut it off the tree). Only one unit, the city, stands without a
+// parent: a second root would quietly drop its answers from the city's
+// figures.
 func ValidateUnit(u *Unit, units []Unit) *ValidationError {
 	p := map[string]string{}
 	if !idPattern.MatchString(u.ID) {
@@ -38,6 +41,16 @@ func ValidateUnit(u *Unit, units []Unit) *ValidationError {
 	}
 	if !validCIDRs(u.StaffCIDRs) {
 		p["staff_cidrs"] = FieldCIDR
+	}
+	if u.Parent == "" {
+		for _, x := range units {
+			if x.Parent == "" && x.ID != u.ID {
+				p["parent"] = FieldRoot
+			}
+		}
+		if u.Kind != KindCity {
+			p["parent"] = FieldRequired
+		}
 	}
 	if u.Parent != "" {
 		found := false

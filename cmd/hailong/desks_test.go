@@ -79,6 +79,8 @@ func TestDeskManagementAndRotation(t *testing.T) {
 		"unknown field": {map[string]string{"id": "vt-p10", "nam": "x"}, 400, "nam"},
 		"no parent":     {map[string]string{"id": "vt-p10", "name": "x", "kind": "ward", "parent": "khong-co"}, 400, "parent"},
 		"duplicate":     {map[string]string{"id": "vt-p9", "name": "x", "kind": "ward", "parent": "vt"}, 409, "vt-p9"},
+		"ward as root":  {map[string]string{"id": "vt-p10", "name": "x", "kind": "ward"}, 400, "parent"},
+		"second city":   {map[string]string{"id": "vt2", "name": "x", "kind": "city"}, 400, "parent"},
 	} {
 		var e struct{ Error string }
 		if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", tc.body, &e); code != tc.want || !strings.Contains(e.Error, tc.field) {
@@ -87,6 +89,13 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	}
 	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"parent": "vt-p9"}, nil); code != http.StatusBadRequest {
 		t.Errorf("moving the city under its own ward: %d, want 400", code)
+	}
+	// Detaching a ward would drop its answers from the city's figures.
+	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p9", map[string]string{"parent": ""}, nil); code != http.StatusBadRequest {
+		t.Errorf("detaching a ward from the tree: %d, want 400", code)
+	}
+	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"name": "UBND thành phố Vũng Tàu"}, nil); code != http.StatusOK {
+		t.Errorf("renaming the city (the one root): %d, want 200", code)
 	}
 
 	var desk struct {
@@ -135,58 +144,63 @@ func TestDeskManagementAndRotation(t *testing.T) {
 
 func TestUnitMoveKeepsPastFigures(t *testing.T) {
 	dir := t.TempDir()
-	// Answers are stamped in April 2024; the move happens "now".
-	at := time.Date(2024, 4, 10, 9, 0, 0, 0, web.Vietnam)
-	a, err := startAppWith(t, dir, nil, nil, func() time.Time { return at })
+	// Answers are stamped in April 2024; the move happens in June, so
+	// April is a past month when the tree changes.
+	clock := &exportClock{}
+	clock.set(time.Date(2024, 4, 10, 9, 0, 0, 0, web.Vietnam))
+	a, err := startAppWith(t, dir, nil, nil, clock.now)
 	if err != nil {
 		t.Fatal(err)
 	}
+	sent := map[string]int64{}
 	for _, d := range apiDesks(t, a) {
 		if d.Unit == "vt-p7" || d.Unit == "vt-p1" {
 			if code, _ := answer(t, client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
 				t.Fatalf("answer: %d", code)
 			}
+			sent[d.Unit]++
 		}
 	}
-	figures := func(q string) string {
+	type fig struct {
+		N       int64
+		Service any
+	}
+	figures := func(q string, want int64) (fig, string) {
+		t.Helper()
 		var raw json.RawMessage
 		deadline := time.Now().Add(5 * time.Second)
 		for {
 			if code := getJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&"+q, &raw); code != http.StatusOK {
 				t.Fatalf("indicators %s: %d", q, code)
 			}
-			var n struct{ N int64 }
-			_ = json.Unmarshal(raw, &n)
-			if n.N > 0 || time.Now().After(deadline) {
-				var f struct {
-					N       int64
-					Service any
-				}
-				_ = json.Unmarshal(raw, &f)
+			var f fig
+			_ = json.Unmarshal(raw, &f)
+			if f.N >= want || time.Now().After(deadline) {
 				b, _ := json.Marshal(f)
-				return string(b)
+				return f, string(b)
 			}
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	before := figures("unit=vt-p7")
-	city := figures("")
-	// The 2025 reorganisation: Phường 7 goes under Phường 1.
+	p7Before, before := figures("unit=vt-p7", sent["vt-p7"])
+	_, city := figures("", sent["vt-p7"]+sent["vt-p1"])
+	if p7Before.N != sent["vt-p7"] || p7Before.N == 0 {
+		t.Fatalf("Phường 7 has %d April answers before the move, want %d (> 0)", p7Before.N, sent["vt-p7"])
+	}
+	// The 2025 reorganisation, done in June: Phường 7 goes under Phường 1.
+	clock.set(time.Date(2024, 6, 3, 9, 0, 0, 0, web.Vietnam))
 	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]string{"parent": "vt-p1"}, nil); code != http.StatusOK {
 		t.Fatalf("move: %d", code)
 	}
-	if after := figures("unit=vt-p7"); after != before {
+	if _, after := figures("unit=vt-p7", 0); after != before {
 		t.Errorf("moved unit's April figures changed:\n before %s\n after  %s", before, after)
 	}
-	if after := figures(""); after != city {
-		t.Errorf("city's April figures changed by a move")
+	if _, after := figures("", 0); after != city {
+		t.Errorf("city's April figures changed by a move:\n before %s\n after  %s", city, after)
 	}
-	var p1 struct{ N int64 }
-	getJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&unit=vt-p1", &p1)
-	var p7 struct{ N int64 }
-	getJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&unit=vt-p7", &p7)
-	if p1.N <= p7.N {
-		t.Errorf("vt-p1's subtree (n=%d) should now include vt-p7 (n=%d)", p1.N, p7.N)
+	// Live figures follow today's tree: Phường 1's subtree now holds both.
+	if p1, _ := figures("unit=vt-p1", 0); p1.N != sent["vt-p1"]+sent["vt-p7"] {
+		t.Errorf("vt-p1's subtree has %d April answers, want its own %d + Phường 7's %d", p1.N, sent["vt-p1"], sent["vt-p7"])
 	}
 }
 
