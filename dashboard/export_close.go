@@ -57,11 +57,21 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
 	out := closeJSON{Month: c.Param("file"), Instrument: q.Instrument.ID()}
-	// The audit entry comes first: a reopening is never unrecorded.
-	if err := h.audit.Log(ctx, u.Username, "month.reopen", "export:"+out.Month+"|"+out.Instrument, nil, nil, h.now()); err != nil {
+	x := h.exporter()
+	snap, err := x.Closed(ctx, start, q.Instrument)
+	if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	if out.SHA256, err = h.exporter().Reopen(ctx, start, q.Instrument); err != nil {
+	// The audit entry comes first, with the hash that was reported: a
+	// reopening is never unrecorded.
+	var before any
+	if snap != nil {
+		before = map[string]any{"sha256": snap.SHA256, "closed_at": snap.ClosedAt, "closed_by": snap.ClosedBy}
+	}
+	if err := h.audit.Log(ctx, u.Username, "month.reopen", "export:"+out.Month+"|"+out.Instrument, before, nil, h.now()); err != nil {
+		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	}
+	if out.SHA256, err = x.Reopen(ctx, start, q.Instrument, u.Username, h.now()); err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 	if fromPage(c) {

@@ -102,14 +102,35 @@ func (x *Exporter) Closed(ctx context.Context, month time.Time, in *survey.Instr
 }
 
 // Reopen deletes the month's snapshot; it reports whether there was one.
-func (x *Exporter) Reopen(ctx context.Context, month time.Time, in *survey.Instrument) (string, error) {
+func (x *Exporter) Reopen(ctx context.Context, month time.Time, in *survey.Instrument, by string, now time.Time) (string, error) {
 	var snap snapshot
 	id := snapshotID(survey.MonthOf(month).Label(), in)
-	err := x.snapshots().FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&snap)
+	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&snap)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return "", nil
 	}
-	return snap.SHA256, err
+	if err != nil {
+		return "", fmt.Errorf("read snapshot: %w", err)
+	}
+	// What was reported stays on record: the reopened snapshot is kept,
+	// under its own id, before the month is opened again.
+	old := reopenedSnapshot{ID: id + "|" + now.UTC().Format(time.RFC3339Nano), Snapshot: snap, ReopenedAt: now.UTC(), ReopenedBy: by}
+	if _, err := x.snapshots().Database().Collection("snapshots_reopened").InsertOne(ctx, old); err != nil {
+		return "", fmt.Errorf("keep the reopened snapshot: %w", err)
+	}
+	if _, err := x.snapshots().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return "", fmt.Errorf("reopen: %w", err)
+	}
+	return snap.SHA256, nil
+}
+
+// reopenedSnapshot is a closed month's snapshot as it was when an admin
+// reopened the month.
+type reopenedSnapshot struct {
+	ID         string    `bson:"_id"` // snapshot id|reopened at
+	Snapshot   snapshot  `bson:"snapshot"`
+	ReopenedAt time.Time `bson:"reopened_at"`
+	ReopenedBy string    `bson:"reopened_by"`
 }
 
 // scoped narrows whole-city tables to unit's subtree, as the month's tree was.

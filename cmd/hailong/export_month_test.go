@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"hailong/web"
 )
 
@@ -206,6 +208,27 @@ func TestExportMonth(t *testing.T) {
 	}
 	if s := sheetRows(t, mustGet(t, admin, a.URL+"/exports/2024-05.xlsx"))["Tổng hợp"]; s[2][2] != "5" {
 		t.Errorf("reopened month: total row %v", s[2])
+	}
+	// The reopening names the hash that had been reported, and the
+	// snapshot it replaced is kept.
+	var entries []struct {
+		Action string
+		Before map[string]any
+	}
+	getJSON(t, a.URL+"/api/v1/audit", &entries)
+	found := false
+	for _, e := range entries {
+		found = found || e.Action == "month.reopen" && e.Before["sha256"] == closed.SHA256
+	}
+	if !found {
+		t.Errorf("no month.reopen audit entry with the reported SHA-256 %s", closed.SHA256)
+	}
+	a.Stop(t)
+	var kept struct {
+		Snapshot struct{ SHA256 string } `bson:"snapshot"`
+	}
+	if err := openDataDir(t, dir).Collection("snapshots_reopened").FindOne(t.Context(), bson.D{}).Decode(&kept); err != nil || kept.Snapshot.SHA256 != closed.SHA256 {
+		t.Errorf("reopened snapshot not kept: %v %q", err, kept.Snapshot.SHA256)
 	}
 }
 
