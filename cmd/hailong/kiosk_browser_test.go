@@ -54,6 +54,11 @@ func TestBrowserKioskIdleReset(t *testing.T) {
 	if n := browserEval[int](t, ctx, checked); n != 1 {
 		t.Fatalf("%d answers checked after one tap, want 1", n)
 	}
+	for deadline := time.Now().Add(2 * time.Second); !browserEval[bool](t, ctx, `document.fullscreenElement !== null`); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the kiosk did not go full screen on the first tap")
+		}
+	}
 	deadline := time.Now().Add(5 * time.Second)
 	for browserEval[int](t, ctx, checked) != 0 {
 		if time.Now().After(deadline) {

@@ -32,3 +32,11 @@ if (document.body.classList.contains("kiosk") && document.querySelector("form[me
   ["pointerdown", "keydown", "input", "scroll"].forEach(function (ev) { addEventListener(ev, arm, true); });
   arm();
 })();
+// Kiosk tablet: full screen from the first tap (browsers allow it only on
+// a user's gesture), and again after anyone leaves it, so the tablet shows
+// the survey alone and no browser controls.
+if (document.body.classList.contains("kiosk") && document.documentElement.requestFullscreen) (function () {
+  addEventListener("pointerdown", function () {
+    if (!document.fullscreenElement) { document.documentElement.requestFullscreen().catch(function () {}); }
+  }, true);
+})();
