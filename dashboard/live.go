@@ -109,6 +109,11 @@ func (h *Handler) apiLive(c echo.Context) error {
 					return nil
 				}
 			}
+			// This update covers every flush announced while it waited.
+			select {
+			case <-ch:
+			default:
+			}
 			last = time.Now()
 			fmt.Fprintf(w, "event: update\ndata: %d\n\n", last.Unix())
 			w.Flush()
