@@ -31,6 +31,10 @@ func TestFromAcceptLanguage(t *testing.T) {
 		"vi-VN,vi;q=0.9,en;q=0.8": "vi",
 		"fr-FR,en;q=0.5":          "en",
 		"zh-CN":                   "vi",
+		"vi;q=0.5,en;q=0.9":       "en",
+		"en;q=0,vi":               "vi",
+		"en-GB;q=0.8,fr;q=0.9":    "en",
+		"not a header;;;":         "vi",
 	} {
 		if got := fromAcceptLanguage(h); got != want {
 			t.Errorf("Accept-Language %q → %s, want %s", h, got, want)

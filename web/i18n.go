@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 )
 
 // Languages the UI speaks; the first is the default.
@@ -101,14 +102,17 @@ func Lang(c echo.Context) string {
 	return fromAcceptLanguage(c.Request().Header.Get("Accept-Language"))
 }
 
-// fromAcceptLanguage returns the first supported language of the header, in
-// the order the browser lists them (q-values are almost always descending).
+// fromAcceptLanguage returns the supported language the browser prefers
+// most (by q-value; q=0 means "not this one"), Vietnamese when none.
 func fromAcceptLanguage(h string) string {
-	for _, part := range strings.Split(h, ",") {
-		tag := strings.TrimSpace(strings.SplitN(part, ";", 2)[0])
-		base := strings.ToLower(strings.SplitN(tag, "-", 2)[0])
-		if isLang(base) {
-			return base
+	tags, _, err := language.ParseAcceptLanguage(h)
+	if err != nil {
+		return Languages[0]
+	}
+	for _, tag := range tags { // sorted by q, highest first; q=0 left out
+		base, _ := tag.Base()
+		if isLang(base.String()) {
+			return base.String()
 		}
 	}
 	return Languages[0]
