@@ -217,8 +217,9 @@ func (h *Handler) thanksHandler(res resolver) echo.HandlerFunc {
 		t, err := res(c, h.now())
 		if err != nil {
 			var we *web.Error
-			// The thank-you of a rotating code outlives the code.
-			if !errors.As(err, &we) || we.MsgID != "err.code_expired" {
+			// The thank-you outlives the code: a rotating code's window, or
+			// "Đổi mã QR" right after the citizen answered.
+			if !errors.As(err, &we) || we.MsgID != "err.code_expired" && we.MsgID != "err.code_rotated" {
 				return err
 			}
 			t = &target{Desk: &Desk{}, Unit: &Unit{}}

@@ -129,6 +129,12 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	if code, _ := answer(t, client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Errorf("new code: %d", code)
 	}
+	// A citizen who answered just before the rotation still gets a thank-you.
+	if res, err := http.Get(old + "/thanks"); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("thank-you of the rotated code: %v %v", res.StatusCode, err)
+	} else {
+		res.Body.Close()
+	}
 
 	// Deactivated: a friendly page, no form.
 	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/p9-q1", map[string]any{"active": false}, nil); code != http.StatusOK {
