@@ -132,6 +132,9 @@ func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) 
 	if ve := survey.ValidateUnit(u, units); ve != nil {
 		return 0, fieldError(ve)
 	}
+	if (old == nil || old.Parent != u.Parent) && inactiveUnit(units, u.Parent) {
+		return 0, web.NewError(http.StatusBadRequest, "err.unit_inactive", nil, u.Parent)
+	}
 	status := http.StatusOK
 	if old == nil {
 		status = http.StatusCreated
@@ -251,6 +254,9 @@ func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) 
 	}
 	if ve := survey.ValidateDesk(d, units, h.instruments); ve != nil {
 		return 0, fieldError(ve)
+	}
+	if (old == nil || old.Unit != d.Unit) && inactiveUnit(units, d.Unit) {
+		return 0, web.NewError(http.StatusBadRequest, "err.unit_inactive", nil, d.Unit)
 	}
 	status := http.StatusOK
 	if old == nil {

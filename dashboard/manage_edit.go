@@ -107,3 +107,14 @@ func (h *Handler) pageUnitActive(c echo.Context) error {
 
 // FieldsText is the desk's fields as the edit form's text input takes them.
 func (d DeskView) FieldsText() string { return strings.Join(d.Fields, ", ") }
+
+// inactiveUnit reports whether id is a unit that no longer takes new work:
+// no new desks or child units go under it.
+func inactiveUnit(units []survey.Unit, id string) bool {
+	for i := range units {
+		if units[i].ID == id {
+			return !units[i].IsActive()
+		}
+	}
+	return false
+}

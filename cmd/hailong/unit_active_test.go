@@ -137,6 +137,11 @@ func TestUnitDeactivate(t *testing.T) {
 	if doc.Find(`form[action="/units/vt-p7/activate"]`).Length() != 1 || doc.Find(`form[action="/units/vt-p1/deactivate"]`).Length() != 1 {
 		t.Error("desks page lacks the activate/deactivate buttons")
 	}
+	// No new work goes under it.
+	var e struct{ Error string }
+	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]string{"id": "p7-q9", "unit": "vt-p7", "name": "Q9"}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "ngừng hoạt động") {
+		t.Errorf("new desk in an inactive unit: %d %q, want 400", code, e.Error)
+	}
 
 	res, _ = admin.PostForm(a.URL+"/units/vt-p7/activate", url.Values{"_csrf": {adminCSRF}})
 	res.Body.Close()
