@@ -45,10 +45,10 @@ func TestUnitDeactivate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var deskURL string
+	var deskURL, deskID string
 	for _, d := range apiDesks(t, a) {
 		if d.Unit == "vt-p7" {
-			deskURL = d.SurveyURL
+			deskURL, deskID = d.SurveyURL, d.ID
 			if code, _ := answer(t, client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
 				t.Fatalf("answer: %d", code)
 			}
@@ -138,6 +138,9 @@ func TestUnitDeactivate(t *testing.T) {
 		t.Error("desks page lacks the activate/deactivate buttons")
 	}
 	// No new work goes under it.
+	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusBadRequest {
+		t.Errorf("receipt link for a desk of an inactive unit: %d, want 400", code)
+	}
 	var e struct{ Error string }
 	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]string{"id": "p7-q9", "unit": "vt-p7", "name": "Q9"}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "ngừng hoạt động") {
 		t.Errorf("new desk in an inactive unit: %d %q, want 400", code, e.Error)
@@ -152,6 +155,9 @@ func TestUnitDeactivate(t *testing.T) {
 		t.Errorf("answer after reactivation: %d", code)
 	}
 	getForm(t, client(t), a.URL+"/p/vt-p7")
+	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusCreated {
+		t.Errorf("receipt link after reactivation: %d, want 201", code)
+	}
 
 	var audit []struct{ User, Action, Target string }
 	getJSON(t, a.URL+"/api/v1/audit", &audit)
