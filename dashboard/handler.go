@@ -111,6 +111,10 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.POST("/desks/:id/:action", h.pageDeskAction, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/units", h.pageCreateUnit, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/units/:id/move", h.pageMoveUnit, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/desks/:id/edit", h.pageEditDesk, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/units/:id/edit", h.pageEditUnit, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/units/:id/deactivate", h.pageUnitActive, h.requirePage, web.RequireCSRF, requireAdmin)
+	pages.POST("/units/:id/activate", h.pageUnitActive, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/users", h.addUser, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/users/:name/:action", h.userAction, h.requirePage, web.RequireCSRF, requireAdmin)
 	pages.POST("/comments/:id/hide", h.hideComment, h.requirePage, web.RequireCSRF)
@@ -154,6 +158,7 @@ type DeskView struct {
 	Unit       string   `json:"unit"`
 	UnitName   string   `json:"unit_name"`
 	Name       string   `json:"name"`
+	NameEN     string   `json:"name_en,omitempty"`
 	Instrument string   `json:"instrument"`
 	Fields     []string `json:"fields,omitempty"`
 	QRMode     string   `json:"qr_mode"`
@@ -195,7 +200,7 @@ func (h *Handler) deskView(d *survey.Desk, names map[string]string) DeskView {
 		mode = survey.QRStatic
 	}
 	return DeskView{
-		ID: d.ID, Unit: d.Unit, UnitName: names[d.Unit], Name: d.Name, Instrument: d.Instrument,
+		ID: d.ID, Unit: d.Unit, UnitName: names[d.Unit], Name: d.Name, NameEN: d.NameEN, Instrument: d.Instrument,
 		Fields: d.Fields, QRMode: mode, Active: d.Active,
 		SurveyURL: h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation),
 		QRVersion: h.qrVersion(d),

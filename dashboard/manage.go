@@ -56,6 +56,8 @@ type unitPatch struct {
 	Address *string `json:"address"`
 	// StaffCIDRs are the unit's own networks (answers from them are suspect).
 	StaffCIDRs *[]string `json:"staff_cidrs"`
+	// Active false closes the unit's desks and portal; past figures stay.
+	Active *bool `json:"active"`
 }
 
 func (h *Handler) apiCreateUnit(c echo.Context) error {
@@ -87,13 +89,26 @@ func (h *Handler) apiPatchUnit(c echo.Context) error {
 	set(&u.Kind, p.Kind)
 	set(&u.Address, p.Address)
 	set(&u.StaffCIDRs, p.StaffCIDRs)
-	action := "unit.update"
-	if u.Parent != old.Parent {
+	if p.Active != nil {
+		u.Active = p.Active
+	}
+	action := unitAction(old, &u)
+	return h.saveUnit(c, old, &u, action)
+}
+
+// unitAction names a unit change for the audit log.
+func unitAction(old, u *survey.Unit) string {
+	switch {
+	case old.IsActive() && !u.IsActive():
+		return "unit.deactivate"
+	case !old.IsActive() && u.IsActive():
+		return "unit.activate"
+	case u.Parent != old.Parent:
 		// Past figures do not move: rollup cells keep the unit they were
 		// counted for, only the tree above it changes.
-		action = "unit.move"
+		return "unit.move"
 	}
-	return h.saveUnit(c, old, &u, action)
+	return "unit.update"
 }
 
 // saveUnit validates and writes a new (old == nil) or changed unit, and
@@ -116,6 +131,9 @@ func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) 
 	}
 	if ve := survey.ValidateUnit(u, units); ve != nil {
 		return 0, fieldError(ve)
+	}
+	if (old == nil || old.Parent != u.Parent) && inactiveUnit(units, u.Parent) {
+		return 0, web.NewError(http.StatusBadRequest, "err.unit_inactive", nil, u.Parent)
 	}
 	status := http.StatusOK
 	if old == nil {
@@ -236,6 +254,9 @@ func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) 
 	}
 	if ve := survey.ValidateDesk(d, units, h.instruments); ve != nil {
 		return 0, fieldError(ve)
+	}
+	if (old == nil || old.Unit != d.Unit) && inactiveUnit(units, d.Unit) {
+		return 0, web.NewError(http.StatusBadRequest, "err.unit_inactive", nil, d.Unit)
 	}
 	status := http.StatusOK
 	if old == nil {

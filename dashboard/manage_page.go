@@ -16,8 +16,11 @@ import (
 // validation, storage and audit as the JSON API (writeUnit, writeDesk).
 
 type homeView struct {
-	Desks       []DeskView
-	Units       []survey.Unit
+	Desks []DeskView
+	Units []survey.Unit
+	// ActiveUnits feed the pickers for new work: an inactive unit gets no
+	// new desks, children or tokens.
+	ActiveUnits []survey.Unit
 	Instruments []string
 	Admin       bool
 	// Supervisor: admin or unit manager, who may register a desk's device.
@@ -50,6 +53,9 @@ func (h *Handler) renderDesks(c echo.Context, status int, okID, errMsg string, f
 	for _, u := range units {
 		if allowed == nil || allowed[u.ID] {
 			v.Units = append(v.Units, u)
+			if u.IsActive() {
+				v.ActiveUnits = append(v.ActiveUnits, u)
+			}
 		}
 	}
 	if v.Supervisor && h.tokens != nil {

@@ -65,6 +65,10 @@ func (h *Handler) apiReceiptLink(c echo.Context) error {
 	if !d.Active {
 		return web.NewError(http.StatusBadRequest, "err.desk_inactive", nil)
 	}
+	// A desk of an inactive unit takes no answers: no new links either.
+	if u, err := h.store.Unit(c.Request().Context(), d.Unit); err == nil && !u.IsActive() {
+		return web.NewError(http.StatusBadRequest, "err.desk_inactive", nil)
+	}
 	// The field is stored on the answer and grouped by in reports: only
 	// the desk's own fields (any well-formed one if the desk lists none).
 	if req.Field != "" && len(d.Fields) > 0 && !oneOf(req.Field, d.Fields...) {

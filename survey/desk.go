@@ -1,6 +1,9 @@
 package survey
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Unit kinds.
 const (
@@ -22,8 +25,24 @@ type Unit struct {
 	Address string `bson:"address,omitempty" json:"address,omitempty"`
 	// StaffCIDRs are the unit's own networks: an answer from one is a
 	// clerk rating their own desk, stored as suspect.
-	StaffCIDRs []string  `bson:"staff_cidrs,omitempty" json:"staff_cidrs,omitempty"`
-	CreatedAt  time.Time `bson:"created_at" json:"created_at"`
+	StaffCIDRs []string `bson:"staff_cidrs,omitempty" json:"staff_cidrs,omitempty"`
+	// Active is nil for units stored before the flag existed: they are
+	// active. An inactive unit (a ward dissolved in a merger) takes no new
+	// answers; its past figures stay.
+	Active    *bool     `bson:"active,omitempty" json:"active"`
+	CreatedAt time.Time `bson:"created_at" json:"created_at"`
+}
+
+// IsActive reports whether the unit takes answers.
+func (u *Unit) IsActive() bool { return u.Active == nil || *u.Active }
+
+// MarshalJSON always writes "active", true for units stored without it.
+func (u Unit) MarshalJSON() ([]byte, error) {
+	type plain Unit
+	p := plain(u)
+	active := u.IsActive()
+	p.Active = &active
+	return json.Marshal(p)
 }
 
 // DisplayName returns the unit's name in lang.

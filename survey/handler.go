@@ -138,7 +138,8 @@ func (h *Handler) desk(ctx context.Context, id string) (*target, error) {
 	if err != nil {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
-	if !d.Active {
+	if !d.Active || (u != nil && !u.IsActive()) {
+		// A desk of an inactive unit is closed like a paused desk.
 		return nil, web.NewError(http.StatusGone, "err.desk_inactive", nil)
 	}
 	in, ok := h.instruments.Latest(d.Instrument)

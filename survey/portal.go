@@ -130,6 +130,10 @@ func (h *Handler) resolvePortal(c echo.Context, _ time.Time) (*target, error) {
 	if err != nil {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
+	if !p.unit.IsActive() {
+		// The same "tạm ngừng" page as a paused desk; nothing is stored.
+		return nil, web.NewError(http.StatusGone, "err.desk_inactive", nil)
+	}
 	in, ok := h.instruments.Latest(p.instrument)
 	if !ok {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable",

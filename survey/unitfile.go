@@ -125,6 +125,10 @@ func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instr
 		} else if old, ok := merged[e.ID]; ok {
 			u.StaffCIDRs = old.StaffCIDRs
 		}
+		if old, ok := merged[e.ID]; ok {
+			// The file does not carry the flag: an inactive unit stays so.
+			u.Active = old.Active
+		}
 		merged[e.ID] = u
 	}
 	all := make([]Unit, 0, len(merged))
