@@ -39,3 +39,22 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// parseNamed reads what follows a verb of "hailong user" or "hailong
+// token": NAME (except for list), the command's own flags into fs, and the
+// service configuration after "--", which it returns.
+func parseNamed(fs *flag.FlagSet, verb, what string, args []string, stderr io.Writer) (name string, rest []string, err error) {
+	if verb != "list" {
+		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
+			return "", nil, configErrorf("usage: %s %s [flags]", fs.Name(), what)
+		}
+		name, args = args[0], args[1:]
+	}
+	for i, a := range args {
+		if a == "--" {
+			args, rest = args[:i], args[i+1:]
+			break
+		}
+	}
+	return name, rest, parseFlags(fs, args, stderr)
+}

@@ -32,22 +32,9 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("hailong token "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	unit := fs.String("unit", "", "the unit whose subtree's desks the token may create receipt links for (empty: the whole city)")
-	var name string
-	if verb != "list" {
-		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
-			return configErrorf("usage: hailong token %s NAME [flags]", verb)
-		}
-		name, args = args[0], args[1:]
-	}
-	var rest []string
-	for i, a := range args {
-		if a == "--" {
-			args, rest = args[:i], args[i+1:]
-			break
-		}
-	}
-	if err := fs.Parse(args); err != nil {
-		return configErrorf("%v", err)
+	name, rest, err := parseNamed(fs, verb, "NAME", args, stderr)
+	if err != nil {
+		return err
 	}
 	cfg, err := parseConfig("hailong token", rest, getenv, stderr)
 	if err != nil {

@@ -28,22 +28,9 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	unit := fs.String("unit", "", "the unit whose subtree the account sees (empty: the whole city)")
 	name := fs.String("name", "", "the official's full name")
 	password := fs.String("password", "", "password (at least 8 characters; generated and printed if empty)")
-	var username string
-	if verb != "list" {
-		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
-			return configErrorf("usage: hailong user %s USERNAME [flags]", verb)
-		}
-		username, args = args[0], args[1:]
-	}
 	// Service flags follow "--".
-	var rest []string
-	for i, a := range args {
-		if a == "--" {
-			args, rest = args[:i], args[i+1:]
-			break
-		}
-	}
-	if err := parseFlags(fs, args, stderr); err != nil {
+	username, rest, err := parseNamed(fs, verb, "USERNAME", args, stderr)
+	if err != nil {
 		return err
 	}
 	cfg, err := parseConfig("hailong user", rest, getenv, stderr)
