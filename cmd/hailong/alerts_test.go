@@ -147,16 +147,5 @@ tasks:
 // waitCount waits until the indicators of June 2026 count n answers.
 func waitCount(t *testing.T, a *testApp, n int64) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var rep apiReport
-		getJSON(t, a.URL+"/api/v1/indicators?from=2026-06-01&to=2026-06-30", &rep)
-		if rep.N == n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("June has %d answers, want %d", rep.N, n)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitIndicators(t, a, "from=2026-06-01&to=2026-06-30", n)
 }

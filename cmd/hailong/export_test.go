@@ -74,18 +74,7 @@ func answerWith(t *testing.T, a *testApp, clock *exportClock, at time.Time, surv
 // waitN waits until the May indicators count n answers.
 func waitN(t *testing.T, a *testApp, n int64) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var rep apiReport
-		getJSON(t, a.URL+"/api/v1/indicators?from=2024-05-01&to=2024-05-31", &rep)
-		if rep.N == n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("May has %d answers, want %d", rep.N, n)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitIndicators(t, a, "from=2024-05-01&to=2024-05-31", n)
 }
 
 type apiFig struct {
