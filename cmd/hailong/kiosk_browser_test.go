@@ -20,22 +20,7 @@ import (
 func TestBrowserKioskIdleReset(t *testing.T) {
 	ctx := newBrowser(t)
 	a := startApp(t, t.TempDir(), nil)
-	c, csrf := adminClient(t, a)
-	res, err := c.PostForm(a.URL+"/desks/vt-q1/device", url.Values{"_csrf": {csrf}, "kind": {"kiosk"}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("register kiosk: %v %v", res.StatusCode, err)
-	}
-	res.Body.Close()
-	u, _ := url.Parse(a.URL)
-	var device *http.Cookie
-	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == "hl_device" {
-			device = ck
-		}
-	}
-	if device == nil {
-		t.Fatal("no hl_device cookie after registration")
-	}
+	device := registerDevice(t, a, "vt-q1", "kiosk")
 	browserDo(t, ctx, "open the kiosk form",
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			if _, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
@@ -80,22 +65,7 @@ func TestBrowserDisplayRetries(t *testing.T) {
 	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
 		t.Fatalf("rotating mode: %d", code)
 	}
-	c, csrf := adminClient(t, a)
-	res, err := c.PostForm(a.URL+"/desks/vt-q2/device", url.Values{"_csrf": {csrf}, "kind": {"display"}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("register display: %v %v", res.StatusCode, err)
-	}
-	res.Body.Close()
-	u, _ := url.Parse(a.URL)
-	var device *http.Cookie
-	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == "hl_device" {
-			device = ck
-		}
-	}
-	if device == nil {
-		t.Fatal("no hl_device cookie after registration")
-	}
+	device := registerDevice(t, a, "vt-q2", "display")
 	// Timers 100× faster; every fetch is counted.
 	fast := `(function(){var st=window.setTimeout;window.setTimeout=function(f,d){return st(f,(d||0)/100);};
 	  window.__fetches=0;var f=window.fetch;window.fetch=function(){window.__fetches++;return f.apply(this,arguments);};})();`
@@ -132,4 +102,24 @@ func TestBrowserDisplayRetries(t *testing.T) {
 	if after := browserEval[int](t, ctx, `window.__fetches`); after < before+3 {
 		t.Errorf("the display tried %d times in 2 s (× 100) with the server down, want it to keep retrying", after-before)
 	}
+}
+
+// registerDevice signs an admin in, registers that browser as desk's kiosk
+// or display, and returns the device cookie to plant in Chromium.
+func registerDevice(t *testing.T, a *testApp, desk, kind string) *http.Cookie {
+	t.Helper()
+	c, csrf := adminClient(t, a)
+	res, err := c.PostForm(a.URL+"/desks/"+desk+"/device", url.Values{"_csrf": {csrf}, "kind": {kind}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register %s: %v %v", kind, res.StatusCode, err)
+	}
+	res.Body.Close()
+	u, _ := url.Parse(a.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "hl_device" {
+			return ck
+		}
+	}
+	t.Fatal("no hl_device cookie after registration")
+	return nil
 }
