@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/survey"
 	"hailong/web"
@@ -77,14 +76,7 @@ func TestIndicatorsByChannel(t *testing.T) {
 	}
 	a.Stop(t)
 
-	cur, err := openDataDir(t, dir).Collection("responses").Find(t.Context(), bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all []survey.Response
-	if err := cur.All(t.Context(), &all); err != nil {
-		t.Fatal(err)
-	}
+	all := storedResponses(t, openDataDir(t, dir))
 	if len(all) != nQR+nPortal+nReceipt {
 		t.Fatalf("%d responses stored, want %d", len(all), nQR+nPortal+nReceipt)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/survey"
 	"hailong/web"
@@ -71,14 +69,7 @@ func TestHeatmapPartialMonth(t *testing.T) {
 	a.Stop(t)
 
 	db := openDataDir(t, dir)
-	cur, err := db.Collection("responses").Find(context.Background(), bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all []survey.Response
-	if err := cur.All(context.Background(), &all); err != nil {
-		t.Fatal(err)
-	}
+	all := storedResponses(t, db)
 	if len(all) != len(times) {
 		t.Fatalf("%d responses stored, want %d", len(all), len(times))
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -13,8 +12,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/survey"
 	"hailong/web"
@@ -167,14 +164,7 @@ func TestRollupsEqualRecount(t *testing.T) {
 
 	// Recount from the raw responses.
 	db := openDataDir(t, dir)
-	cur, err := db.Collection("responses").Find(context.Background(), bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all []survey.Response
-	if err := cur.All(context.Background(), &all); err != nil {
-		t.Fatal(err)
-	}
+	all := storedResponses(t, db)
 	if len(all) != workers*each {
 		t.Fatalf("%d responses stored, want %d", len(all), workers*each)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -167,16 +166,7 @@ func TestPortalEndToEnd(t *testing.T) {
 	waitIndicators(t, a, "unit=vt-p1&channel=qr", 0)
 
 	a.Stop(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cur, err := openDataDir(t, dir).Collection("responses").Find(ctx, bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all []survey.Response
-	if err := cur.All(ctx, &all); err != nil {
-		t.Fatal(err)
-	}
+	all := storedResponses(t, openDataDir(t, dir))
 	if len(all) != 3 {
 		t.Fatalf("%d responses stored, want 3 (refused picks store nothing)", len(all))
 	}
