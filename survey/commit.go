@@ -447,9 +447,9 @@ func (c *Committer) stored(ctx context.Context, ids []bson.ObjectID) ([]*Respons
 // stored are counted into every rollup document that does not already
 // record the entry. A writer is taken as still running, and its entries
 // left alone, while its heartbeat is younger than staleAfter or, for a
-// writer without one (an older version), while the entry is
-// (staleAfter 0 when this process owns the store: every other writer has
-// stopped).
+// writer without one (an older version), while the entry is younger than
+// staleAfter. staleAfter is 0 when this process owns the store: every
+// other writer has stopped.
 func (c *Committer) Repair(ctx context.Context, staleAfter time.Duration) (int, error) {
 	var beats map[string]time.Time
 	if staleAfter > 0 {

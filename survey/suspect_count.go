@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -46,11 +47,8 @@ func (c *Comments) SuspectCounts(ctx context.Context, desks []string, now time.T
 		return nil, fmt.Errorf("read suspect counts: %w", err)
 	}
 	for i, v := range vals {
-		var n int
-		if s, ok := v.(string); ok {
-			_, _ = fmt.Sscanf(s, "%d", &n)
-		}
-		if n > 0 {
+		s, _ := v.(string) // nil: no suspect answer that hour
+		if n, _ := strconv.Atoi(s); n > 0 {
 			out[desks[i/24]] += n
 		}
 	}
