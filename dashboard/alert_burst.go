@@ -6,8 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // burstWindow is how far back the suspect burst alert looks.

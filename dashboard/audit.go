@@ -12,7 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // Audit is the append-only log of who changed what.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // registerDevice turns the browser an official is using into a desk's

@@ -8,9 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/survey"
-	"hailong/web"
 )
 
 type displayView struct {

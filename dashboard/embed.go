@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // embedView is the data of the embed page: the two snippets an official

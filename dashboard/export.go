@@ -6,8 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // Exporter builds a month's tables for the exports (XLSX, CSV, report).

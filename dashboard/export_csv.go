@@ -5,8 +5,8 @@ import (
 	"io"
 	"strconv"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // WriteCSV writes one table of mt (see csvTables) as UTF-8 CSV with a BOM,

@@ -3,8 +3,8 @@ package dashboard
 import (
 	"fmt"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // pct is a percentage 0–100 in a table; nil is an empty cell. The XLSX

@@ -5,8 +5,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // WriteXLSX writes mt as a workbook: one sheet per table, then the method.

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // commentRow is a comment as the overview lists it.

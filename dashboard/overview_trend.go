@@ -4,8 +4,8 @@ import (
 	"context"
 	"html/template"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // trendDays caps the daily trend: a longer period shows its last 62 days,

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // paperOption is one answer of a printed question: the box, the code

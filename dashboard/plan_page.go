@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // The /plan page lists the plan's tasks in the official's scope; admins

@@ -11,9 +11,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // qrCacheControl lets the official's browser keep a QR image for five

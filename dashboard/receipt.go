@@ -10,9 +10,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // fieldID is what a field (lĩnh vực) id looks like, as desks list them.

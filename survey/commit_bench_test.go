@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"hailong/internal/testdb"
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // BenchmarkSubmit measures the submission path below HTTP (group commit of

@@ -9,7 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // TestSharedStoreRepair: two committers (two replicas) on one store. The

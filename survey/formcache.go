@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // The blank form of a desk is the same page for every citizen but for two

@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // Handler serves the citizen side: the survey form, its submission and

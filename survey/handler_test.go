@@ -14,9 +14,9 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/static"
-	"hailong/web"
 )
 
 func testCatalog(t testing.TB) *web.Catalog {

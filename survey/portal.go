@@ -14,7 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // How a portal citizen did their procedure (Response.Served).

@@ -11,7 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // EachResponse streams the responses submitted in [from, to) to fn, in

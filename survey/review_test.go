@@ -12,7 +12,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // runCommitter runs c until the returned stop is called.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // Rollups are pre-aggregated counts, one document per instrument version

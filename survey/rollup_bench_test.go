@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // BenchmarkRollupFlush measures one flush of a busy second: answers at

@@ -13,7 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // Rollups reads and writes rollup documents. Reads go through a cache:

@@ -13,7 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/internal/testdb"
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // randomResponse is a plausible answer to the counter form at t.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // submitHandler validates and stores one answered form. Whatever goes

@@ -22,7 +22,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/internal/embedded"
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // limitsOn are the production defaults, which the test harness turns off.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // config is the service configuration: HAILONG_* environment variables,

@@ -10,8 +10,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // openData locks the data dir (embedded mode) and opens the stores; the

@@ -14,7 +14,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // adminClient is a cookie-jar client signed in as admin, with the CSRF

@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"hailong/dashboard"
+	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // monthExport is the flags of "hailong export -month …".

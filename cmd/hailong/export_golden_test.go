@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // TestExportEqualsAPI: on a varied month (every desk of several units,

@@ -16,7 +16,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // TestExportMonth: the May export of a few answers — one at 23:30 on 31/05

@@ -17,8 +17,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/dashboard"
+	"hailong/internal/web"
 	"hailong/static"
-	"hailong/web"
 )
 
 // chromium finds a headless-capable browser: HAILONG_CHROMIUM, then the usual names.

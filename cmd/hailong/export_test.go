@@ -17,7 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // exportClock is a settable test clock.

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // answersFor fills every item of an instrument at random from its own

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // randomAnswers is a realistic mix: mostly 4–5, some 1–3, some "không áp dụng".

@@ -11,9 +11,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // registeredRoutes builds the real router (a.routes) on stores that are

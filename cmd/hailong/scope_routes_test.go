@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // publicRoutes need no official: citizens, devices, probes and sign-in.

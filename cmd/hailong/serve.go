@@ -15,10 +15,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"hailong/dashboard"
+	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/static"
 	"hailong/survey"
-	"hailong/web"
 )
 
 // app is everything serve wires together.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // TestSuspectsPageFiltersAndPages: the suspects page shows this month by

@@ -12,7 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"hailong/web"
+	"hailong/internal/web"
 )
 
 // aprilFigures returns the April 2024 indicators of a query, waiting until
