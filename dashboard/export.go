@@ -8,6 +8,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // Exporter builds a month's tables for the exports (XLSX, CSV, report).
@@ -99,10 +100,10 @@ type MonthTables struct {
 // Build computes s's tables from the rollups, responses and plan.
 func (x *Exporter) Build(ctx context.Context, s ExportScope) (*MonthTables, error) {
 	in := s.Instrument
-	m := survey.MonthOf(s.Month)
+	m := period.MonthOf(s.Month)
 	last := m.End().AddDate(0, 0, -1)
 	q := survey.Query{Instrument: in, Units: s.Units, From: m.Start, To: last, Agg: survey.AggPooled, Breakdown: true}
-	t, err := x.Rollups.Tally(ctx, q, survey.Plan(q.From, q.To))
+	t, err := x.Rollups.Tally(ctx, q, period.Cover(q.From, q.To))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +121,7 @@ func (x *Exporter) Build(ctx context.Context, s ExportScope) (*MonthTables, erro
 	for _, ch := range survey.Channels {
 		qc := q
 		qc.Channel = ch
-		tc, err := x.Rollups.Tally(ctx, qc, survey.Plan(q.From, q.To))
+		tc, err := x.Rollups.Tally(ctx, qc, period.Cover(q.From, q.To))
 		if err != nil {
 			return nil, err
 		}
@@ -208,7 +209,7 @@ func summary(in *survey.Instrument, id, name, unit string, c *survey.Cell, chann
 }
 
 // comments reads the month's comment archive and keeps the visible ones.
-func (x *Exporter) comments(ctx context.Context, m survey.Period, units map[string]bool, unitName map[string]string) ([]CommentRow, error) {
+func (x *Exporter) comments(ctx context.Context, m period.Period, units map[string]bool, unitName map[string]string) ([]CommentRow, error) {
 	hidden, err := x.Comments.HiddenIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -217,7 +218,7 @@ func (x *Exporter) comments(ctx context.Context, m survey.Period, units map[stri
 	archived, err := x.Store.MonthComments(ctx, m.Start, units)
 	for _, c := range archived {
 		if !hidden[c.ID.Hex()] {
-			out = append(out, CommentRow{ID: c.ID.Hex(), At: c.At.In(web.Vietnam), Unit: unitName[c.Unit], UnitID: c.Unit, Desk: c.Desk, Text: c.Text})
+			out = append(out, CommentRow{ID: c.ID.Hex(), At: c.At.In(period.Vietnam), Unit: unitName[c.Unit], UnitID: c.Unit, Desk: c.Desk, Text: c.Text})
 		}
 	}
 	if err != nil {

@@ -3,11 +3,10 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"hailong/survey/period"
 	"log/slog"
 	"strings"
 	"time"
-
-	"hailong/survey"
 )
 
 // AutoClose closes each past month's figures ("Chốt số liệu") once days have
@@ -47,9 +46,9 @@ func (x *Exporter) closeDue(ctx context.Context, days int, audit *Audit, log *sl
 	if !ok {
 		return
 	}
-	cur := survey.MonthOf(now).Start
+	cur := period.MonthOf(now).Start
 	for i := catchUpMonths; i >= 1; i-- {
-		m := survey.MonthOf(cur.AddDate(0, -i, 0))
+		m := period.MonthOf(cur.AddDate(0, -i, 0))
 		if now.Before(m.End().AddDate(0, 0, days)) || !first.Before(m.End()) {
 			continue
 		}
@@ -58,7 +57,7 @@ func (x *Exporter) closeDue(ctx context.Context, days int, audit *Audit, log *sl
 }
 
 // closeMonthDue closes m for the latest version of every instrument.
-func (x *Exporter) closeMonthDue(ctx context.Context, m survey.Period, days int, audit *Audit, log *slog.Logger, now time.Time) {
+func (x *Exporter) closeMonthDue(ctx context.Context, m period.Period, days int, audit *Audit, log *slog.Logger, now time.Time) {
 	seen := map[string]bool{}
 	for _, id := range x.Instruments.IDs() {
 		code, _, _ := strings.Cut(id, "@")

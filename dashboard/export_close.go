@@ -9,6 +9,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 type closeJSON struct {
@@ -83,7 +84,7 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 // monthParams reads the month of /exports/:file/close|reopen and the
 // instrument of the query.
 func (h *Handler) monthParams(c echo.Context) (time.Time, survey.Query, error) {
-	start, ok := ParseMonth(c.Param("file"))
+	start, ok := period.ParseMonth(c.Param("file"))
 	if !ok {
 		return time.Time{}, survey.Query{}, paramError("err.param_month")
 	}

@@ -5,12 +5,12 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,12 +18,6 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 // exporter is the handler's view of the exports.
 func (h *Handler) exporter() *Exporter {
 	return &Exporter{Store: h.store, Rollups: h.rollups, Instruments: h.instruments, Tasks: h.tasks, Comments: h.comments, Catalog: h.catalog}
-}
-
-// ParseMonth reads "2024-05" as the first instant of that month in Vietnam time.
-func ParseMonth(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation("2006-01", s, web.Vietnam)
-	return t, err == nil && len(s) == 7
 }
 
 // ExportName is the download's file name, ASCII only: chi-so-hai-long-2024-05[-unit].ext.
@@ -66,7 +60,7 @@ func (h *Handler) exportFile(c echo.Context) error {
 	if !ok || (ext != "xlsx" && ext != "csv") {
 		return web.NewError(http.StatusNotFound, "err.param_export", nil, file)
 	}
-	start, ok := ParseMonth(month)
+	start, ok := period.ParseMonth(month)
 	if !ok {
 		return paramError("err.param_month")
 	}

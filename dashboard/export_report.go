@@ -13,6 +13,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // ReportView is the printable monthly report.
@@ -40,7 +41,7 @@ type reportFig struct {
 // exportReport is GET /exports/:month/report: the month's report in the
 // layout of a Vietnamese administrative report, printable on A4.
 func (h *Handler) exportReport(c echo.Context) error {
-	start, ok := ParseMonth(c.Param("file"))
+	start, ok := period.ParseMonth(c.Param("file"))
 	if !ok {
 		return paramError("err.param_month")
 	}
@@ -74,7 +75,7 @@ func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, qu
 	if err != nil {
 		return nil, err
 	}
-	now = now.In(web.Vietnam)
+	now = now.In(period.Vietnam)
 	v := &ReportView{Tables: mt, Issuer: strings.ToUpper(mt.Scope), MonthLabel: monthVI(mt.Month),
 		Date:  dateVI(now),
 		Units: mt.Units[min(1, len(mt.Units)):], Files: mt.Month, Query: query,

@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // ErrClosed is returned when closing a month that is already closed.
@@ -45,7 +46,7 @@ func (x *Exporter) snapshots() *mongo.Collection { return x.Tasks.c.Database().C
 // computed otherwise.
 func (x *Exporter) Month(ctx context.Context, s ExportScope) (*MonthTables, error) {
 	var snap snapshot
-	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(survey.MonthOf(s.Month).Label(), s.Instrument)}}).Decode(&snap)
+	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(period.MonthOf(s.Month).Label(), s.Instrument)}}).Decode(&snap)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return x.Build(ctx, s)
 	}
@@ -64,7 +65,7 @@ func (x *Exporter) Month(ctx context.Context, s ExportScope) (*MonthTables, erro
 // Close stores the month's whole-city tables as its snapshot and returns
 // their SHA-256.
 func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instrument, user string, now time.Time) (string, error) {
-	if now.Before(survey.MonthOf(month).End()) {
+	if now.Before(period.MonthOf(month).End()) {
 		return "", ErrNotEnded
 	}
 	mt, err := x.Build(ctx, ExportScope{Month: month, Instrument: in})
@@ -91,7 +92,7 @@ func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instru
 func (x *Exporter) Closed(ctx context.Context, month time.Time, in *survey.Instrument) (*snapshot, error) {
 	var snap snapshot
 	opts := options.FindOne().SetProjection(bson.D{{Key: "tables", Value: 0}})
-	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(survey.MonthOf(month).Label(), in)}}, opts).Decode(&snap)
+	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(period.MonthOf(month).Label(), in)}}, opts).Decode(&snap)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, nil
 	}
@@ -104,7 +105,7 @@ func (x *Exporter) Closed(ctx context.Context, month time.Time, in *survey.Instr
 // Reopen deletes the month's snapshot; it reports whether there was one.
 func (x *Exporter) Reopen(ctx context.Context, month time.Time, in *survey.Instrument, by string, now time.Time) (string, error) {
 	var snap snapshot
-	id := snapshotID(survey.MonthOf(month).Label(), in)
+	id := snapshotID(period.MonthOf(month).Label(), in)
 	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&snap)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return "", nil

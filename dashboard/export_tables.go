@@ -5,6 +5,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // pct is a percentage 0–100 in a table; nil is an empty cell. The XLSX
@@ -96,7 +97,7 @@ func (mt *MonthTables) tables(cat *web.Catalog) []table {
 	}
 	cm := table{Key: "comments", Sheet: "Ý kiến", Head: []string{"Thời điểm", "Đơn vị", "Quầy", "Ý kiến của người dân"}, Widths: []float64{18, 36, 16, 100}}
 	for _, c := range mt.Comments {
-		cm.Rows = append(cm.Rows, []any{c.At.In(web.Vietnam).Format("02/01/2006 15:04"), c.Unit, name(c.Desk), c.Text})
+		cm.Rows = append(cm.Rows, []any{c.At.In(period.Vietnam).Format("02/01/2006 15:04"), c.Unit, name(c.Desk), c.Text})
 	}
 	plan := table{Key: "plan", Sheet: "Kế hoạch", Head: []string{"Mã nhiệm vụ", "Đơn vị", "Nhiệm vụ", "Kênh", "Hạn", "Tình trạng", "Tiến độ (%)", "Quá hạn", "Ghi chú"},
 		Widths: []float64{20, 36, 60, 24, 12, 16, 10, 8, 40}}

@@ -7,7 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/internal/web"
-	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // pageMonths is how many months the exports page lists, this one first.
@@ -56,7 +56,7 @@ func (h *Handler) exportsPage(c echo.Context) error {
 	}
 	v := exportsView{Scope: scope.UnitName, Instrument: q.Instrument.ID(), Query: keep.Encode(), Tables: csvTables,
 		Done: c.QueryParam("done"), Reopened: c.QueryParam("action") == "reopen"}
-	if d, ok := ParseMonth(v.Done); ok {
+	if d, ok := period.ParseMonth(v.Done); ok {
 		v.Done = d.Format("01/2006")
 	} else {
 		v.Done = ""
@@ -66,10 +66,10 @@ func (h *Handler) exportsPage(c echo.Context) error {
 	}
 	admin := currentUser(c).Role == RoleAdmin
 	now := h.now()
-	cur := survey.MonthOf(now).Start
+	cur := period.MonthOf(now).Start
 	x := h.exporter()
 	for i := 0; i < pageMonths; i++ {
-		m := survey.MonthOf(cur.AddDate(0, -i, 0))
+		m := period.MonthOf(cur.AddDate(0, -i, 0))
 		snap, err := x.Closed(c.Request().Context(), m.Start, q.Instrument)
 		if err != nil {
 			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
@@ -78,7 +78,7 @@ func (h *Handler) exportsPage(c echo.Context) error {
 			To: m.End().AddDate(0, 0, -1).Format("2006-01-02"), Ended: !now.Before(m.End())}
 		if snap != nil {
 			em.Closed, em.SHA256, em.ClosedBy = true, snap.SHA256, snap.ClosedBy
-			em.ClosedAt = snap.ClosedAt.In(web.Vietnam).Format("15:04 02/01/2006")
+			em.ClosedAt = snap.ClosedAt.In(period.Vietnam).Format("15:04 02/01/2006")
 		}
 		em.CanClose = admin && em.Ended && !em.Closed
 		em.CanReopen = admin && em.Closed

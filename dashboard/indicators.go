@@ -10,6 +10,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // maxPeriodDays bounds one indicators query.
@@ -121,7 +122,7 @@ func (h *Handler) parseQuery(c echo.Context) (survey.Query, scopeJSON, periodJSO
 	q.From, q.To = from, to
 
 	q.By = c.QueryParam("by")
-	if q.By != "" && !oneOf(q.By, survey.GrainDay, survey.GrainMonth) {
+	if q.By != "" && !oneOf(q.By, period.GrainDay, period.GrainMonth) {
 		return q, scope, periodJSON{}, paramError("err.param_enum", "by", "day, month")
 	}
 	q.Agg = c.QueryParam("agg")
@@ -190,16 +191,16 @@ func (h *Handler) scope(c echo.Context, units []survey.Unit) map[string]bool {
 // default: this month up to today), refusing a reversed or too long period
 // with a message naming the parameter.
 func (h *Handler) period(c echo.Context) (from, to time.Time, err error) {
-	now := h.now().In(web.Vietnam)
-	from = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, web.Vietnam)
-	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, web.Vietnam)
+	now := h.now().In(period.Vietnam)
+	from = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, period.Vietnam)
+	to = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, period.Vietnam)
 	for _, p := range []struct {
 		name string
 		dst  *time.Time
 	}{{"from", &from}, {"to", &to}} {
 		if v := c.QueryParam(p.name); v != "" {
-			t, err := time.ParseInLocation("2006-01-02", v, web.Vietnam)
-			if err != nil {
+			t, ok := period.ParseDay(v)
+			if !ok {
 				return from, to, paramError("err.param_date", p.name)
 			}
 			*p.dst = t

@@ -16,6 +16,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // alertThreshold is the 7-day service index under which a desk with enough
@@ -95,7 +96,7 @@ type channelJoin struct {
 
 func (h *Handler) overview(c echo.Context) error {
 	lang := web.Lang(c)
-	q, _, period, err := h.parseQuery(c)
+	q, _, pj, err := h.parseQuery(c)
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func (h *Handler) overview(c echo.Context) error {
 		// Not the request's context: other dashboards wait for this build.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 15*time.Second)
 		defer cancel()
-		return h.buildOverview(ctx, q, period, lang, params)
+		return h.buildOverview(ctx, q, pj, lang, params)
 	})
 	if err != nil {
 		return err
@@ -157,8 +158,8 @@ func (h *Handler) overviewLive(c echo.Context, b *overviewBuild, p web.Page) err
 
 // buildOverview reads and computes everything the overview shows for one
 // scope and set of filters; nothing in it depends on who asks.
-func (h *Handler) buildOverview(ctx context.Context, q survey.Query, period periodJSON, lang string, params url.Values) (*overviewView, error) {
-	t, err := h.rollups.Tally(ctx, q, survey.Plan(q.From, q.To))
+func (h *Handler) buildOverview(ctx context.Context, q survey.Query, pj periodJSON, lang string, params url.Values) (*overviewView, error) {
+	t, err := h.rollups.Tally(ctx, q, period.Cover(q.From, q.To))
 	if err != nil {
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
@@ -176,7 +177,7 @@ func (h *Handler) buildOverview(ctx context.Context, q survey.Query, period peri
 	}
 	pct := func(v float64) string { return web.FormatPercent(lang, v) }
 	v := overviewView{
-		Filters: params, From: period.From, To: period.To, Instr: h.instruments.IDs(), Channels: survey.Channels,
+		Filters: params, From: pj.From, To: pj.To, Instr: h.instruments.IDs(), Channels: survey.Channels,
 		Figures: survey.Compute(q.Instrument, t, q.Agg, lang), Pct: pct, Method: h.method(lang, q),
 	}
 	v.Query = params.Encode()
@@ -293,9 +294,9 @@ func rank(cells map[string]*survey.Cell, in *survey.Instrument, agg, lang string
 // tasks.
 func (h *Handler) alerts(ctx context.Context, q survey.Query, tasks []Task, deskName, deskUnit map[string]string, lang string) []alert {
 	var out []alert
-	today := survey.DayOf(h.now()).Start
+	today := period.DayOf(h.now()).Start
 	week := survey.Query{Instrument: q.Instrument, Units: q.Units, Channel: q.Channel, From: today.AddDate(0, 0, -6), To: today, Breakdown: true}
-	t, err := h.rollups.Tally(ctx, week, survey.Plan(week.From, week.To))
+	t, err := h.rollups.Tally(ctx, week, period.Cover(week.From, week.To))
 	if err == nil {
 		for id, cell := range t.ByDesk {
 			f := survey.Compute(q.Instrument, &survey.Tally{Total: *cell}, survey.AggPooled, lang)

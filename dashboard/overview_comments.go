@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // commentRow is a comment as the overview lists it.
@@ -59,7 +59,7 @@ func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, 
 	}
 	out := make([]commentRow, 0, len(docs))
 	for _, d := range docs {
-		r := commentRow{ID: d.ID.Hex(), Text: d.Text, When: d.At.In(web.Vietnam).Format("02/01/2006 15:04"), Unit: unitName[d.Unit], Desk: deskName[d.Desk]}
+		r := commentRow{ID: d.ID.Hex(), Text: d.Text, When: d.At.In(period.Vietnam).Format("02/01/2006 15:04"), Unit: unitName[d.Unit], Desk: deskName[d.Desk]}
 		if r.Unit == "" {
 			r.Unit = d.Unit
 		}

@@ -6,6 +6,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // trendDays caps the daily trend: a longer period shows its last 62 days,
@@ -19,7 +20,7 @@ func (h *Handler) trends(ctx context.Context, q survey.Query, lang string) (byDa
 	base := survey.Query{Instrument: q.Instrument, Units: q.Units, Desk: q.Desk, Channel: q.Channel, To: q.To, Agg: q.Agg}
 
 	d := base
-	d.By, d.From = survey.GrainDay, q.From
+	d.By, d.From = period.GrainDay, q.From
 	if first := q.To.AddDate(0, 0, -(trendDays - 1)); first.After(d.From) {
 		d.From = first
 	}
@@ -28,8 +29,8 @@ func (h *Handler) trends(ctx context.Context, q survey.Query, lang string) (byDa
 		return "", "", "", err
 	}
 	m := base
-	m.By = survey.GrainMonth
-	m.From = survey.MonthOf(q.To).Start.AddDate(0, -11, 0)
+	m.By = period.GrainMonth
+	m.From = period.MonthOf(q.To).Start.AddDate(0, -11, 0)
 	months, err := h.rollups.Series(ctx, m, lang)
 	if err != nil {
 		return "", "", "", err

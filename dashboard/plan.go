@@ -14,8 +14,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.yaml.in/yaml/v3"
 
-	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // Task statuses, as unit managers set them.
@@ -232,8 +232,8 @@ func (s *Tasks) Save(ctx context.Context, t *Task) error {
 // recurring one not updated within its period (plus ten days' grace).
 func (t *Task) overdue(now time.Time) bool {
 	if t.Due != "" {
-		due, err := time.ParseInLocation("2006-01-02", t.Due, web.Vietnam)
-		return err == nil && t.Status != TaskDone && now.After(due.AddDate(0, 0, 1))
+		due, ok := period.ParseDay(t.Due)
+		return ok && t.Status != TaskDone && now.After(due.AddDate(0, 0, 1))
 	}
 	months := frequencies[t.Frequency]
 	if months == 0 {
@@ -241,7 +241,7 @@ func (t *Task) overdue(now time.Time) bool {
 	}
 	last := t.UpdatedAt
 	if last.IsZero() {
-		last = time.Date(now.In(web.Vietnam).Year(), 1, 1, 0, 0, 0, 0, web.Vietnam)
+		last = time.Date(now.In(period.Vietnam).Year(), 1, 1, 0, 0, 0, 0, period.Vietnam)
 	}
 	return now.After(last.AddDate(0, months, 10))
 }

@@ -12,6 +12,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // suspectsPerPage bounds one page of the suspects list: a bot attack can
@@ -86,7 +87,7 @@ func (h *Handler) suspectsPage(c echo.Context) error {
 	for _, s := range out[first:min(first+suspectsPerPage, len(out))] {
 		v.Rows = append(v.Rows, suspectRow{
 			suspectJSON: s,
-			At:          s.SubmittedAt.In(web.Vietnam).Format("02/01/2006 15:04"),
+			At:          s.SubmittedAt.In(period.Vietnam).Format("02/01/2006 15:04"),
 			DeskName:    orID(deskName[s.Desk], s.Desk),
 			UnitName:    orID(unitName[s.Unit], s.Unit),
 			Answers:     h.answerLabels(lang, s),

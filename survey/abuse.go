@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/internal/web"
+	"hailong/survey/period"
 )
 
 // Limits are the citizen side's abuse rules. A count of 0 (or a zero
@@ -179,7 +180,7 @@ func (h *Handler) refuse(c echo.Context, t *target, form url.Values, v verdict) 
 	wait := max(v.retryAfter, time.Second)
 	c.Response().Header().Set("Retry-After", RetryAfterSeconds(wait))
 	lang := web.Lang(c)
-	at := h.now().Add(wait).In(web.Vietnam)
+	at := h.now().Add(wait).In(period.Vietnam)
 	when := h.catalog.T(lang, "abuse.at", at.Format("15:04"), web.FormatDate(at))
 	return h.renderForm(c, http.StatusTooManyRequests, t, form, nil, "abuse.limited_"+v.limit, WaitText(h.catalog, lang, wait), when)
 }

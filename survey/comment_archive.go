@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hailong/survey/period"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ type ArchivedComment struct {
 const commentArchivePrefix = "comments_"
 
 func commentArchive(db *mongo.Database, at time.Time) *mongo.Collection {
-	return db.Collection(commentArchivePrefix + MonthOf(at).Start.Format("200601"))
+	return db.Collection(commentArchivePrefix + period.MonthOf(at).Start.Format("200601"))
 }
 
 // archiveComments stores the comments of counted responses; a comment

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hailong/survey/period"
 	"sort"
 
 	"github.com/redis/go-redis/v9"
@@ -30,7 +31,7 @@ func (c *Comments) RecentFromList(ctx context.Context, f CommentFilter, units []
 	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
 		return nil, false, fmt.Errorf("read comment lists: %w", err)
 	}
-	end := DayOf(f.To).End()
+	end := period.DayOf(f.To).End()
 	var oldest []Comment
 	for _, cmd := range cmds {
 		items := cmd.Val()

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"hailong/survey/period"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -25,7 +26,7 @@ type CommentFilter struct {
 // from the last month of the period backwards, so it needs no Redis and
 // survives any restart.
 func (s *Store) RecentComments(ctx context.Context, f CommentFilter, limit int) ([]ArchivedComment, error) {
-	end := DayOf(f.To).End()
+	end := period.DayOf(f.To).End()
 	filter := bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: f.From.UTC()}, {Key: "$lt", Value: end.UTC()}}}}
 	if f.Units != nil {
 		ids := make([]string, 0, len(f.Units))
@@ -43,7 +44,7 @@ func (s *Store) RecentComments(ctx context.Context, f CommentFilter, limit int) 
 	// Hidden comments are dropped after reading: ask for enough more.
 	opts := options.Find().SetSort(bson.D{{Key: "at", Value: -1}}).SetLimit(int64(limit + len(f.Hidden)))
 	var out []ArchivedComment
-	for m := MonthOf(f.To).Start; !m.Before(MonthOf(f.From).Start) && len(out) < limit; m = m.AddDate(0, -1, 0) {
+	for m := period.MonthOf(f.To).Start; !m.Before(period.MonthOf(f.From).Start) && len(out) < limit; m = m.AddDate(0, -1, 0) {
 		cur, err := commentArchive(s.db, m).Find(ctx, filter, opts)
 		if err != nil {
 			return nil, fmt.Errorf("read comments: %w", err)

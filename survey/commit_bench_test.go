@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"hailong/internal/testdb"
-	"hailong/internal/web"
+	"hailong/survey/period"
 )
 
 // BenchmarkSubmit measures the submission path below HTTP (group commit of
@@ -32,7 +32,7 @@ func BenchmarkSubmit(b *testing.B) {
 			go func() { c.Run(ctx); close(done) }()
 			desks := demoDesks
 			var seed atomic.Uint64
-			base := time.Date(2024, 5, 1, 8, 0, 0, 0, web.Vietnam)
+			base := time.Date(2024, 5, 1, 8, 0, 0, 0, period.Vietnam)
 			b.SetParallelism(32) // 2 cores × 32 = 64 goroutines
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {

@@ -2,14 +2,13 @@ package survey
 
 import (
 	"context"
+	"hailong/survey/period"
 	"log/slog"
 	"math/rand/v2"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"hailong/internal/web"
 )
 
 // TestSharedStoreRepair: two committers (two replicas) on one store. The
@@ -38,7 +37,7 @@ func TestSharedStoreRepair(t *testing.T) {
 	c1, stop1 := start(r1)
 	c2, stop2 := start(r2)
 	rng := rand.New(rand.NewPCG(3, 4))
-	base := time.Date(2024, 5, 31, 8, 0, 0, 0, web.Vietnam)
+	base := time.Date(2024, 5, 31, 8, 0, 0, 0, period.Vietnam)
 	submit := func(c *Committer, n int) {
 		for i := 0; i < n; i++ {
 			if err := c.Submit(ctx, randomResponse(rng, base.Add(time.Duration(rng.IntN(10*3600))*time.Second), desks[rng.IntN(len(desks))])); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"hailong/survey/period"
 	"hailong/survey/sipas"
 )
 
@@ -34,7 +35,7 @@ type Query struct {
 	Channel string
 	// From and To are Vietnam dates, both included.
 	From, To time.Time
-	By       string // "", GrainDay or GrainMonth
+	By       string // "", period.GrainDay or period.GrainMonth
 	Agg      string
 	// Breakdown keeps per-unit and per-desk tallies (rankings); Hours keeps
 	// the hour × weekday counts. Both cost time, so only pages that show
@@ -93,7 +94,7 @@ func addTo(m map[string]*Cell, k string, c Cell) {
 }
 
 // Tally reads the rollups of q's periods and sums the selected cells.
-func (r *Rollups) Tally(ctx context.Context, q Query, periods []Period) (*Tally, error) {
+func (r *Rollups) Tally(ctx context.Context, q Query, periods []period.Period) (*Tally, error) {
 	t := newTally()
 	for _, p := range periods {
 		doc, err := r.Read(ctx, q.Instrument.ID(), p)
@@ -393,18 +394,18 @@ type SeriesPoint struct {
 
 // Series computes figures per day or per month of q's range.
 func (r *Rollups) Series(ctx context.Context, q Query, lang string) ([]SeriesPoint, error) {
-	var buckets [][]Period
+	var buckets [][]period.Period
 	var labels []string
 	switch q.By {
-	case GrainDay:
-		for _, p := range PlanDays(q.From, q.To) {
-			buckets = append(buckets, []Period{p})
+	case period.GrainDay:
+		for _, p := range period.Days(q.From, q.To) {
+			buckets = append(buckets, []period.Period{p})
 			labels = append(labels, p.Label())
 		}
-	case GrainMonth:
-		for m := MonthOf(q.From); !m.Start.After(q.To); m = MonthOf(m.End()) {
-			from, to := maxTime(m.Start, DayOf(q.From).Start), minTime(m.End().AddDate(0, 0, -1), DayOf(q.To).Start)
-			buckets = append(buckets, Plan(from, to))
+	case period.GrainMonth:
+		for m := period.MonthOf(q.From); !m.Start.After(q.To); m = period.MonthOf(m.End()) {
+			from, to := maxTime(m.Start, period.DayOf(q.From).Start), minTime(m.End().AddDate(0, 0, -1), period.DayOf(q.To).Start)
+			buckets = append(buckets, period.Cover(from, to))
 			labels = append(labels, m.Label())
 		}
 	default:
@@ -419,15 +420,6 @@ func (r *Rollups) Series(ctx context.Context, q Query, lang string) ([]SeriesPoi
 		out = append(out, SeriesPoint{Period: labels[i], Figures: Compute(q.Instrument, t, q.Agg, lang)})
 	}
 	return out, nil
-}
-
-// PlanDays lists every day of [from, to].
-func PlanDays(from, to time.Time) []Period {
-	var out []Period
-	for d := DayOf(from); !d.Start.After(DayOf(to).Start); d = DayOf(d.End()) {
-		out = append(out, d)
-	}
-	return out
 }
 
 func maxTime(a, b time.Time) time.Time {
@@ -461,7 +453,7 @@ func (r *Rollups) Report(ctx context.Context, q Query, lang string) (*Report, er
 	if q.Agg == "" {
 		q.Agg = AggPooled
 	}
-	t, err := r.Tally(ctx, q, Plan(q.From, q.To))
+	t, err := r.Tally(ctx, q, period.Cover(q.From, q.To))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"hailong/survey/period"
 	"io"
 	"strconv"
 	"strings"
@@ -10,8 +11,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"hailong/internal/web"
 )
 
 // EachResponse streams the responses submitted in [from, to) to fn, in
@@ -90,7 +89,7 @@ func NewRawWriter(w io.Writer, in *Instrument, flush func()) (*RawWriter, error)
 
 // Write adds r's row.
 func (rw *RawWriter) Write(r *Response) error {
-	row := append(rw.row[:0], r.ID.Hex(), r.SubmittedAt.In(web.Vietnam).Format(time.RFC3339),
+	row := append(rw.row[:0], r.ID.Hex(), r.SubmittedAt.In(period.Vietnam).Format(time.RFC3339),
 		SafeCell(r.Desk), SafeCell(r.Unit), r.Channel, r.Instrument, r.Status,
 		r.Served, SafeCell(r.Field), SafeCell(r.Procedure), SafeCell(r.Serial))
 	for _, it := range rw.items {

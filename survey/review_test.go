@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"hailong/survey/period"
 	"log/slog"
 	"math/rand/v2"
 	"reflect"
@@ -11,8 +12,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"hailong/internal/web"
 )
 
 // runCommitter runs c until the returned stop is called.
@@ -30,7 +29,7 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 	s, r, in, desks := testSetup(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(3, 4))
-	base := time.Date(2024, 5, 20, 9, 0, 0, 0, web.Vietnam)
+	base := time.Date(2024, 5, 20, 9, 0, 0, 0, period.Vietnam)
 	c1 := NewCommitter(s.db, r, slog.Default())
 	stop1 := runCommitter(c1)
 	var suspects []*Response

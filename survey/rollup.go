@@ -2,11 +2,9 @@ package survey
 
 import (
 	"fmt"
+	"hailong/survey/period"
 	"strconv"
 	"strings"
-	"time"
-
-	"hailong/internal/web"
 )
 
 // Rollups are pre-aggregated counts, one document per instrument version
@@ -64,48 +62,9 @@ func ParseCellKey(s string) (CellKey, bool) {
 	return CellKey{Unit: p[0], Desk: p[1], Channel: p[2]}, true
 }
 
-// Grains of rollup documents.
-const (
-	GrainDay   = "day"
-	GrainMonth = "month"
-)
-
-// Period is one day or month in Vietnam time.
-type Period struct {
-	Grain string
-	Start time.Time // midnight Vietnam time
-}
-
-// DayOf and MonthOf return the period containing t, in Vietnam time.
-func DayOf(t time.Time) Period {
-	v := t.In(web.Vietnam)
-	return Period{GrainDay, time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, web.Vietnam)}
-}
-
-func MonthOf(t time.Time) Period {
-	v := t.In(web.Vietnam)
-	return Period{GrainMonth, time.Date(v.Year(), v.Month(), 1, 0, 0, 0, 0, web.Vietnam)}
-}
-
-// End returns the start of the next period.
-func (p Period) End() time.Time {
-	if p.Grain == GrainDay {
-		return p.Start.AddDate(0, 0, 1)
-	}
-	return p.Start.AddDate(0, 1, 0)
-}
-
-// Label is "2024-05-31" or "2024-05".
-func (p Period) Label() string {
-	if p.Grain == GrainDay {
-		return p.Start.Format("2006-01-02")
-	}
-	return p.Start.Format("2006-01")
-}
-
-// Collection is the name of the period's rollup collection.
-func (p Period) Collection() string {
-	if p.Grain == GrainDay {
+// collection is the name of a period's rollup collection.
+func collection(p period.Period) string {
+	if p.Grain == period.GrainDay {
 		return "rollup_d_" + p.Start.Format("20060102")
 	}
 	return "rollup_m_" + p.Start.Format("200601")
@@ -166,13 +125,13 @@ func (d deltas) addResponse(r *Response) {
 	if r.Comment != "" {
 		c.Comments = 1
 	}
-	v := r.SubmittedAt.In(web.Vietnam)
+	v := r.SubmittedAt.In(period.Vietnam)
 	// Day documents carry the hour too: a period that is not whole months
 	// (the overview's "this month so far") reads day documents only.
 	wd := (int(v.Weekday()) + 6) % 7 // Monday = 0
 	c.W = map[string]int64{fmt.Sprintf("w%dh%d", wd, v.Hour()): 1}
-	d.add(docRef{Coll: DayOf(v).Collection(), ID: r.Instrument}, key, c)
-	d.add(docRef{Coll: MonthOf(v).Collection(), ID: r.Instrument}, key, c)
+	d.add(docRef{Coll: collection(period.DayOf(v)), ID: r.Instrument}, key, c)
+	d.add(docRef{Coll: collection(period.MonthOf(v)), ID: r.Instrument}, key, c)
 }
 
 // Add adds the counts of o into c.

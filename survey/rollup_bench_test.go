@@ -3,11 +3,10 @@ package survey
 import (
 	"context"
 	"fmt"
+	"hailong/survey/period"
 	"math/rand/v2"
 	"testing"
 	"time"
-
-	"hailong/internal/web"
 )
 
 // BenchmarkRollupFlush measures one flush of a busy second: answers at
@@ -17,7 +16,7 @@ func BenchmarkRollupFlush(b *testing.B) {
 	for _, nDesks := range []int{12, 50} {
 		b.Run(fmt.Sprintf("desks=%d", nDesks), func(b *testing.B) {
 			s, r, in, _ := testSetup(b)
-			at := time.Date(2024, 5, 6, 9, 0, 0, 0, web.Vietnam)
+			at := time.Date(2024, 5, 6, 9, 0, 0, 0, period.Vietnam)
 			rng := rand.New(rand.NewPCG(1, 2))
 			second := func() deltas {
 				d := deltas{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hailong/survey/period"
 	"log/slog"
 	"strings"
 	"sync"
@@ -12,8 +13,6 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-
-	"hailong/internal/web"
 )
 
 // Rollups reads and writes rollup documents. Reads go through a cache:
@@ -265,8 +264,8 @@ func (r *Rollups) Listen(ctx context.Context, onChange func()) {
 
 // Read returns the rollup document of instrument for period, or an empty
 // one when nothing was counted.
-func (r *Rollups) Read(ctx context.Context, instrument string, p Period) (*RollupDoc, error) {
-	t := docRef{Coll: p.Collection(), ID: instrument}
+func (r *Rollups) Read(ctx context.Context, instrument string, p period.Period) (*RollupDoc, error) {
+	t := docRef{Coll: collection(p), ID: instrument}
 	now := r.now()
 	if v, ok := r.cache.Load(t); ok {
 		c := v.(cached)
@@ -288,31 +287,11 @@ func (r *Rollups) Read(ctx context.Context, instrument string, p Period) (*Rollu
 // maxAge is how long a cached document may be served: a second for
 // periods still open, longer for closed ones (invalidation covers changes;
 // the age bounds what a lost invalidation can cost).
-func (r *Rollups) maxAge(p Period, now time.Time) time.Duration {
+func (r *Rollups) maxAge(p period.Period, now time.Time) time.Duration {
 	if now.Before(p.End().Add(time.Minute)) {
 		return time.Second
 	}
 	return 5 * time.Minute
-}
-
-// Plan splits the days [from, to] (inclusive, Vietnam dates) into whole
-// months and the days at the edges: the documents a query must read.
-func Plan(from, to time.Time) []Period {
-	from, to = DayOf(from).Start, DayOf(to).Start
-	var out []Period
-	for d := from; !d.After(to); {
-		m := MonthOf(d)
-		if d.Equal(m.Start) && !m.End().AddDate(0, 0, -1).After(to) {
-			out = append(out, m)
-			d = m.End()
-			continue
-		}
-		out = append(out, DayOf(d))
-		d = d.AddDate(0, 0, 1)
-		// AddDate keeps the wall clock; Vietnam has no DST, so midnight stays midnight.
-		d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, web.Vietnam)
-	}
-	return out
 }
 
 // Collections lists the rollup collections that exist, for reindexing.

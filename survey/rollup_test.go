@@ -13,7 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/internal/testdb"
-	"hailong/internal/web"
+	"hailong/survey/period"
 )
 
 // randomResponse is a plausible answer to the counter form at t.
@@ -57,7 +57,7 @@ func recount(t *testing.T, s *Store, q Query) *Tally {
 		t.Fatal(err)
 	}
 	tally := newTally()
-	from, to := DayOf(q.From).Start, DayOf(q.To).End()
+	from, to := period.DayOf(q.From).Start, period.DayOf(q.To).End()
 	for cur.Next(ctx) {
 		var r Response
 		if err := cur.Decode(&r); err != nil {
@@ -149,7 +149,7 @@ func TestCrashRepair(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { c1.Run(runCtx); close(done) }()
-	base := time.Date(2024, 5, 31, 20, 0, 0, 0, web.Vietnam)
+	base := time.Date(2024, 5, 31, 20, 0, 0, 0, period.Vietnam)
 	submit := func(c *Committer, n int) {
 		var batch []*Response
 		for i := 0; i < n; i++ {
@@ -244,14 +244,14 @@ func assertCommentArchive(t *testing.T, s *Store) {
 			t.Fatal(err)
 		}
 		if r.Comment != "" && r.Status == StatusOK {
-			want[MonthOf(r.SubmittedAt).Label()]++
+			want[period.MonthOf(r.SubmittedAt).Label()]++
 		}
 	}
 	if len(want) == 0 {
 		t.Fatal("no comments: the check proves nothing")
 	}
 	for month, n := range want {
-		at, _ := time.ParseInLocation("2006-01", month, web.Vietnam)
+		at, _ := time.ParseInLocation("2006-01", month, period.Vietnam)
 		got, err := s.MonthComments(ctx, at, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -287,52 +287,12 @@ func snapshot(t *testing.T, r *Rollups) map[string]map[string]Cell {
 	return out
 }
 
-func TestPlan(t *testing.T) {
-	day := func(s string) time.Time {
-		d, _ := time.ParseInLocation("2006-01-02", s, web.Vietnam)
-		return d
-	}
-	labels := func(ps []Period) []string {
-		var out []string
-		for _, p := range ps {
-			out = append(out, p.Label())
-		}
-		return out
-	}
-	tests := []struct {
-		from, to string
-		want     []string
-	}{
-		{"2024-05-01", "2024-05-31", []string{"2024-05"}},
-		{"2024-05-30", "2024-06-02", []string{"2024-05-30", "2024-05-31", "2024-06-01", "2024-06-02"}},
-		{"2024-04-29", "2024-07-01", []string{"2024-04-29", "2024-04-30", "2024-05", "2024-06", "2024-07-01"}},
-		{"2024-02-01", "2024-02-29", []string{"2024-02"}},
-		{"2024-03-10", "2024-03-10", []string{"2024-03-10"}},
-	}
-	for _, tt := range tests {
-		if got := labels(Plan(day(tt.from), day(tt.to))); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Plan(%s, %s) = %v, want %v", tt.from, tt.to, got, tt.want)
-		}
-	}
-	if n := len(Plan(day("2024-01-01"), day("2024-12-31"))); n != 12 {
-		t.Errorf("a calendar year reads %d documents, want 12", n)
-	}
-	// 23:30 on 31 May, Vietnam time, is 16:30 UTC: still May.
-	late := time.Date(2024, 5, 31, 16, 30, 0, 0, time.UTC)
-	if got := MonthOf(late).Label(); got != "2024-05" {
-		t.Errorf("MonthOf(23:30 31/05 Vietnam) = %s", got)
-	}
-	if got := DayOf(time.Date(2024, 5, 31, 17, 0, 0, 0, time.UTC)).Label(); got != "2024-06-01" {
-		t.Errorf("DayOf(00:00 01/06 Vietnam) = %s", got)
-	}
-}
-
 // TestRollupWritersDoNotOverwrite: two writers (two replicas sharing one
 // store) add to the same documents at once; every increment survives.
 func TestRollupWritersDoNotOverwrite(t *testing.T) {
 	s, _, in, desks := testSetup(t)
 	ctx := context.Background()
-	at := time.Date(2024, 5, 6, 9, 0, 0, 0, web.Vietnam)
+	at := time.Date(2024, 5, 6, 9, 0, 0, 0, period.Vietnam)
 	const each = 40
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
@@ -359,7 +319,7 @@ func TestRollupWritersDoNotOverwrite(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	for _, p := range []Period{DayOf(at), MonthOf(at)} {
+	for _, p := range []period.Period{period.DayOf(at), period.MonthOf(at)} {
 		doc, err := NewRollups(s.db, nil, slog.Default()).Read(ctx, in.ID(), p)
 		if err != nil {
 			t.Fatal(err)

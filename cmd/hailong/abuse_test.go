@@ -22,7 +22,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hailong/internal/embedded"
-	"hailong/internal/web"
+	"hailong/survey/period"
 )
 
 // limitsOn are the production defaults, which the test harness turns off.
@@ -90,7 +90,7 @@ func deskN(t *testing.T, a *testApp, desk, day string, want int64) {
 	}
 }
 
-func today() string { return time.Now().In(web.Vietnam).Format("2006-01-02") }
+func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
 
 // Issue 5: 30 citizens behind one address, each on their own phone, can
 // all answer; one phone answering 10 times is limited after the configured
@@ -335,7 +335,7 @@ func TestAbuseSuspectFlow(t *testing.T) {
 	}
 	checkTestRedis(t, a)
 	desk := apiDesks(t, a)[0]
-	day := clock().In(web.Vietnam).Format("2006-01-02")
+	day := clock().In(period.Vietnam).Format("2006-01-02")
 	submit := func(took time.Duration, extra map[string]string) {
 		t.Helper()
 		c := client(t)

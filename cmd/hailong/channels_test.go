@@ -15,6 +15,7 @@ import (
 
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // TestIndicatorsByChannel: for a mix of QR, portal and receipt answers,
@@ -175,7 +176,7 @@ func checkChannelPages(t *testing.T, a *testApp, report json.RawMessage, counts 
 			t.Errorf("overview row %s = %q, want label %q, N %d, index %q", ch, cells, labels[ch], n, want)
 		}
 	}
-	month := time.Now().In(web.Vietnam).Format("2006-01")
+	month := time.Now().In(period.Vietnam).Format("2006-01")
 	b, _ := download(t, c, a.URL+"/exports/"+month+".csv?table=channels")
 	recs := readCSV(t, b)
 	col := map[string]int{}

@@ -10,8 +10,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // openData locks the data dir (embedded mode) and opens the stores; the
@@ -92,9 +92,9 @@ func parseGenerate(args []string, stderr io.Writer) (generateConfig, []string, e
 // rollups: the data behind the benchmarks, reproducible by seed.
 func generate(ctx context.Context, cfg config, g generateConfig, stdout, stderr io.Writer) error {
 	log := newLogger(cfg.LogFormat, stderr)
-	from, err1 := time.ParseInLocation("2006-01-02", g.From, web.Vietnam)
-	to, err2 := time.ParseInLocation("2006-01-02", g.To, web.Vietnam)
-	if err1 != nil || err2 != nil || to.Before(from) {
+	from, ok1 := period.ParseDay(g.From)
+	to, ok2 := period.ParseDay(g.To)
+	if !ok1 || !ok2 || to.Before(from) {
 		return configErrorf("-from and -to must be dates YYYY-MM-DD, from before to")
 	}
 	set, err := survey.LoadInstruments()
@@ -132,7 +132,7 @@ func generate(ctx context.Context, cfg config, g generateConfig, stdout, stderr 
 	for i := 0; i < g.N; i++ {
 		at := from.Add(time.Duration(rng.Int64N(int64(span))))
 		// Desks are open 7:30–17:00: fold night times into office hours.
-		if h := at.In(web.Vietnam).Hour(); h < 7 || h > 16 {
+		if h := at.In(period.Vietnam).Hour(); h < 7 || h > 16 {
 			at = at.Add(time.Duration(10-h) * time.Hour)
 		}
 		r, err := survey.SampleResponse(rng, in, &desks[rng.IntN(len(desks))], at)

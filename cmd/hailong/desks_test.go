@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"hailong/survey/period"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -13,8 +14,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"hailong/internal/web"
 )
 
 // adminClient is a cookie-jar client signed in as admin, with the CSRF
@@ -153,7 +152,7 @@ func TestUnitMoveKeepsPastFigures(t *testing.T) {
 	// Answers are stamped in April 2024; the move happens in June, so
 	// April is a past month when the tree changes.
 	clock := &exportClock{}
-	clock.set(time.Date(2024, 4, 10, 9, 0, 0, 0, web.Vietnam))
+	clock.set(time.Date(2024, 4, 10, 9, 0, 0, 0, period.Vietnam))
 	a, err := startAppWith(t, dir, nil, nil, clock.now)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +193,7 @@ func TestUnitMoveKeepsPastFigures(t *testing.T) {
 		t.Fatalf("Phường 7 has %d April answers before the move, want %d (> 0)", p7Before.N, sent["vt-p7"])
 	}
 	// The 2025 reorganisation, done in June: Phường 7 goes under Phường 1.
-	clock.set(time.Date(2024, 6, 3, 9, 0, 0, 0, web.Vietnam))
+	clock.set(time.Date(2024, 6, 3, 9, 0, 0, 0, period.Vietnam))
 	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]string{"parent": "vt-p1"}, nil); code != http.StatusOK {
 		t.Fatalf("move: %d", code)
 	}
@@ -277,7 +276,7 @@ func TestKioskNeedsRegisteredTablet(t *testing.T) {
 
 func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 	var now atomic.Int64
-	now.Store(time.Date(2026, 3, 2, 9, 0, 0, 0, web.Vietnam).Unix())
+	now.Store(time.Date(2026, 3, 2, 9, 0, 0, 0, period.Vietnam).Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
 	a, err := startAppWith(t, t.TempDir(), map[string]string{"HAILONG_RECEIPT_TTL": "720h"}, nil, clock)
 	if err != nil {

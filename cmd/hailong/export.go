@@ -13,6 +13,7 @@ import (
 	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // monthExport is the flags of "hailong export -month …".
@@ -33,7 +34,7 @@ func parseMonthExport(args []string, stderr io.Writer) (monthExport, []string, e
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return m, nil, err
 	}
-	if _, ok := dashboard.ParseMonth(m.Month); !ok {
+	if _, ok := period.ParseMonth(m.Month); !ok {
 		return m, nil, configErrorf("-month: %q is not a month like 2024-05", m.Month)
 	}
 	switch m.Format {
@@ -74,7 +75,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	store := survey.NewStore(st.db)
 	x := &dashboard.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
 		Tasks: dashboard.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat}
-	start, _ := dashboard.ParseMonth(m.Month)
+	start, _ := period.ParseMonth(m.Month)
 	scope := dashboard.ExportScope{Month: start, Instrument: in}
 	if m.Unit != "" {
 		units, err := store.Units(ctx)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"hailong/survey/period"
 	"math"
 	"net/http"
 	"net/url"
@@ -15,8 +16,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"hailong/internal/web"
 )
 
 // TestExportMonth: the May export of a few answers — one at 23:30 on 31/05
@@ -250,15 +249,15 @@ func rebase(surveyURL, base string) string {
 func TestMonthClosesAutomatically(t *testing.T) {
 	dir := t.TempDir()
 	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, web.Vietnam))
+	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, period.Vietnam))
 	a, err := startAppWith(t, dir, nil, nil, clock.now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	answerWith(t, a, clock, time.Date(2024, 5, 20, 9, 0, 0, 0, web.Vietnam), apiDesks(t, a)[0].SurveyURL, "")
+	answerWith(t, a, clock, time.Date(2024, 5, 20, 9, 0, 0, 0, period.Vietnam), apiDesks(t, a)[0].SurveyURL, "")
 	waitN(t, a, 1)
 	a.Stop(t)
-	clock.set(time.Date(2024, 6, 12, 8, 0, 0, 0, web.Vietnam))
+	clock.set(time.Date(2024, 6, 12, 8, 0, 0, 0, period.Vietnam))
 	a, err = startAppWith(t, dir, map[string]string{"HAILONG_AUTO_CLOSE_DAYS": "10"}, nil, clock.now)
 	if err != nil {
 		t.Fatal(err)

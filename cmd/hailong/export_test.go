@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"hailong/survey/period"
 	"io"
 	"math"
 	"net/http"
@@ -16,8 +17,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"hailong/internal/web"
 )
 
 // exportClock is a settable test clock.
@@ -174,4 +173,4 @@ func writeFile(t *testing.T, name string, b []byte) string {
 	return p
 }
 
-var vn = web.Vietnam
+var vn = period.Vietnam

@@ -11,8 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // storedResponses reads every stored response.
@@ -71,10 +71,10 @@ type indicatorsSnap struct {
 // indicatorsOver reads the indicators of the Vietnam days of from..to.
 func indicatorsOver(t *testing.T, base string, from, to time.Time) indicatorsSnap {
 	t.Helper()
-	day1, day2 := from.In(web.Vietnam).Format("2006-01-02"), to.In(web.Vietnam).Format("2006-01-02")
+	day1, day2 := from.In(period.Vietnam).Format("2006-01-02"), to.In(period.Vietnam).Format("2006-01-02")
 	s := indicatorsSnap{raw: map[string]json.RawMessage{}}
-	s.from, _ = time.ParseInLocation("2006-01-02", day1, web.Vietnam)
-	s.to, _ = time.ParseInLocation("2006-01-02", day2, web.Vietnam)
+	s.from, _ = time.ParseInLocation("2006-01-02", day1, period.Vietnam)
+	s.to, _ = time.ParseInLocation("2006-01-02", day2, period.Vietnam)
 	for _, agg := range []string{survey.AggPooled, survey.AggUnits} {
 		q := url.Values{"from": {day1}, "to": {day2}, "agg": {agg}}
 		var raw json.RawMessage

@@ -10,8 +10,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // TestHeatmapPartialMonth: answers at known Vietnam hours and weekdays,
@@ -20,7 +20,7 @@ import (
 // a mid-month range), cell for cell equal to a recount of the stored
 // responses; an answer outside the period does not.
 func TestHeatmapPartialMonth(t *testing.T) {
-	at := func(day, hour, min int) time.Time { return time.Date(2026, 11, day, hour, min, 0, 0, web.Vietnam) }
+	at := func(day, hour, min int) time.Time { return time.Date(2026, 11, day, hour, min, 0, 0, period.Vietnam) }
 	times := []time.Time{
 		at(12, 11, 30), at(12, 11, 45), // Thursday 11h, twice
 		at(11, 20, 15), // Wednesday 20h: after office hours
@@ -77,7 +77,7 @@ func TestHeatmapPartialMonth(t *testing.T) {
 		var want [7][24]int64
 		var n int64
 		for _, resp := range all {
-			v := resp.SubmittedAt.In(web.Vietnam)
+			v := resp.SubmittedAt.In(period.Vietnam)
 			if resp.Status == survey.StatusOK && !v.Before(r[0]) && v.Before(r[1]) {
 				want[(int(v.Weekday())+6)%7][v.Hour()]++
 				n++

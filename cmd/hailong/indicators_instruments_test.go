@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // answersFor fills every item of an instrument at random from its own
@@ -64,7 +64,7 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("submits 400 answers; skipped with -short")
 	}
-	base := time.Date(2024, 5, 30, 8, 0, 0, 0, web.Vietnam)
+	base := time.Date(2024, 5, 30, 8, 0, 0, 0, period.Vietnam)
 	var tick atomic.Int64
 	clock := func() time.Time { return base.Add(time.Duration(tick.Load()) * 6 * time.Minute) }
 	dir := t.TempDir()
@@ -165,8 +165,8 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 	for _, q := range queries {
 		v, _ := url.ParseQuery(q)
 		in, _ := instruments.Latest(v.Get("instrument"))
-		from, _ := time.ParseInLocation("2006-01-02", v.Get("from"), web.Vietnam)
-		to, _ := time.ParseInLocation("2006-01-02", v.Get("to"), web.Vietnam)
+		from, _ := time.ParseInLocation("2006-01-02", v.Get("from"), period.Vietnam)
+		to, _ := time.ParseInLocation("2006-01-02", v.Get("to"), period.Vietnam)
 		sel := func(from, to time.Time) func(r survey.Response) bool {
 			return func(r survey.Response) bool {
 				return r.Instrument == in.ID() && r.Status == survey.StatusOK && !r.SubmittedAt.Before(from) && r.SubmittedAt.Before(to.AddDate(0, 0, 1)) &&
@@ -208,7 +208,7 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 			t.Errorf("%s: method %q", q, rep.Method)
 		}
 		if v.Get("by") == "month" {
-			bounds := [][2]time.Time{{from, time.Date(2024, 5, 31, 0, 0, 0, 0, web.Vietnam)}, {time.Date(2024, 6, 1, 0, 0, 0, 0, web.Vietnam), to}}
+			bounds := [][2]time.Time{{from, time.Date(2024, 5, 31, 0, 0, 0, 0, period.Vietnam)}, {time.Date(2024, 6, 1, 0, 0, 0, 0, period.Vietnam), to}}
 			if len(rep.Series) != len(bounds) {
 				t.Fatalf("%s: %d series points, want %d", q, len(rep.Series), len(bounds))
 			}

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // randomAnswers is a realistic mix: mostly 4–5, some 1–3, some "không áp dụng".
@@ -75,7 +75,7 @@ func TestRollupsEqualRecount(t *testing.T) {
 	if testing.Short() {
 		t.Skip("submits 5,000 answers; skipped with -short")
 	}
-	base := time.Date(2024, 5, 28, 8, 0, 0, 0, web.Vietnam)
+	base := time.Date(2024, 5, 28, 8, 0, 0, 0, period.Vietnam)
 	// Only the submitting goroutines move the clock (83 s before each form
 	// and again before each answer), so background readers of the clock
 	// cannot push answers past the queried range on a slow machine.
@@ -174,8 +174,8 @@ func TestRollupsEqualRecount(t *testing.T) {
 
 	for _, q := range queries {
 		v, _ := url.ParseQuery(q)
-		from, _ := time.ParseInLocation("2006-01-02", v.Get("from"), web.Vietnam)
-		to, _ := time.ParseInLocation("2006-01-02", v.Get("to"), web.Vietnam)
+		from, _ := time.ParseInLocation("2006-01-02", v.Get("from"), period.Vietnam)
+		to, _ := time.ParseInLocation("2006-01-02", v.Get("to"), period.Vietnam)
 		sel := func(r survey.Response, from, to time.Time) bool {
 			return r.Status == survey.StatusOK && !r.SubmittedAt.Before(from) && r.SubmittedAt.Before(to.AddDate(0, 0, 1)) &&
 				(v.Get("unit") == "" || subtree[r.Unit]) && (v.Get("desk") == "" || r.Desk == v.Get("desk")) &&
@@ -197,7 +197,7 @@ func TestRollupsEqualRecount(t *testing.T) {
 				if by == "day" {
 					d = d.AddDate(0, 0, 1)
 				} else {
-					d = time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, web.Vietnam)
+					d = time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, period.Vietnam)
 				}
 			}
 			if len(rep.Series) != len(buckets) {

@@ -8,14 +8,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"hailong/survey/period"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
-
-	"hailong/internal/web"
 )
 
 // publicRoutes need no official: citizens, devices, probes and sign-in.
@@ -58,7 +57,7 @@ func TestScopeEveryRoute(t *testing.T) {
 	p7 := p7SuspectID(t, a, admin)
 	serials := createBatch(t, a, admin, adminCSRF, url.Values{"unit": {"vt-p7"}, "count": {"2"}})
 	batch, serial := serials[0][:4], serials[0]
-	month := time.Now().In(web.Vietnam).Format("2006-01")
+	month := time.Now().In(period.Vietnam).Format("2006-01")
 
 	rows := []scopeRow{
 		// Pages.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"hailong/survey/period"
 	"net/http"
 	"regexp"
 	"strings"
@@ -9,8 +10,6 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"hailong/internal/web"
 )
 
 // TestSuspectsPageFiltersAndPages: the suspects page shows this month by
@@ -19,8 +18,8 @@ import (
 func TestSuspectsPageFiltersAndPages(t *testing.T) {
 	var now atomic.Int64
 	// 10:07 Vietnam time on the 20th: the default period has started.
-	base := time.Now().In(web.Vietnam)
-	base = time.Date(base.Year(), base.Month(), 20, 10, 7, 0, 0, web.Vietnam)
+	base := time.Now().In(period.Vietnam)
+	base = time.Date(base.Year(), base.Month(), 20, 10, 7, 0, 0, period.Vietnam)
 	now.Store(base.UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
 	a, err := startAppWith(t, t.TempDir(), nil, nil, clock)
@@ -76,7 +75,7 @@ func TestSuspectsPageFiltersAndPages(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("/suspects: %d", code)
 	}
-	first := time.Date(base.Year(), base.Month(), 1, 0, 0, 0, 0, web.Vietnam).Format("2006-01-02")
+	first := time.Date(base.Year(), base.Month(), 1, 0, 0, 0, 0, period.Vietnam).Format("2006-01-02")
 	if v, _ := doc.Find(`form.filters input[name=from]`).Attr("value"); v != first {
 		t.Errorf("from control holds %q, want the first of this month %s", v, first)
 	}

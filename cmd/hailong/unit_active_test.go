@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"hailong/survey/period"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,8 +12,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"hailong/internal/web"
 )
 
 // aprilFigures returns the April 2024 indicators of a query, waiting until
@@ -40,7 +39,7 @@ func aprilFigures(t *testing.T, a *testApp, q string) (string, int64) {
 // "tạm ngừng" page and store nothing, its past figures stay, it leaves the
 // pickers, and reactivating it opens it again. Admins only; audited.
 func TestUnitDeactivate(t *testing.T) {
-	at := time.Date(2024, 4, 10, 9, 0, 0, 0, web.Vietnam)
+	at := time.Date(2024, 4, 10, 9, 0, 0, 0, period.Vietnam)
 	a, err := startAppWith(t, t.TempDir(), nil, nil, func() time.Time { return at })
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"hailong/survey/period"
 	"html/template"
 	"io"
 	"io/fs"
@@ -176,20 +177,8 @@ func dict(kv ...any) (map[string]any, error) {
 	return m, nil
 }
 
-// Vietnam is the time zone of every date boundary the service draws.
-var Vietnam = mustLoadVietnam()
-
-func mustLoadVietnam() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		// Vietnam has had no DST since 1975: a fixed zone is exact.
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}
-
 // FormatDate writes an instant as dd/mm/yyyy in Vietnam time.
-func FormatDate(t time.Time) string { return t.In(Vietnam).Format("02/01/2006") }
+func FormatDate(t time.Time) string { return t.In(period.Vietnam).Format("02/01/2006") }
 
 // FormatNumber writes v with the given decimals, with a decimal comma in
 // Vietnamese ("4,04").
