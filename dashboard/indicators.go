@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
@@ -97,7 +98,7 @@ func (h *Handler) parseQuery(c echo.Context) (survey.Query, scopeJSON, periodJSO
 		// q.Units is set whenever the user is scoped, so a desk outside the
 		// scope is refused below like an unknown one.
 		d, err := h.store.Desk(ctx, id)
-		if errors.Is(err, survey.ErrNotFound) {
+		if errors.Is(err, derrors.NotFound) {
 			return q, scope, periodJSON{}, paramError("err.param_desk", id)
 		}
 		if err == nil && q.Units != nil && !q.Units[d.Unit] {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -72,7 +73,7 @@ func (h *Handler) apiCreateUnit(c echo.Context) error {
 func (h *Handler) apiPatchUnit(c echo.Context) error {
 	ctx := c.Request().Context()
 	old, err := h.store.Unit(ctx, c.Param("id"))
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if err != nil {
@@ -142,7 +143,7 @@ func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) 
 	} else {
 		err = h.store.ReplaceUnit(ctx, u)
 	}
-	if errors.Is(err, survey.ErrDuplicate) {
+	if errors.Is(err, derrors.Duplicate) {
 		return 0, web.NewError(http.StatusConflict, "err.exists", nil, u.ID)
 	}
 	if err != nil {
@@ -265,7 +266,7 @@ func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) 
 	} else {
 		err = h.store.ReplaceDesk(ctx, d)
 	}
-	if errors.Is(err, survey.ErrDuplicate) {
+	if errors.Is(err, derrors.Duplicate) {
 		return 0, web.NewError(http.StatusConflict, "err.exists", nil, d.ID)
 	}
 	if err != nil {

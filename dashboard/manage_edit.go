@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -61,7 +62,7 @@ func (h *Handler) pageEditDesk(c echo.Context) error {
 
 func (h *Handler) pageUnit(c echo.Context) (*survey.Unit, error) {
 	u, err := h.store.Unit(c.Request().Context(), c.Param("id"))
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if err != nil {

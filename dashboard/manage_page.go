@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -139,7 +140,7 @@ func (h *Handler) pageCreateUnit(c echo.Context) error {
 // pageMoveUnit puts a unit under another parent; its past figures stay.
 func (h *Handler) pageMoveUnit(c echo.Context) error {
 	old, err := h.store.Unit(c.Request().Context(), c.Param("id"))
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if err != nil {

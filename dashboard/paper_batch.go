@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -168,7 +169,7 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	for try := 0; ; try++ {
 		b.ID = newBatchCode()
 		err = h.paper.InsertBatch(ctx, b)
-		if !errors.Is(err, survey.ErrDuplicate) || try == 5 {
+		if !errors.Is(err, derrors.Duplicate) || try == 5 {
 			break
 		}
 	}
@@ -202,7 +203,7 @@ func defaultInstrument(desk *survey.Desk, desks []survey.Desk, unit string) stri
 func (h *Handler) paperBatch(c echo.Context) (*PaperBatch, error) {
 	ctx := c.Request().Context()
 	b, err := h.paper.Batch(ctx, strings.ToUpper(c.Param("id")))
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -46,7 +47,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 		return nil, refuse(http.StatusNotFound, "paper.err_check", displaySerial(typed))
 	}
 	s, err := h.paper.Serial(ctx, serial)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, refuse(http.StatusNotFound, "paper.err_unknown", serial)
 	}
 	if err != nil {
@@ -72,7 +73,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 	}
 	me := currentUser(c).Username
 	first, err := h.paper.Entry(ctx, serial, roundFirst)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		t.Round = roundFirst
 		return t, nil
 	}
@@ -83,7 +84,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 		return nil, refuse(http.StatusConflict, "paper.err_same_operator", serial)
 	}
 	second, err := h.paper.Entry(ctx, serial, roundSecond)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		t.Round, t.First = roundSecond, first
 		return t, nil
 	}
@@ -105,7 +106,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 // đã được nhập ngày …".
 func (h *Handler) refuseIfDone(ctx context.Context, lang, serial string) error {
 	d, err := h.paper.Done(ctx, serial)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil
 	}
 	if err != nil {
@@ -234,7 +235,7 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/paper/entry?saved="+url.QueryEscape(serial)+"&state="+state)
 	}
 	err = h.paper.InsertEntry(ctx, e)
-	if errors.Is(err, survey.ErrDuplicate) && t.Round == roundFirst {
+	if errors.Is(err, derrors.Duplicate) && t.Round == roundFirst {
 		// Another operator keyed it first meanwhile: this keying, made
 		// blind, is the second one.
 		if first, ferr := h.paper.Entry(ctx, serial, roundFirst); ferr == nil && first.Operator != me {
@@ -242,7 +243,7 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 			err = h.paper.InsertEntry(ctx, e)
 		}
 	}
-	if errors.Is(err, survey.ErrDuplicate) {
+	if errors.Is(err, derrors.Duplicate) {
 		h.keepExtra(c, e)
 		return h.renderEntry(c, http.StatusConflict, paperEntryView{Typed: serial, Refusal: h.catalog.T(web.Lang(c), "paper.err_race", serial)})
 	}
@@ -350,7 +351,7 @@ func (h *Handler) commitPaper(c echo.Context, s *PaperSerial, a keyedAnswers, wh
 		r.Choices = nil
 	}
 	err := h.committer.Submit(ctx, r)
-	if errors.Is(err, survey.ErrDuplicate) {
+	if errors.Is(err, derrors.Duplicate) {
 		// Stored by someone quicker, or before a stop that left no
 		// paper_done record: record it now and refuse with its date.
 		stored, ferr := h.store.ResponseByNonce(ctx, r.Nonce)

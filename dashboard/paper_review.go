@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -94,7 +95,7 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	s, err := h.paper.Serial(ctx, serial)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if err != nil {
@@ -118,7 +119,7 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 	if f.first, err = h.paper.Entry(ctx, serial, roundFirst); err == nil {
 		f.second, err = h.paper.Entry(ctx, serial, roundSecond)
 	}
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if err != nil {
@@ -213,7 +214,7 @@ func (h *Handler) paperResolve(c echo.Context) error {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/paper/review?resolved="+url.QueryEscape(serial))
-	} else if !errors.Is(err, survey.ErrNotFound) {
+	} else if !errors.Is(err, derrors.NotFound) {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
 	}
 
@@ -263,7 +264,7 @@ func (h *Handler) paperResolve(c echo.Context) error {
 	if len(res.Choices) == 0 {
 		res.Choices = nil
 	}
-	if err := h.paper.InsertEntry(ctx, res); errors.Is(err, survey.ErrDuplicate) {
+	if err := h.paper.InsertEntry(ctx, res); errors.Is(err, derrors.Duplicate) {
 		return web.NewError(http.StatusConflict, "paper.err_resolved", nil, serial)
 	} else if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)

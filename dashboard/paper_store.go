@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hailong/internal/derrors"
 	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"hailong/survey"
 )
 
 // Paper keeps printed forms and what was keyed from them. Every document
@@ -105,7 +104,7 @@ type PaperHeld struct {
 	At     time.Time `bson:"at"`
 }
 
-// InsertBatch stores a batch and registers its serials. ErrDuplicate: the
+// InsertBatch stores a batch and registers its serials. derrors.Duplicate: the
 // batch code is taken (pick another).
 func (p *Paper) InsertBatch(ctx context.Context, b *PaperBatch) error {
 	if err := paperInsert(ctx, p.batches, b); err != nil {
@@ -136,50 +135,50 @@ func (p *Paper) Batches(ctx context.Context) ([]PaperBatch, error) {
 	return out, nil
 }
 
-// Batch returns one batch, or survey.ErrNotFound.
+// Batch returns one batch, or derrors.NotFound.
 func (p *Paper) Batch(ctx context.Context, id string) (*PaperBatch, error) {
 	var b PaperBatch
 	return &b, paperByID(ctx, p.batches, id, &b)
 }
 
 // Serial returns a registered form (a canonical serial), or
-// survey.ErrNotFound. It reads the form's batch, not its paper_serials
+// derrors.NotFound. It reads the form's batch, not its paper_serials
 // document: the embedded store scans a collection even for an _id, and
 // with 20,000 serials registered one read took 65–600 ms against under
 // 1 ms for the batch. The batch decides the same thing: a serial is
 // registered when its batch exists and its number is within the count.
 func (p *Paper) Serial(ctx context.Context, serial string) (*PaperSerial, error) {
 	if len(serial) != batchCodeLen+serialNumLen+3 {
-		return nil, survey.ErrNotFound
+		return nil, derrors.NotFound
 	}
 	n, err := strconv.Atoi(serial[batchCodeLen+1 : batchCodeLen+1+serialNumLen])
 	if err != nil {
-		return nil, survey.ErrNotFound
+		return nil, derrors.NotFound
 	}
 	b, err := p.Batch(ctx, serialBatch(serial))
 	if err != nil {
 		return nil, err
 	}
 	if n < 1 || n > b.Count || b.Serial(n) != serial {
-		return nil, survey.ErrNotFound
+		return nil, derrors.NotFound
 	}
 	return &PaperSerial{ID: serial, Batch: b.ID, N: n, Unit: b.Unit, Desk: b.Desk, Instrument: b.Instrument, Double: b.Double}, nil
 }
 
-// Entry returns one keying of serial, or survey.ErrNotFound.
+// Entry returns one keying of serial, or derrors.NotFound.
 func (p *Paper) Entry(ctx context.Context, serial, round string) (*PaperEntry, error) {
 	var e PaperEntry
 	return &e, paperByID(ctx, p.entries, serial+"/"+round, &e)
 }
 
-// InsertEntry stores a keying; survey.ErrDuplicate if that round of the
+// InsertEntry stores a keying; derrors.Duplicate if that round of the
 // serial was keyed already (by someone quicker).
 func (p *Paper) InsertEntry(ctx context.Context, e *PaperEntry) error {
 	e.ID = e.Serial + "/" + e.Round
 	return paperInsert(ctx, p.entries, e)
 }
 
-// Done returns the record of a stored form, or survey.ErrNotFound.
+// Done returns the record of a stored form, or derrors.NotFound.
 func (p *Paper) Done(ctx context.Context, serial string) (*PaperDone, error) {
 	var d PaperDone
 	return &d, paperByID(ctx, p.done, serial, &d)
@@ -187,7 +186,7 @@ func (p *Paper) Done(ctx context.Context, serial string) (*PaperDone, error) {
 
 // MarkDone records a stored form; a second record of it changes nothing.
 func (p *Paper) MarkDone(ctx context.Context, d *PaperDone) error {
-	if err := paperInsert(ctx, p.done, d); err != nil && !errors.Is(err, survey.ErrDuplicate) {
+	if err := paperInsert(ctx, p.done, d); err != nil && !errors.Is(err, derrors.Duplicate) {
 		return err
 	}
 	return nil
@@ -197,7 +196,7 @@ func (p *Paper) MarkDone(ctx context.Context, d *PaperDone) error {
 // there already.
 func (p *Paper) Hold(ctx context.Context, h *PaperHeld) (added bool, err error) {
 	err = paperInsert(ctx, p.held, h)
-	if errors.Is(err, survey.ErrDuplicate) {
+	if errors.Is(err, derrors.Duplicate) {
 		return false, nil
 	}
 	return err == nil, err
@@ -227,7 +226,7 @@ func (p *Paper) Held(ctx context.Context) ([]PaperHeld, error) {
 func paperInsert(ctx context.Context, c *mongo.Collection, doc any) error {
 	_, err := c.InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
-		return survey.ErrDuplicate
+		return derrors.Duplicate
 	}
 	if err != nil {
 		return fmt.Errorf("insert into %s: %w", c.Name(), err)
@@ -238,7 +237,7 @@ func paperInsert(ctx context.Context, c *mongo.Collection, doc any) error {
 func paperByID(ctx context.Context, c *mongo.Collection, id string, out any) error {
 	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(out)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return survey.ErrNotFound
+		return derrors.NotFound
 	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", c.Name(), err)

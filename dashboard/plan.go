@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.yaml.in/yaml/v3"
 
+	"hailong/internal/derrors"
 	"hailong/survey"
 	"hailong/survey/period"
 )
@@ -207,7 +208,7 @@ func (s *Tasks) Get(ctx context.Context, id string, now time.Time) (*Task, error
 	var t Task
 	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, survey.ErrNotFound
+		return nil, derrors.NotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read task: %w", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -55,7 +56,7 @@ func (h *Handler) apiPatchTask(c echo.Context) error {
 func (h *Handler) editableTask(c echo.Context, id string) (*Task, error) {
 	ctx := c.Request().Context()
 	t, err := h.tasks.Get(ctx, id, h.now())
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -84,7 +85,7 @@ func (h *Handler) unitsWith(c echo.Context, id string) (map[string]survey.Unit, 
 	}
 	if _, ok := m[id]; !ok {
 		u, err := h.store.Unit(c.Request().Context(), id)
-		if errors.Is(err, survey.ErrNotFound) {
+		if errors.Is(err, derrors.NotFound) {
 			return nil, web.NewError(http.StatusNotFound, "err.404", err)
 		}
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/survey"
@@ -31,7 +32,7 @@ const (
 // unknown one.
 func (h *Handler) desk(c echo.Context, id string) (*survey.Desk, error) {
 	d, err := h.store.Desk(c.Request().Context(), id)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if err != nil {

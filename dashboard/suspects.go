@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -141,7 +142,7 @@ func (h *Handler) review(c echo.Context, req reviewRequest) (*survey.Review, err
 	}
 	ctx := c.Request().Context()
 	r, err := h.store.Response(ctx, id)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if err != nil {
@@ -160,7 +161,7 @@ func (h *Handler) review(c echo.Context, req reviewRequest) (*survey.Review, err
 	user := currentUser(c).Username
 	rv := &survey.Review{Decision: req.Decision, User: user, Note: req.Note, At: h.now().UTC()}
 	switch err := h.committer.Review(ctx, r, rv); {
-	case errors.Is(err, survey.ErrDuplicate):
+	case errors.Is(err, derrors.Duplicate):
 		return nil, web.NewError(http.StatusConflict, "err.review_done", nil)
 	case err != nil:
 		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hailong/internal/derrors"
 	"regexp"
 	"strings"
 	"time"
@@ -15,8 +16,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"hailong/survey"
 )
 
 // APIToken lets a machine (a one-stop dossier system) create receipt links
@@ -60,10 +59,10 @@ func tokenHash(token string) string {
 }
 
 // Create makes a token and returns its secret, to be shown once. The name
-// must not be held by another active token (survey.ErrDuplicate).
+// must not be held by another active token (derrors.Duplicate).
 func (s *Tokens) Create(ctx context.Context, name, unit, by string, now time.Time) (string, *APIToken, error) {
 	if err := s.c.FindOne(ctx, bson.D{{Key: "name", Value: name}, {Key: "revoked_at", Value: nil}}).Err(); err == nil {
-		return "", nil, survey.ErrDuplicate
+		return "", nil, derrors.Duplicate
 	} else if !errors.Is(err, mongo.ErrNoDocuments) {
 		return "", nil, fmt.Errorf("find token: %w", err)
 	}
@@ -97,12 +96,12 @@ func (s *Tokens) Lookup(ctx context.Context, secret string) (*APIToken, error) {
 	return &t, nil
 }
 
-// Get returns the active token called name, or survey.ErrNotFound.
+// Get returns the active token called name, or derrors.NotFound.
 func (s *Tokens) Get(ctx context.Context, name string) (*APIToken, error) {
 	var t APIToken
 	err := s.c.FindOne(ctx, bson.D{{Key: "name", Value: name}, {Key: "revoked_at", Value: nil}}).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, survey.ErrNotFound
+		return nil, derrors.NotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find token: %w", err)
@@ -110,7 +109,7 @@ func (s *Tokens) Get(ctx context.Context, name string) (*APIToken, error) {
 	return &t, nil
 }
 
-// Revoke ends the active token called name at once; survey.ErrNotFound if
+// Revoke ends the active token called name at once; derrors.NotFound if
 // there is none.
 func (s *Tokens) Revoke(ctx context.Context, name string, now time.Time) error {
 	res, err := s.c.UpdateMany(ctx, bson.D{{Key: "name", Value: name}, {Key: "revoked_at", Value: nil}},
@@ -119,7 +118,7 @@ func (s *Tokens) Revoke(ctx context.Context, name string, now time.Time) error {
 		return fmt.Errorf("revoke token: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return survey.ErrNotFound
+		return derrors.NotFound
 	}
 	return nil
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
-	"hailong/survey"
 )
 
 // roleToken is the role of a request signed with an API token. It is no
@@ -91,7 +91,7 @@ func (h *Handler) createToken(c echo.Context, name, unit string) (*APIToken, str
 		unit = u.Unit
 	}
 	if unit != "" {
-		if _, err := h.store.Unit(ctx, unit); errors.Is(err, survey.ErrNotFound) {
+		if _, err := h.store.Unit(ctx, unit); errors.Is(err, derrors.NotFound) {
 			return nil, "", web.NewError(http.StatusBadRequest, "err.unknown_unit", nil, unit)
 		} else if err != nil {
 			return nil, "", web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
@@ -105,7 +105,7 @@ func (h *Handler) createToken(c echo.Context, name, unit string) (*APIToken, str
 		return nil, "", web.NewError(http.StatusForbidden, "err.403", nil)
 	}
 	secret, t, err := h.tokens.Create(ctx, name, unit, u.Username, h.now())
-	if errors.Is(err, survey.ErrDuplicate) {
+	if errors.Is(err, derrors.Duplicate) {
 		return nil, "", web.NewError(http.StatusConflict, "err.exists", nil, name)
 	}
 	if err != nil {
@@ -130,7 +130,7 @@ func (h *Handler) apiRevokeToken(c echo.Context) error {
 func (h *Handler) revokeToken(c echo.Context, name string) error {
 	ctx := c.Request().Context()
 	t, err := h.tokens.Get(ctx, name)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if err != nil {

@@ -8,13 +8,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hailong/internal/derrors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"golang.org/x/crypto/bcrypt"
-
-	"hailong/survey"
 )
 
 // Roles.
@@ -51,12 +50,12 @@ func NewUsers(db *mongo.Database) *Users {
 	return &Users{c: db.Collection("users")}
 }
 
-// Get returns the user, or survey.ErrNotFound.
+// Get returns the user, or derrors.NotFound.
 func (s *Users) Get(ctx context.Context, username string) (*User, error) {
 	var u User
 	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: username}}).Decode(&u)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, survey.ErrNotFound
+		return nil, derrors.NotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
@@ -64,11 +63,11 @@ func (s *Users) Get(ctx context.Context, username string) (*User, error) {
 	return &u, nil
 }
 
-// Insert adds a user; survey.ErrDuplicate if the name is taken.
+// Insert adds a user; derrors.Duplicate if the name is taken.
 func (s *Users) Insert(ctx context.Context, u *User) error {
 	_, err := s.c.InsertOne(ctx, u)
 	if mongo.IsDuplicateKeyError(err) {
-		return survey.ErrDuplicate
+		return derrors.Duplicate
 	}
 	if err != nil {
 		return fmt.Errorf("insert user: %w", err)
@@ -90,7 +89,7 @@ func (s *Users) Count(ctx context.Context) (int64, error) {
 // time does not reveal which accounts exist.
 func (s *Users) Authenticate(ctx context.Context, username, password string) (*User, error) {
 	u, err := s.Get(ctx, username)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return nil, ErrBadCredentials
 	}
@@ -135,7 +134,7 @@ func (s *Users) EnsureAdmin(ctx context.Context, password string, now time.Time)
 		return false, "", fmt.Errorf("admin password: %w", err)
 	}
 	u := &User{Username: "admin", Name: "Quản trị hệ thống", Role: RoleAdmin, PasswordHash: hash, CreatedAt: now.UTC()}
-	if err := s.Insert(ctx, u); errors.Is(err, survey.ErrDuplicate) {
+	if err := s.Insert(ctx, u); errors.Is(err, derrors.Duplicate) {
 		return false, "", nil // another replica created it first
 	} else if err != nil {
 		return false, "", err
@@ -178,7 +177,7 @@ func (s *Users) update(ctx context.Context, username string, upd bson.D) error {
 		return fmt.Errorf("update user: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return survey.ErrNotFound
+		return derrors.NotFound
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -75,7 +76,7 @@ func (h *Handler) addUser(c echo.Context) error {
 		return fail("users.err_password")
 	}
 	u := &User{Username: name, Name: strings.TrimSpace(c.FormValue("name")), Role: role, Unit: unit, PasswordHash: hash, CreatedAt: h.now().UTC()}
-	if err := h.users.Insert(ctx, u); errors.Is(err, survey.ErrDuplicate) {
+	if err := h.users.Insert(ctx, u); errors.Is(err, derrors.Duplicate) {
 		return fail("users.err_exists")
 	} else if err != nil {
 		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
@@ -101,13 +102,13 @@ func (h *Handler) userAction(c echo.Context) error {
 		err = h.users.SetDisabled(ctx, name, action == "disable")
 	case "password":
 		err = h.users.SetPassword(ctx, name, c.FormValue("password"))
-		if err != nil && !errors.Is(err, survey.ErrNotFound) {
+		if err != nil && !errors.Is(err, derrors.NotFound) {
 			return h.renderUsers(c, http.StatusBadRequest, "", h.catalog.T(lang, "users.err_password"))
 		}
 	default:
 		return web.NewError(http.StatusNotFound, "err.404", nil)
 	}
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return web.NewError(http.StatusNotFound, "err.404", nil)
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hailong/internal/derrors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -117,7 +118,7 @@ func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Commi
 	}
 }
 
-// Submit stores r and returns once it is durable: nil, ErrDuplicate for a
+// Submit stores r and returns once it is durable: nil, derrors.Duplicate for a
 // nonce already stored, or the store's error. ctx bounds only the wait.
 func (c *Committer) Submit(ctx context.Context, r *Response) error {
 	if r.ID.IsZero() {
@@ -130,7 +131,7 @@ func (c *Committer) Submit(ctx context.Context, r *Response) error {
 // A rejection is only recorded. A confirmation goes through the writer
 // like a new answer: a journal entry, the review, then r's increments as
 // if its status were ok, so a crash at any point neither loses nor doubles
-// them (see Repair). ErrDuplicate: r was already reviewed.
+// them (see Repair). derrors.Duplicate: r was already reviewed.
 func (c *Committer) Review(ctx context.Context, r *Response, rv *Review) error {
 	rv.ResponseID = r.ID
 	if rv.Decision != DecisionConfirm {
@@ -262,7 +263,7 @@ func (c *Committer) commit(batch []*submission) {
 				continue
 			}
 			if mongo.IsDuplicateKeyError(we) {
-				errs[we.Index] = ErrDuplicate
+				errs[we.Index] = derrors.Duplicate
 			} else {
 				errs[we.Index] = fmt.Errorf("insert response: %w", we)
 			}
@@ -367,7 +368,7 @@ func (c *Committer) applyLoop() {
 		defer cancel()
 		if len(unsure) > 0 {
 			// Count those the store kept (a 503, then the citizen's retry
-			// meets ErrDuplicate: counted here, once); until the store
+			// meets derrors.Duplicate: counted here, once); until the store
 			// answers, the flush waits with the journal kept.
 			found, err := c.stored(ctx, unsure)
 			if err != nil {

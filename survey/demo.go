@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hailong/internal/derrors"
 	"time"
 )
 
@@ -54,7 +55,7 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 	}
 	for _, u := range demoUnits {
 		u.CreatedAt = now.UTC()
-		if err := s.InsertUnit(ctx, &u); err != nil && !errors.Is(err, ErrDuplicate) {
+		if err := s.InsertUnit(ctx, &u); err != nil && !errors.Is(err, derrors.Duplicate) {
 			return false, err
 		}
 	}
@@ -63,7 +64,7 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 		d.Instrument = "counter"
 		d.Generation = 1
 		d.Active = true
-		if err := s.InsertDesk(ctx, &d); err != nil && !errors.Is(err, ErrDuplicate) {
+		if err := s.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.Duplicate) {
 			return false, err
 		}
 	}

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"hailong/internal/derrors"
 	"sync"
 	"time"
 )
@@ -39,7 +40,7 @@ func (c *ttlCache[V]) get(ctx context.Context, key string, load func(context.Con
 	}
 	v, err := load(ctx)
 	if err != nil {
-		if ok && !errors.Is(err, ErrNotFound) {
+		if ok && !errors.Is(err, derrors.NotFound) {
 			// The store is unreachable: a desk seen before keeps its form,
 			// so a citizen's answer meets the "try again" form with what
 			// they typed, not an error page that drops it.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 )
 
@@ -132,7 +133,7 @@ type target struct {
 // desk loads a desk and its instrument, refusing inactive desks.
 func (h *Handler) desk(ctx context.Context, id string) (*target, error) {
 	d, u, err := h.store.deskWithUnit(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
 	}
 	if err != nil {

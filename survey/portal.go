@@ -14,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 )
 
@@ -124,7 +125,7 @@ func (s *Store) DesksOfUnit(ctx context.Context, unit string) ([]Desk, error) {
 // citizen picks it on the form.
 func (h *Handler) resolvePortal(c echo.Context, _ time.Time) (*target, error) {
 	p, err := h.store.portalUnit(c.Request().Context(), c.Param("unit"))
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.unit_not_found", nil)
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"fmt"
+	"hailong/internal/derrors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -34,11 +35,11 @@ type Review struct {
 
 func reviewsOf(db *mongo.Database) *mongo.Collection { return db.Collection("reviews") }
 
-// insertReview stores rv; ErrDuplicate when the response has a review.
+// insertReview stores rv; derrors.Duplicate when the response has a review.
 func insertReview(ctx context.Context, db *mongo.Database, rv *Review) error {
 	_, err := reviewsOf(db).InsertOne(ctx, rv)
 	if mongo.IsDuplicateKeyError(err) {
-		return ErrDuplicate
+		return derrors.Duplicate
 	}
 	if err != nil {
 		return fmt.Errorf("insert review: %w", err)

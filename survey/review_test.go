@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"hailong/internal/derrors"
 	"hailong/survey/period"
 	"log/slog"
 	"math/rand/v2"
@@ -75,11 +76,11 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 	}
 	waitN(int64(ok + 3))
 	// Once per answer, whatever the second decision.
-	if err := review(c1, suspects[0], DecisionConfirm); !errors.Is(err, ErrDuplicate) {
-		t.Errorf("second confirmation: %v, want ErrDuplicate", err)
+	if err := review(c1, suspects[0], DecisionConfirm); !errors.Is(err, derrors.Duplicate) {
+		t.Errorf("second confirmation: %v, want derrors.Duplicate", err)
 	}
-	if err := review(c1, suspects[3], DecisionConfirm); !errors.Is(err, ErrDuplicate) {
-		t.Errorf("confirming a rejected answer: %v, want ErrDuplicate", err)
+	if err := review(c1, suspects[3], DecisionConfirm); !errors.Is(err, derrors.Duplicate) {
+		t.Errorf("confirming a rejected answer: %v, want derrors.Duplicate", err)
 	}
 
 	// The writer dies with confirmations journalled but not applied, while
@@ -100,8 +101,8 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 		go func() { defer wg.Done(); errs[i] = review(c, suspects[7], DecisionConfirm) }()
 	}
 	wg.Wait()
-	if (errs[0] == nil) == (errs[1] == nil) || !(errors.Is(errs[0], ErrDuplicate) || errors.Is(errs[1], ErrDuplicate)) {
-		t.Fatalf("two replicas confirming one answer: %v, %v; want one success and one ErrDuplicate", errs[0], errs[1])
+	if (errs[0] == nil) == (errs[1] == nil) || !(errors.Is(errs[0], derrors.Duplicate) || errors.Is(errs[1], derrors.Duplicate)) {
+		t.Fatalf("two replicas confirming one answer: %v, %v; want one success and one derrors.Duplicate", errs[0], errs[1])
 	}
 	stop1()
 	stop2()

@@ -4,17 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hailong/internal/derrors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-)
-
-// Domain errors returned by the store.
-var (
-	ErrNotFound  = errors.New("not found")
-	ErrDuplicate = errors.New("duplicate")
 )
 
 // Store keeps units, desks and responses in MongoDB. It uses only the
@@ -88,14 +83,14 @@ func ensureIndexes(ctx context.Context, want map[*mongo.Collection][]mongo.Index
 }
 
 // InsertResponse stores r once. A second response with the same nonce
-// returns ErrDuplicate and changes nothing.
+// returns derrors.Duplicate and changes nothing.
 func (s *Store) InsertResponse(ctx context.Context, r *Response) error {
 	if r.ID.IsZero() {
 		r.ID = bson.NewObjectID()
 	}
 	_, err := s.responses.InsertOne(ctx, r)
 	if mongo.IsDuplicateKeyError(err) {
-		return ErrDuplicate
+		return derrors.Duplicate
 	}
 	if err != nil {
 		return fmt.Errorf("insert response: %w", err)
@@ -128,7 +123,7 @@ type dossierClaim struct {
 }
 
 // ClaimDossier reserves a dossier for the submission with nonce. It
-// returns ErrDuplicate when another submission holds it; the same nonce
+// returns derrors.Duplicate when another submission holds it; the same nonce
 // may claim again (a retry after a failed store), and so may any nonce
 // once a claim is stale with no answer stored for it (the store failed
 // and the release did too).
@@ -150,7 +145,7 @@ func (s *Store) ClaimDossier(ctx context.Context, dossier, nonce string, now tim
 	}
 	if live, err := s.claimLive(ctx, held, now); err != nil || live {
 		if err == nil {
-			err = ErrDuplicate
+			err = derrors.Duplicate
 		}
 		return err
 	}
@@ -160,7 +155,7 @@ func (s *Store) ClaimDossier(ctx context.Context, dossier, nonce string, now tim
 		return fmt.Errorf("take over dossier claim: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return ErrDuplicate // another submission took it over first
+		return derrors.Duplicate // another submission took it over first
 	}
 	return nil
 }
@@ -172,7 +167,7 @@ func (s *Store) claimLive(ctx context.Context, held dossierClaim, now time.Time)
 		return true, nil
 	}
 	_, err := s.ResponseByNonce(ctx, held.Nonce)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, derrors.NotFound) {
 		return false, nil
 	}
 	return err == nil, err
@@ -209,7 +204,7 @@ func (s *Store) DossierAnswered(ctx context.Context, dossier string, now time.Ti
 func (s *Store) ResponseByID(ctx context.Context, hexID string) (*Response, error) {
 	id, err := bson.ObjectIDFromHex(hexID)
 	if err != nil {
-		return nil, ErrNotFound
+		return nil, derrors.NotFound
 	}
 	return s.Response(ctx, id)
 }
@@ -223,7 +218,7 @@ func (s *Store) findResponse(ctx context.Context, filter bson.D) (*Response, err
 	var r Response
 	err := s.responses.FindOne(ctx, filter).Decode(&r)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ErrNotFound
+		return nil, derrors.NotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find response: %w", err)
@@ -273,7 +268,7 @@ func (s *Store) Desks(ctx context.Context) ([]Desk, error) {
 	return out, nil
 }
 
-// InsertUnit adds a unit; ErrDuplicate if its id exists.
+// InsertUnit adds a unit; derrors.Duplicate if its id exists.
 func (s *Store) InsertUnit(ctx context.Context, u *Unit) error {
 	if err := insert(ctx, s.units, u); err != nil {
 		return err
@@ -282,7 +277,7 @@ func (s *Store) InsertUnit(ctx context.Context, u *Unit) error {
 	return nil
 }
 
-// InsertDesk adds a desk; ErrDuplicate if its id exists.
+// InsertDesk adds a desk; derrors.Duplicate if its id exists.
 func (s *Store) InsertDesk(ctx context.Context, d *Desk) error {
 	if err := insert(ctx, s.desks, d); err != nil {
 		return err
@@ -293,32 +288,23 @@ func (s *Store) InsertDesk(ctx context.Context, d *Desk) error {
 
 func insert(ctx context.Context, c *mongo.Collection, doc any) error {
 	_, err := c.InsertOne(ctx, doc)
-	if mongo.IsDuplicateKeyError(err) {
-		return ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("insert into %s: %w", c.Name(), err)
-	}
-	return nil
+	return derrors.Store(err, "insert into "+c.Name())
 }
 
 func findOne(ctx context.Context, c *mongo.Collection, id string, out any) error {
 	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(out)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return ErrNotFound
-	}
-	return err
+	return derrors.Store(err, "read "+c.Name())
 }
 
 func findAll(ctx context.Context, c *mongo.Collection, out any) error {
 	cur, err := c.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return err
+	if err == nil {
+		err = cur.All(ctx, out)
 	}
-	return cur.All(ctx, out)
+	return derrors.Store(err, "read "+c.Name())
 }
 
-// ReplaceUnit writes u over the unit with its id; ErrNotFound if none.
+// ReplaceUnit writes u over the unit with its id; derrors.NotFound if none.
 func (s *Store) ReplaceUnit(ctx context.Context, u *Unit) error {
 	if err := replace(ctx, s.units, u.ID, u); err != nil {
 		return err
@@ -329,7 +315,7 @@ func (s *Store) ReplaceUnit(ctx context.Context, u *Unit) error {
 	return nil
 }
 
-// ReplaceDesk writes d over the desk with its id; ErrNotFound if none.
+// ReplaceDesk writes d over the desk with its id; derrors.NotFound if none.
 func (s *Store) ReplaceDesk(ctx context.Context, d *Desk) error {
 	if err := replace(ctx, s.desks, d.ID, d); err != nil {
 		return err
@@ -342,10 +328,10 @@ func (s *Store) ReplaceDesk(ctx context.Context, d *Desk) error {
 func replace(ctx context.Context, c *mongo.Collection, id string, doc any) error {
 	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
 	if err != nil {
-		return fmt.Errorf("replace in %s: %w", c.Name(), err)
+		return derrors.Store(err, "replace in "+c.Name())
 	}
 	if res.MatchedCount == 0 {
-		return ErrNotFound
+		return fmt.Errorf("replace %s in %s: %w", id, c.Name(), derrors.NotFound)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 )
 
@@ -97,7 +98,7 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 		}
 		if t.Dossier != "" {
 			switch err := h.store.ClaimDossier(ctx, t.Dossier, r.Nonce, now); {
-			case errors.Is(err, ErrDuplicate):
+			case errors.Is(err, derrors.Duplicate):
 				h.metrics.Submission(OutcomeDuplicate)
 				return web.NewError(http.StatusConflict, "err.dossier_answered", nil)
 			case err != nil:
@@ -110,7 +111,7 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 			h.metrics.Submission(OutcomeStored)
 		case err == nil:
 			h.metrics.Submission(OutcomeSuspect)
-		case errors.Is(err, ErrDuplicate):
+		case errors.Is(err, derrors.Duplicate):
 			// A double tap or a resent POST: the first copy is stored.
 			h.metrics.Submission(OutcomeDuplicate)
 		default:

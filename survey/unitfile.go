@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hailong/internal/derrors"
 	"io"
 	"time"
 
@@ -158,7 +159,7 @@ func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instr
 				return st, err
 			}
 			st.UnitsUpdated++
-		} else if errors.Is(err, ErrNotFound) {
+		} else if errors.Is(err, derrors.NotFound) {
 			u.CreatedAt = now.UTC()
 			if err := s.InsertUnit(ctx, &u); err != nil {
 				return st, err
@@ -182,7 +183,7 @@ func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instr
 					return st, err
 				}
 				st.DesksUpdated++
-			} else if errors.Is(err, ErrNotFound) {
+			} else if errors.Is(err, derrors.NotFound) {
 				if err := s.InsertDesk(ctx, &d); err != nil {
 					return st, err
 				}

@@ -37,6 +37,10 @@ type ValidationError struct {
 	Fields map[string]string // item code (or "_form") → problem code
 }
 
+// Problems lists the problems by field, for the error table
+// (derrors.FieldProblems): an API answers 400 naming the first field.
+func (e *ValidationError) Problems() map[string]string { return e.Fields }
+
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("invalid submission:")

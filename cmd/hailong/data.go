@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"hailong/internal/derrors"
 	"hailong/survey"
 	"hailong/survey/period"
 )
@@ -172,7 +173,7 @@ func addDesks(ctx context.Context, store *survey.Store, desks []survey.Desk, n i
 	for i := len(desks); i < n && len(units) > 0; i++ {
 		d := survey.Desk{ID: fmt.Sprintf("gen-q%03d", i+1), Unit: units[i%len(units)], Name: fmt.Sprintf("Quầy %d", i+1),
 			Instrument: "counter", Generation: 1, Active: true, CreatedAt: time.Now().UTC()}
-		if err := store.InsertDesk(ctx, &d); err != nil && !errors.Is(err, survey.ErrDuplicate) {
+		if err := store.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.Duplicate) {
 			return nil, err
 		}
 		desks = append(desks, d)

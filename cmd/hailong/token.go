@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hailong/dashboard"
+	"hailong/internal/derrors"
 	"hailong/survey"
 )
 
@@ -57,7 +58,7 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 		secret, t, err := tokens.Create(ctx, name, *unit, actor, now)
-		if errors.Is(err, survey.ErrDuplicate) {
+		if errors.Is(err, derrors.Duplicate) {
 			return configErrorf("token %q exists (revoke it first)", name)
 		}
 		if err != nil {

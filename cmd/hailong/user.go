@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"hailong/dashboard"
+	"hailong/internal/derrors"
 	"hailong/survey"
 )
 
@@ -67,7 +68,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return configErrorf("-password: %v", err)
 		}
 		err = users.Insert(ctx, &dashboard.User{Username: username, Name: *name, Role: *role, Unit: *unit, PasswordHash: hash, CreatedAt: time.Now().UTC()})
-		if errors.Is(err, survey.ErrDuplicate) {
+		if errors.Is(err, derrors.Duplicate) {
 			return configErrorf("user %q exists", username)
 		}
 		if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"hailong/internal/derrors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -10,8 +11,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Error is an error with the status and the catalogue message a user sees.
-// Handlers return it; the one error handler turns it into a page or JSON.
+// Error is an error with an explicit status and the catalogue message a
+// user sees, for what the domain's kinds (package derrors) do not cover:
+// 410, 413, 429 and the like. The one error handler turns it into a page
+// or JSON.
 type Error struct {
 	Status int
 	MsgID  string
@@ -41,6 +44,24 @@ type ErrorPage struct {
 	Retry bool
 }
 
+// statusOf is what a person is shown for err: an explicit *Error or
+// Echo's own (routing) errors first, then the domain's one table.
+func statusOf(err error, cat *Catalog) (status int, msgID string, args []any) {
+	var we *Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &we):
+		return we.Status, we.MsgID, we.Args
+	case errors.As(err, &he):
+		msgID = "err." + fmt.Sprint(he.Code)
+		if !cat.Has(msgID) {
+			msgID = "err.generic"
+		}
+		return he.Code, msgID, nil
+	}
+	return derrors.Status(err)
+}
+
 // ErrorHandler maps every error to a status and a friendly page, or JSON
 // under /api/. 4xx are logged at info, 5xx at error with their cause.
 func ErrorHandler(log *slog.Logger, cat *Catalog) echo.HTTPErrorHandler {
@@ -48,19 +69,7 @@ func ErrorHandler(log *slog.Logger, cat *Catalog) echo.HTTPErrorHandler {
 		if c.Response().Committed {
 			return
 		}
-		status, msgID, args := http.StatusInternalServerError, "err.500", []any(nil)
-		var we *Error
-		var he *echo.HTTPError
-		switch {
-		case errors.As(err, &we):
-			status, msgID, args = we.Status, we.MsgID, we.Args
-		case errors.As(err, &he):
-			status = he.Code
-			msgID = "err." + fmt.Sprint(status)
-			if !cat.Has(msgID) {
-				msgID = "err.generic"
-			}
-		}
+		status, msgID, args := statusOf(err, cat)
 		attrs := []any{"status", status, "method", c.Request().Method, "path", c.Request().URL.Path}
 		if status >= 500 {
 			log.Error("request failed", append(attrs, "err", err)...)
