@@ -8,6 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 )
 
@@ -15,9 +17,9 @@ import (
 // The response itself is not touched: hidden comments stay out of the
 // exports' comment sheet but remain in the raw data.
 func (h *Handler) hideComment(c echo.Context) error {
-	u := currentUser(c)
-	if !u.supervises() {
-		return web.NewError(http.StatusForbidden, "err.403", nil)
+	u := auth.ViewerOf(c).User
+	if !u.Supervises() {
+		return derrors.Forbidden
 	}
 	id := c.Param("id")
 	reason := strings.TrimSpace(c.FormValue("reason"))
@@ -29,18 +31,14 @@ func (h *Handler) hideComment(c echo.Context) error {
 	if err != nil {
 		return web.NewError(http.StatusNotFound, "err.404", err)
 	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	if allowed := h.scope(c, units); allowed != nil && !allowed[r.Unit] {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+	if !auth.ViewerOf(c).SeesUnit(r.Unit) {
+		return derrors.NotFound
 	}
 	if err := h.audit.Log(ctx, u.Username, "comment.hide", "response:"+id, nil, map[string]string{"reason": reason}, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if err := h.comments.Hide(ctx, id, u.Username, reason, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	h.overviews.reset()
 	// Back to the overview with the filters it was hidden from.

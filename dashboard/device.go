@@ -2,10 +2,10 @@ package dashboard
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -33,18 +33,12 @@ func (h *Handler) registerDevice(c echo.Context) error {
 	}
 	c.SetCookie(&http.Cookie{Name: survey.DeviceCookie, Value: survey.DeviceToken(h.codes, d, kind, h.now()),
 		Path: "/", MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})
-	if err := h.audit.Log(c.Request().Context(), currentUser(c).Username, "device.register", "desk:"+d.ID, nil, map[string]string{"kind": kind}, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	if err := h.audit.Log(c.Request().Context(), auth.ViewerOf(c).User.Username, "device.register", "desk:"+d.ID, nil, map[string]string{"kind": kind}, h.now()); err != nil {
+		return err
 	}
-	if ck, err := c.Cookie(sessionCookie); err == nil {
-		if id, _, ok := strings.Cut(ck.Value, "."); ok {
-			if err := h.sessions.Delete(c.Request().Context(), id); err != nil {
-				// The device cookie is set; do not leave a signed-in device.
-				return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-			}
-		}
+	if err := h.gate.SignOut(c); err != nil {
+		// The device cookie is set; do not leave a signed-in device.
+		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})
 	return c.Redirect(http.StatusSeeOther, next)
 }

@@ -36,7 +36,7 @@ func (h *Handler) display(c echo.Context) error {
 	}
 	u, err := h.store.Unit(ctx, d.Unit)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	now := h.now()
 	code := h.codes.DeskCode(d.ID, d.Generation)

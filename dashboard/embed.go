@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/web"
 )
 
@@ -45,18 +46,10 @@ func EmbedSnippets(base, unitID, unitName string) (link, frame string) {
 // official may see (another unit answers as if it did not exist).
 func (h *Handler) embedPage(c echo.Context) error {
 	id := c.Param("id")
-	units, err := h.store.UnitsRecent(c.Request().Context())
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	if allowed := h.scope(c, units); allowed != nil && !allowed[id] {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
-	}
-	all, err := h.unitsWith(c, id)
+	u, err := auth.ViewerOf(c).Unit(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	u := all[id]
 	v := embedView{Unit: id, UnitName: u.Name, PortalURL: h.baseURL + "/p/" + url.PathEscape(id), Origins: h.embedOrigins}
 	v.Link, v.Frame = EmbedSnippets(h.baseURL, id, u.Name)
 	return web.RenderPage(c, http.StatusOK, "embed", web.NewPage(c, "embed.title", v))

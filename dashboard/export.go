@@ -6,9 +6,12 @@ import (
 	"sort"
 	"time"
 
+	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Exporter builds a month's tables for the exports (XLSX, CSV, report).
@@ -17,9 +20,11 @@ type Exporter struct {
 	Store       *survey.Store
 	Rollups     *survey.Rollups
 	Instruments *survey.Instruments
-	Tasks       *Tasks
+	Tasks       *plan.Tasks
 	Comments    *survey.Comments
 	Catalog     *web.Catalog
+	// Snapshots holds the frozen tables of closed months.
+	Snapshots *mongo.Collection
 }
 
 // ExportScope is what one export covers: a month, an instrument and a unit's
@@ -90,7 +95,7 @@ type MonthTables struct {
 	Units      []SummaryRow `json:"units"` // first row: the whole scope
 	Desks      []SummaryRow `json:"desks"`
 	Comments   []CommentRow `json:"comments"`
-	Tasks      []Task       `json:"tasks"`
+	Tasks      []plan.Task  `json:"tasks"`
 	// Parents is the unit tree of the month (child → parent), so a closed
 	// month keeps its scopes when units move later.
 	Parents map[string]string `json:"parents"`

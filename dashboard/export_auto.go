@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"hailong/dashboard/auth"
 	"hailong/survey/period"
 	"log/slog"
 	"strings"
@@ -13,7 +14,7 @@ import (
 // passed since it ended, for every instrument, unless an official already
 // did: reported numbers stop moving even if nobody remembers to close.
 // Every replica may run it; the snapshot's unique id lets one win.
-func (x *Exporter) AutoClose(ctx context.Context, days int, audit *Audit, log *slog.Logger, now func() time.Time) {
+func (x *Exporter) AutoClose(ctx context.Context, days int, audit *auth.Audit, log *slog.Logger, now func() time.Time) {
 	if days <= 0 {
 		return
 	}
@@ -37,7 +38,7 @@ const catchUpMonths = 12
 // ended at least days ago) and still open, oldest first. Months that ended
 // before the first answer are left alone: a fresh install has nothing to
 // freeze.
-func (x *Exporter) closeDue(ctx context.Context, days int, audit *Audit, log *slog.Logger, now time.Time) {
+func (x *Exporter) closeDue(ctx context.Context, days int, audit *auth.Audit, log *slog.Logger, now time.Time) {
 	first, ok, err := x.Store.FirstResponseAt(ctx)
 	if err != nil {
 		log.Error("close months automatically", "err", err)
@@ -57,7 +58,7 @@ func (x *Exporter) closeDue(ctx context.Context, days int, audit *Audit, log *sl
 }
 
 // closeMonthDue closes m for the latest version of every instrument.
-func (x *Exporter) closeMonthDue(ctx context.Context, m period.Period, days int, audit *Audit, log *slog.Logger, now time.Time) {
+func (x *Exporter) closeMonthDue(ctx context.Context, m period.Period, days int, audit *auth.Audit, log *slog.Logger, now time.Time) {
 	seen := map[string]bool{}
 	for _, id := range x.Instruments.IDs() {
 		code, _, _ := strings.Cut(id, "@")

@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
@@ -27,7 +29,7 @@ func (h *Handler) closeMonth(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	u := currentUser(c)
+	u := auth.ViewerOf(c).User
 	sum, err := h.exporter().Close(ctx, start, q.Instrument, u.Username, h.now())
 	if errors.Is(err, ErrClosed) {
 		return web.NewError(http.StatusConflict, "err.month_closed", nil, c.Param("file"))
@@ -36,11 +38,11 @@ func (h *Handler) closeMonth(c echo.Context) error {
 		return web.NewError(http.StatusConflict, "err.month_not_ended", nil, c.Param("file"))
 	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	out := closeJSON{Month: c.Param("file"), Instrument: q.Instrument.ID(), SHA256: sum, Closed: true}
 	if err := h.audit.Log(ctx, u.Username, "month.close", "export:"+out.Month+"|"+out.Instrument, nil, out, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if fromPage(c) {
 		return backToPage(c, out.Month, "close")
@@ -56,12 +58,12 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	u := currentUser(c)
+	u := auth.ViewerOf(c).User
 	out := closeJSON{Month: c.Param("file"), Instrument: q.Instrument.ID()}
 	x := h.exporter()
 	snap, err := x.Closed(ctx, start, q.Instrument)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	// The audit entry comes first, with the hash that was reported: a
 	// reopening is never unrecorded.
@@ -70,10 +72,10 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 		before = map[string]any{"sha256": snap.SHA256, "closed_at": snap.ClosedAt, "closed_by": snap.ClosedBy}
 	}
 	if err := h.audit.Log(ctx, u.Username, "month.reopen", "export:"+out.Month+"|"+out.Instrument, before, nil, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if out.SHA256, err = x.Reopen(ctx, start, q.Instrument, u.Username, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if fromPage(c) {
 		return backToPage(c, out.Month, "reopen")
@@ -86,8 +88,11 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 func (h *Handler) monthParams(c echo.Context) (time.Time, survey.Query, error) {
 	start, ok := period.ParseMonth(c.Param("file"))
 	if !ok {
-		return time.Time{}, survey.Query{}, paramError("err.param_month")
+		return time.Time{}, survey.Query{}, derrors.Param("err.param_month")
 	}
-	q, _, _, err := h.parseQuery(c)
-	return start, q, err
+	f, err := h.filters.Parse(c)
+	if err != nil {
+		return start, survey.Query{}, err
+	}
+	return start, f.Query, nil
 }

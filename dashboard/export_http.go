@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
@@ -17,7 +19,7 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 // exporter is the handler's view of the exports.
 func (h *Handler) exporter() *Exporter {
-	return &Exporter{Store: h.store, Rollups: h.rollups, Instruments: h.instruments, Tasks: h.tasks, Comments: h.comments, Catalog: h.catalog}
+	return &Exporter{Store: h.store, Rollups: h.rollups, Instruments: h.instruments, Tasks: h.tasks, Comments: h.comments, Catalog: h.catalog, Snapshots: h.snapshots}
 }
 
 // ExportName is the download's file name, ASCII only: chi-so-hai-long-2024-05[-unit].ext.
@@ -62,25 +64,26 @@ func (h *Handler) exportFile(c echo.Context) error {
 	}
 	start, ok := period.ParseMonth(month)
 	if !ok {
-		return paramError("err.param_month")
+		return derrors.Param("err.param_month")
 	}
-	q, scope, _, err := h.parseQuery(c)
+	f, err := h.filters.Parse(c)
 	if err != nil {
 		return err
 	}
+	q, scope := f.Query, f.Scope
 	table := c.QueryParam("table")
 	if ext == "csv" {
 		if table == "" {
 			table = "summary"
 		}
-		if !oneOf(table, csvTables...) {
-			return paramError("err.param_enum", "table", strings.Join(csvTables, ", "))
+		if !slices.Contains(csvTables, table) {
+			return derrors.Param("err.param_enum", "table", strings.Join(csvTables, ", "))
 		}
 	}
 	x := h.exporter()
 	mt, err := x.Month(c.Request().Context(), ExportScope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units})
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	var buf bytes.Buffer
 	ctype := xlsxType
@@ -108,12 +111,13 @@ func attach(c echo.Context, name string) {
 // exportRaw streams one CSV row per response of [from, to] in the scope
 // (desk= and channel= narrow it further), whatever its status.
 func (h *Handler) exportRaw(c echo.Context) error {
-	q, scope, period, err := h.parseQuery(c)
+	f, err := h.filters.Parse(c)
 	if err != nil {
 		return err
 	}
+	q, scope, pj := f.Query, f.Scope, f.Period
 	res := c.Response()
-	attach(c, "phieu-tra-loi-"+period.From+"-"+period.To+suffix(scope.Unit)+".csv")
+	attach(c, "phieu-tra-loi-"+pj.From+"-"+pj.To+suffix(scope.Unit)+".csv")
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.WriteHeader(http.StatusOK)
 	rw, err := survey.NewRawWriter(res, q.Instrument, web.Streaming(res.Writer))
@@ -144,10 +148,11 @@ func suffix(unit string) string {
 
 // exportCodebook lists the instrument's item and option codes.
 func (h *Handler) exportCodebook(c echo.Context) error {
-	q, _, _, err := h.parseQuery(c)
+	f, err := h.filters.Parse(c)
 	if err != nil {
 		return err
 	}
+	q := f.Query
 	var buf bytes.Buffer
 	if err := survey.WriteCodebook(&buf, q.Instrument); err != nil {
 		return web.NewError(http.StatusInternalServerError, "err.500", err)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/plan"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
@@ -43,16 +45,17 @@ type reportFig struct {
 func (h *Handler) exportReport(c echo.Context) error {
 	start, ok := period.ParseMonth(c.Param("file"))
 	if !ok {
-		return paramError("err.param_month")
+		return derrors.Param("err.param_month")
 	}
-	q, scope, _, err := h.parseQuery(c)
+	f, err := h.filters.Parse(c)
 	if err != nil {
 		return err
 	}
+	q, scope := f.Query, f.Scope
 	es := ExportScope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units}
 	v, err := h.exporter().Report(c.Request().Context(), es, h.now(), c.QueryParams().Encode())
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if v.Tables.SHA256 != "" {
 		c.Response().Header().Set(SHAHeader, v.Tables.SHA256)
@@ -174,7 +177,7 @@ func commentary(mt, prev *MonthTables, elems []reportFig) []string {
 	if n := len(mt.Tasks); n > 0 {
 		done, late := 0, 0
 		for _, t := range mt.Tasks {
-			if t.Status == TaskDone {
+			if t.Status == plan.TaskDone {
 				done++
 			}
 			if t.Overdue {

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"hailong/dashboard/plan"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func TestReportCommentary(t *testing.T) {
 			row("vt-p1", "UBND Phường 1", 40, 85), row("vt-p7", "UBND Phường 7", 60, 70),
 			row("vt-p9", "UBND Phường 9", 30, 78), row("vt-p3", "UBND Phường 3", 10, 10)},
 		Parents: map[string]string{"vt": "", "vt-p1": "vt", "vt-p7": "vt", "vt-p9": "vt", "vt-p3": "vt"},
-		Tasks:   []Task{{Status: TaskDone}, {Status: TaskDone}, {Overdue: true}, {}},
+		Tasks:   []plan.Task{{Status: plan.TaskDone}, {Status: plan.TaskDone}, {Overdue: true}, {}},
 	}
 	elems := []reportFig{{Code: "A", Label: "Tiếp cận dịch vụ", Fig: Fig{HL: f64(90)}}, {Code: "B", Label: "Thủ tục hành chính", Fig: Fig{HL: f64(65)}},
 		{Code: "C", Label: "Công chức", Fig: Fig{HL: f64(80)}}, {Code: "D", Label: "Kết quả", Fig: Fig{}}}

@@ -40,7 +40,7 @@ type snapshot struct {
 func snapshotID(month string, in *survey.Instrument) string { return month + "|" + in.ID() }
 
 // snapshots shares the plan's database.
-func (x *Exporter) snapshots() *mongo.Collection { return x.Tasks.c.Database().Collection("snapshots") }
+func (x *Exporter) snapshots() *mongo.Collection { return x.Snapshots }
 
 // Month returns s's tables: from the snapshot when the month is closed,
 // computed otherwise.

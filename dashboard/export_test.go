@@ -3,6 +3,7 @@ package dashboard
 import (
 	"bytes"
 	"encoding/csv"
+	"hailong/dashboard/plan"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func sampleTables() *MonthTables {
 		Units:    []SummaryRow{row("", "Tất cả đơn vị", 50, 80), row("vt", "UBND thành phố", 50, 80), row("vt-p1", "UBND Phường 1", 40, 85), row("vt-p7", "UBND Phường 7", 10, 60)},
 		Desks:    []SummaryRow{{ID: "p1-q1", UnitID: "vt-p1", Elements: map[string]Fig{}}, {ID: "p7-q1", UnitID: "vt-p7", Elements: map[string]Fig{}}},
 		Comments: []CommentRow{{ID: "1", UnitID: "vt-p1", Text: "@tốt", At: time.Date(2024, 5, 31, 16, 30, 0, 0, time.UTC)}, {ID: "2", UnitID: "vt-p7", Text: "ổn"}},
-		Tasks:    []Task{{ID: "t1", Unit: "vt-p7", Status: TaskDone}},
+		Tasks:    []plan.Task{{ID: "t1", Unit: "vt-p7", Status: plan.TaskDone}},
 		Parents:  map[string]string{"vt": "", "vt-p1": "vt", "vt-p7": "vt"},
 	}
 }

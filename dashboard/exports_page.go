@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/web"
 	"hailong/survey/period"
 )
@@ -43,10 +44,11 @@ type exportMonth struct {
 // CSV table, the raw answers and the codebook, in the official's scope,
 // and (admins) the "Chốt số liệu" and "Mở lại" buttons.
 func (h *Handler) exportsPage(c echo.Context) error {
-	q, scope, _, err := h.parseQuery(c)
+	f, err := h.filters.Parse(c)
 	if err != nil {
 		return err
 	}
+	q, scope := f.Query, f.Scope
 	keep := url.Values{}
 	if u := c.QueryParam("unit"); u != "" {
 		keep.Set("unit", u)
@@ -64,7 +66,7 @@ func (h *Handler) exportsPage(c echo.Context) error {
 	if v.Scope == "" {
 		v.Scope = "Tất cả đơn vị"
 	}
-	admin := currentUser(c).Role == RoleAdmin
+	admin := auth.ViewerOf(c).User.Role == auth.RoleAdmin
 	now := h.now()
 	cur := period.MonthOf(now).Start
 	x := h.exporter()
@@ -72,7 +74,7 @@ func (h *Handler) exportsPage(c echo.Context) error {
 		m := period.MonthOf(cur.AddDate(0, -i, 0))
 		snap, err := x.Closed(c.Request().Context(), m.Start, q.Instrument)
 		if err != nil {
-			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+			return err
 		}
 		em := exportMonth{Month: m.Label(), Label: m.Start.Format("01/2006"), From: m.Start.Format("2006-01-02"),
 			To: m.End().AddDate(0, 0, -1).Format("2006-01-02"), Ended: !now.Before(m.End())}

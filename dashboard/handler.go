@@ -7,15 +7,18 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"hailong/dashboard/auth"
+	"hailong/dashboard/filter"
+	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/survey"
 )
 
 // Handler serves the officials' pages and API.
 type Handler struct {
-	users       *Users
-	sessions    *Sessions
+	gate        *auth.Gate
 	store       *survey.Store
 	rollups     *survey.Rollups
 	instruments *survey.Instruments
@@ -24,33 +27,33 @@ type Handler struct {
 	catalog     *web.Catalog
 	log         *slog.Logger
 	now         func() time.Time
-	basic       *basicCache
-	audit       *Audit
+	audit       *auth.Audit
 	receiptTTL  time.Duration
-	tasks       *Tasks
+	tasks       *plan.Tasks
 	committer   *survey.Committer
-	loginGuard  loginGuard
 	comments    *survey.Comments
 	live        *Live
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
 	paper        *Paper
-	tokens       *Tokens
+	tokens       *auth.Tokens
 	// alertSuspects is the suspect burst alert's threshold (0: off).
 	alertSuspects int
 	commentCache  commentCache
 	overviews     overviewCache
+	filters       *filter.Reader
+	snapshots     *mongo.Collection
 }
 
 // Config is what the officials' side needs from main.
 type Config struct {
-	Users       *Users
-	Audit       *Audit
+	// Gate lets officials in and resolves their scope.
+	Gate        *auth.Gate
+	Audit       *auth.Audit
 	ReceiptTTL  time.Duration
-	Tasks       *Tasks
+	Tasks       *plan.Tasks
 	Comments    *survey.Comments
 	Live        *Live
-	Sessions    *Sessions
 	Store       *survey.Store
 	Rollups     *survey.Rollups
 	Instruments *survey.Instruments
@@ -61,19 +64,14 @@ type Config struct {
 	Now         func() time.Time
 	// Committer counts confirmed suspect answers into the rollups.
 	Committer *survey.Committer
-	// Limiter and LoginFailures set the sign-in backoff: LoginFailures
-	// failed attempts per account (four times as many per client address)
-	// are free, each further one doubles the wait, up to LoginMaxWait.
-	// A nil Limiter or 0 failures turns it off.
-	Limiter       *survey.Limiter
-	LoginFailures int
-	LoginMaxWait  time.Duration
+	// Snapshots holds the frozen tables of closed months.
+	Snapshots *mongo.Collection
 	// EmbedOrigins is HAILONG_EMBED_ORIGINS, shown on the embed page.
 	EmbedOrigins string
 	// Paper holds printed forms and their keyings.
 	Paper *Paper
-	// Tokens holds the API tokens of dossier systems (nil: none accepted).
-	Tokens *Tokens
+	// Tokens holds the API tokens of dossier systems.
+	Tokens *auth.Tokens
 	// AlertSuspects flags on the overview a desk with this many suspect
 	// answers in the last 24 hours (HAILONG_ALERT_SUSPECTS; 0: off).
 	AlertSuspects int
@@ -85,71 +83,62 @@ func NewHandler(cfg Config) *Handler {
 	if now == nil {
 		now = time.Now
 	}
-	return &Handler{users: cfg.Users, sessions: cfg.Sessions, store: cfg.Store, rollups: cfg.Rollups, instruments: cfg.Instruments, codes: cfg.Codes,
+	return &Handler{gate: cfg.Gate, store: cfg.Store, rollups: cfg.Rollups, instruments: cfg.Instruments, codes: cfg.Codes,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
-		basic: newBasicCache(time.Minute), audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks,
-		committer: cfg.Committer, loginGuard: newLoginGuard(cfg.Limiter, cfg.LoginFailures, cfg.LoginMaxWait),
+		audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks, committer: cfg.Committer,
 		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper, alertSuspects: cfg.AlertSuspects,
-		tokens: cfg.Tokens}
+		tokens: cfg.Tokens, snapshots: cfg.Snapshots, filters: &filter.Reader{Instruments: cfg.Instruments, Now: now}}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
 // JSON API under /api/v1 to e.
 func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
-	pages.GET("/login", h.loginForm)
-	pages.POST("/login", h.login, web.RequireCSRF)
-	pages.POST("/logout", h.logout, web.RequireCSRF)
-	pages.GET("/", h.overview, h.requirePage)
-	pages.GET("/desks", h.home, h.requirePage)
-	pages.GET("/plan", h.planPage, h.requirePage)
-	pages.GET("/exports", h.exportsPage, h.requirePage)
-	pages.POST("/plan/:id", h.pageUpdateTask, h.requirePage, web.RequireCSRF)
-	pages.GET("/users", h.usersPage, h.requirePage, requireAdmin)
-	pages.GET("/suspects", h.suspectsPage, h.requirePage)
-	pages.POST("/responses/:id/review", h.pageReview, h.requirePage, web.RequireCSRF, requireReviewer)
-	pages.POST("/desks", h.pageCreateDesk, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/desks/:id/:action", h.pageDeskAction, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/units", h.pageCreateUnit, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/units/:id/move", h.pageMoveUnit, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/desks/:id/edit", h.pageEditDesk, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/units/:id/edit", h.pageEditUnit, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/units/:id/deactivate", h.pageUnitActive, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/units/:id/activate", h.pageUnitActive, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/users", h.addUser, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/users/:name/:action", h.userAction, h.requirePage, web.RequireCSRF, requireAdmin)
-	pages.POST("/comments/:id/hide", h.hideComment, h.requirePage, web.RequireCSRF)
+	api := e.Group("/api/v1", web.CSRF, h.gate.RequireAPI)
+	r := auth.Routes{Echo: e, Pages: pages, API: api, Gate: h.gate}
+	h.gate.Register(r)
+	pages.GET("/", h.overview, h.gate.RequirePage)
+	pages.GET("/desks", h.home, h.gate.RequirePage)
+	pages.GET("/exports", h.exportsPage, h.gate.RequirePage)
+	pages.GET("/suspects", h.suspectsPage, h.gate.RequirePage)
+	pages.POST("/responses/:id/review", h.pageReview, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
+	pages.POST("/desks", h.pageCreateDesk, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
+	pages.POST("/desks/:id/:action", h.pageDeskAction, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
+	pages.POST("/units", h.pageCreateUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
+	pages.POST("/units/:id/move", h.pageMoveUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
+	pages.POST("/desks/:id/edit", h.pageEditDesk, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
+	pages.POST("/units/:id/edit", h.pageEditUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
+	pages.POST("/units/:id/deactivate", h.pageUnitActive, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
+	pages.POST("/units/:id/activate", h.pageUnitActive, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
+	pages.POST("/comments/:id/hide", h.hideComment, h.gate.RequirePage, web.RequireCSRF)
 	pages.GET("/desk/:id/display", h.display)
-	pages.POST("/api-tokens", h.pageCreateToken, h.requirePage, web.RequireCSRF, requireReviewer)
-	pages.POST("/api-tokens/:name/revoke", h.pageRevokeToken, h.requirePage, web.RequireCSRF, requireReviewer)
-	pages.POST("/desks/:id/device", h.registerDevice, h.requirePage, web.RequireCSRF, requireReviewer)
+	pages.POST("/api-tokens", h.pageCreateToken, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
+	pages.POST("/api-tokens/:name/revoke", h.pageRevokeToken, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
+	pages.POST("/desks/:id/device", h.registerDevice, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
 	h.registerPosters(pages)
-	pages.GET("/units/:id/embed", h.embedPage, h.requirePage)
+	pages.GET("/units/:id/embed", h.embedPage, h.gate.RequirePage)
 	h.registerPaper(pages)
 
-	api := e.Group("/api/v1", web.CSRF, h.requireAPI)
 	api.GET("/desks", h.apiDesks)
 	api.GET("/indicators", h.apiIndicators)
 	api.GET("/live", h.apiLive)
 	api.GET("/units", h.apiUnits)
-	api.GET("/audit", h.apiAudit, requireAdmin)
-	api.POST("/units", h.apiCreateUnit, requireAdmin)
-	api.PATCH("/units/:id", h.apiPatchUnit, requireAdmin)
-	api.POST("/desks", h.apiCreateDesk, requireAdmin)
-	api.PATCH("/desks/:id", h.apiPatchDesk, requireAdmin)
-	api.POST("/desks/:id/rotate", h.apiRotateDesk, requireAdmin)
+	api.POST("/units", h.apiCreateUnit, auth.RequireAdmin)
+	api.PATCH("/units/:id", h.apiPatchUnit, auth.RequireAdmin)
+	api.POST("/desks", h.apiCreateDesk, auth.RequireAdmin)
+	api.PATCH("/desks/:id", h.apiPatchDesk, auth.RequireAdmin)
+	api.POST("/desks/:id/rotate", h.apiRotateDesk, auth.RequireAdmin)
 	api.POST("/receipt-links", h.apiReceiptLink)
-	api.GET("/api-tokens", h.apiTokens, requireReviewer)
-	api.POST("/api-tokens", h.apiCreateToken, requireReviewer)
-	api.POST("/api-tokens/:name/revoke", h.apiRevokeToken, requireReviewer)
+	api.GET("/api-tokens", h.apiTokens, auth.RequireSupervisor)
+	api.POST("/api-tokens", h.apiCreateToken, auth.RequireSupervisor)
+	api.POST("/api-tokens/:name/revoke", h.apiRevokeToken, auth.RequireSupervisor)
 	api.GET("/suspects", h.apiSuspects)
-	api.POST("/responses/:id/review", h.apiReview, requireReviewer)
-	api.GET("/plan-tasks", h.apiTasks)
-	api.PATCH("/plan-tasks/:id", h.apiPatchTask)
-	ex := e.Group("/exports", web.CSRF, h.requireAPI)
+	api.POST("/responses/:id/review", h.apiReview, auth.RequireSupervisor)
+	plan.NewHandler(h.tasks, h.audit, h.catalog, h.now, h.overviews.reset).Register(r)
+	ex := e.Group("/exports", web.CSRF, h.gate.RequireAPI)
 	ex.GET("/:file", h.exportFile)
 	ex.GET("/:file/report", h.exportReport)
-	ex.POST("/:file/close", h.closeMonth, requireAdmin)
-	ex.POST("/:file/reopen", h.reopenMonth, requireAdmin)
+	ex.POST("/:file/close", h.closeMonth, auth.RequireAdmin)
+	ex.POST("/:file/reopen", h.reopenMonth, auth.RequireAdmin)
 }
 
 // DeskView is a desk as officials see it, with its full survey URL.
@@ -170,22 +159,18 @@ type DeskView struct {
 
 func (h *Handler) deskViews(c echo.Context) ([]DeskView, error) {
 	ctx := c.Request().Context()
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	allowed := h.scope(c, units)
+	v := auth.ViewerOf(c)
 	names := map[string]string{}
-	for _, u := range units {
+	for _, u := range v.Tree() {
 		names[u.ID] = u.Name
 	}
 	desks, err := h.store.Desks(ctx)
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	out := make([]DeskView, 0, len(desks))
 	for i := range desks {
-		if allowed == nil || allowed[desks[i].Unit] {
+		if v.SeesDesk(&desks[i]) {
 			out = append(out, h.deskView(&desks[i], names))
 		}
 	}

@@ -7,21 +7,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
-
-// requireAdmin lets only administrators change the unit tree and desks
-// (unit managers get their own subtree with the roles of the dashboard).
-func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if u := currentUser(c); u == nil || u.Role != RoleAdmin {
-			return web.NewError(http.StatusForbidden, "err.403", nil)
-		}
-		return next(c)
-	}
-}
 
 // fieldError turns a validation error into a 400 naming the first field.
 func fieldError(ve *survey.ValidationError) error {
@@ -36,16 +26,9 @@ func fieldError(ve *survey.ValidationError) error {
 func (h *Handler) apiUnits(c echo.Context) error {
 	units, err := h.store.Units(c.Request().Context())
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
-	allowed := h.scope(c, units)
-	out := []survey.Unit{}
-	for _, u := range units {
-		if allowed == nil || allowed[u.ID] {
-			out = append(out, u)
-		}
-	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, auth.ViewerOf(c).VisibleUnits(units))
 }
 
 // unitPatch is a partial update; absent fields stay as they are.
@@ -63,7 +46,7 @@ type unitPatch struct {
 
 func (h *Handler) apiCreateUnit(c echo.Context) error {
 	var u survey.Unit
-	if err := decodeJSON(c, &u); err != nil {
+	if err := web.DecodeJSON(c, &u); err != nil {
 		return err
 	}
 	u.CreatedAt = h.now().UTC()
@@ -73,23 +56,20 @@ func (h *Handler) apiCreateUnit(c echo.Context) error {
 func (h *Handler) apiPatchUnit(c echo.Context) error {
 	ctx := c.Request().Context()
 	old, err := h.store.Unit(ctx, c.Param("id"))
-	if errors.Is(err, derrors.NotFound) {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
-	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	var p unitPatch
-	if err := decodeJSON(c, &p); err != nil {
+	if err := web.DecodeJSON(c, &p); err != nil {
 		return err
 	}
 	u := *old
-	set(&u.Name, p.Name)
-	set(&u.NameEN, p.NameEN)
-	set(&u.Parent, p.Parent)
-	set(&u.Kind, p.Kind)
-	set(&u.Address, p.Address)
-	set(&u.StaffCIDRs, p.StaffCIDRs)
+	web.Patch(&u.Name, p.Name)
+	web.Patch(&u.NameEN, p.NameEN)
+	web.Patch(&u.Parent, p.Parent)
+	web.Patch(&u.Kind, p.Kind)
+	web.Patch(&u.Address, p.Address)
+	web.Patch(&u.StaffCIDRs, p.StaffCIDRs)
 	if p.Active != nil {
 		u.Active = p.Active
 	}
@@ -128,7 +108,7 @@ func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) 
 	ctx := c.Request().Context()
 	units, err := h.store.Units(ctx)
 	if err != nil {
-		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, err
 	}
 	if ve := survey.ValidateUnit(u, units); ve != nil {
 		return 0, fieldError(ve)
@@ -147,10 +127,10 @@ func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) 
 		return 0, web.NewError(http.StatusConflict, "err.exists", nil, u.ID)
 	}
 	if err != nil {
-		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, err
 	}
-	if err := h.audit.Log(ctx, currentUser(c).Username, action, "unit:"+u.ID, old, u, h.now()); err != nil {
-		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	if err := h.audit.Log(ctx, auth.ViewerOf(c).User.Username, action, "unit:"+u.ID, old, u, h.now()); err != nil {
+		return 0, err
 	}
 	return status, nil
 }
@@ -180,7 +160,7 @@ type deskInput struct {
 
 func (h *Handler) apiCreateDesk(c echo.Context) error {
 	var in deskInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	d := survey.Desk{ID: in.ID, Unit: in.Unit, Name: in.Name, NameEN: in.NameEN, Instrument: in.Instrument,
@@ -200,17 +180,17 @@ func (h *Handler) apiPatchDesk(c echo.Context) error {
 		return err
 	}
 	var p deskPatch
-	if err := decodeJSON(c, &p); err != nil {
+	if err := web.DecodeJSON(c, &p); err != nil {
 		return err
 	}
 	d := *old
-	set(&d.Name, p.Name)
-	set(&d.NameEN, p.NameEN)
-	set(&d.Unit, p.Unit)
-	set(&d.Instrument, p.Instrument)
-	set(&d.Fields, p.Fields)
-	set(&d.QRMode, p.QRMode)
-	set(&d.Active, p.Active)
+	web.Patch(&d.Name, p.Name)
+	web.Patch(&d.NameEN, p.NameEN)
+	web.Patch(&d.Unit, p.Unit)
+	web.Patch(&d.Instrument, p.Instrument)
+	web.Patch(&d.Fields, p.Fields)
+	web.Patch(&d.QRMode, p.QRMode)
+	web.Patch(&d.Active, p.Active)
 	action := "desk.update"
 	if old.Active && !d.Active {
 		action = "desk.deactivate"
@@ -251,7 +231,7 @@ func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) 
 	ctx := c.Request().Context()
 	units, err := h.store.Units(ctx)
 	if err != nil {
-		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, err
 	}
 	if ve := survey.ValidateDesk(d, units, h.instruments); ve != nil {
 		return 0, fieldError(ve)
@@ -270,16 +250,10 @@ func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) 
 		return 0, web.NewError(http.StatusConflict, "err.exists", nil, d.ID)
 	}
 	if err != nil {
-		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return 0, err
 	}
-	if err := h.audit.Log(ctx, currentUser(c).Username, action, "desk:"+d.ID, old, d, h.now()); err != nil {
-		return 0, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	if err := h.audit.Log(ctx, auth.ViewerOf(c).User.Username, action, "desk:"+d.ID, old, d, h.now()); err != nil {
+		return 0, err
 	}
 	return status, nil
-}
-
-func set[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }

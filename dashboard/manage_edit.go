@@ -1,13 +1,11 @@
 package dashboard
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -18,9 +16,9 @@ import (
 // editError re-renders the page with the problem; bad input on an edit
 // form answers 422, nothing stored.
 func (h *Handler) editError(c echo.Context, err error) error {
-	var we *web.Error
-	if errors.As(err, &we) && we.Status == http.StatusBadRequest {
-		we.Status = http.StatusUnprocessableEntity
+	status, msgID, args := web.Status(err)
+	if status == http.StatusBadRequest {
+		err = web.NewError(http.StatusUnprocessableEntity, msgID, err, args...)
 	}
 	return h.formError(c, err)
 }
@@ -62,11 +60,8 @@ func (h *Handler) pageEditDesk(c echo.Context) error {
 
 func (h *Handler) pageUnit(c echo.Context) (*survey.Unit, error) {
 	u, err := h.store.Unit(c.Request().Context(), c.Param("id"))
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
-	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	return u, nil
 }

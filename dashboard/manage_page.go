@@ -1,13 +1,14 @@
 package dashboard
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
@@ -28,7 +29,7 @@ type homeView struct {
 	Supervisor bool
 	// Tokens are the API tokens of the official's scope; NewToken the
 	// secret of one just created, shown this once.
-	Tokens   []APIToken
+	Tokens   []auth.APIToken
 	NewToken string
 	Message  string
 	Error    string
@@ -44,19 +45,12 @@ func (h *Handler) renderDesks(c echo.Context, status int, okID, errMsg string, f
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	allowed := h.scope(c, units)
-	v := homeView{Desks: desks, Admin: currentUser(c).Role == RoleAdmin, Supervisor: currentUser(c).supervises(), Error: errMsg, Form: form}
-	for _, u := range units {
-		if allowed == nil || allowed[u.ID] {
-			v.Units = append(v.Units, u)
-			if u.IsActive() {
-				v.ActiveUnits = append(v.ActiveUnits, u)
-			}
+	viewer := auth.ViewerOf(c)
+	v := homeView{Desks: desks, Admin: viewer.User.Role == auth.RoleAdmin, Supervisor: viewer.User.Supervises(), Error: errMsg, Form: form}
+	v.Units = viewer.VisibleUnits(viewer.Tree())
+	for _, u := range v.Units {
+		if u.IsActive() {
+			v.ActiveUnits = append(v.ActiveUnits, u)
 		}
 	}
 	if v.Supervisor && h.tokens != nil {
@@ -67,7 +61,7 @@ func (h *Handler) renderDesks(c echo.Context, status int, okID, errMsg string, f
 	}
 	for _, id := range h.instruments.IDs() {
 		code, _, _ := strings.Cut(id, "@")
-		if !oneOf(code, v.Instruments...) {
+		if !slices.Contains(v.Instruments, code) {
 			v.Instruments = append(v.Instruments, code)
 		}
 	}
@@ -80,12 +74,12 @@ func (h *Handler) renderDesks(c echo.Context, status int, okID, errMsg string, f
 // formError re-renders the desks page with the official's input kept and
 // the problem explained.
 func (h *Handler) formError(c echo.Context, err error) error {
-	var we *web.Error
-	if !errors.As(err, &we) || we.Status >= 500 {
+	status, msgID, args := web.Status(err)
+	if status >= 500 {
 		return err
 	}
 	form, _ := c.FormParams()
-	return h.renderDesks(c, we.Status, "", h.catalog.T(web.Lang(c), we.MsgID, we.Args...), form)
+	return h.renderDesks(c, status, "", h.catalog.T(web.Lang(c), msgID, args...), form)
 }
 
 func (h *Handler) pageCreateDesk(c echo.Context) error {
@@ -120,7 +114,7 @@ func (h *Handler) pageDeskAction(c echo.Context) error {
 	case "resume":
 		d.Active = true
 	default:
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+		return derrors.NotFound
 	}
 	if _, err := h.writeDesk(c, old, &d, "desk."+action); err != nil {
 		return h.formError(c, err)
@@ -140,11 +134,8 @@ func (h *Handler) pageCreateUnit(c echo.Context) error {
 // pageMoveUnit puts a unit under another parent; its past figures stay.
 func (h *Handler) pageMoveUnit(c echo.Context) error {
 	old, err := h.store.Unit(c.Request().Context(), c.Param("id"))
-	if errors.Is(err, derrors.NotFound) {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
-	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	u := *old
 	u.Parent = c.FormValue("parent")

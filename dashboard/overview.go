@@ -14,6 +14,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
+	"hailong/dashboard/filter"
+	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
@@ -51,7 +54,7 @@ type overviewView struct {
 	ChanMix      []chanRow
 	Comments     []commentRow
 	Alerts       []alert
-	Tasks        []Task
+	Tasks        []plan.Task
 	ByChannel    []channelJoin
 	Method       string
 	Pct          func(float64) string
@@ -96,10 +99,11 @@ type channelJoin struct {
 
 func (h *Handler) overview(c echo.Context) error {
 	lang := web.Lang(c)
-	q, _, pj, err := h.parseQuery(c)
+	f, err := h.filters.Parse(c)
 	if err != nil {
 		return err
 	}
+	q, pj := f.Query, f.Period
 	q.Breakdown, q.Hours, q.ByChannel = true, true, true
 	params := c.QueryParams()
 	// Every open dashboard re-reads the page at each flush: dashboards with
@@ -116,7 +120,7 @@ func (h *Handler) overview(c echo.Context) error {
 		return err
 	}
 	v := *shared.v
-	v.CanHide = currentUser(c).supervises()
+	v.CanHide = auth.ViewerOf(c).User.Supervises()
 	p := web.NewPage(c, "title.overview", v)
 	if c.Request().Header.Get(liveHeader) == "1" {
 		return h.overviewLive(c, shared, p)
@@ -158,22 +162,22 @@ func (h *Handler) overviewLive(c echo.Context, b *overviewBuild, p web.Page) err
 
 // buildOverview reads and computes everything the overview shows for one
 // scope and set of filters; nothing in it depends on who asks.
-func (h *Handler) buildOverview(ctx context.Context, q survey.Query, pj periodJSON, lang string, params url.Values) (*overviewView, error) {
+func (h *Handler) buildOverview(ctx context.Context, q survey.Query, pj filter.Period, lang string, params url.Values) (*overviewView, error) {
 	t, err := h.rollups.Tally(ctx, q, period.Cover(q.From, q.To))
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	trendDay, trendMonth, trendFrom, err := h.trends(ctx, q, lang)
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	units, err := h.store.UnitsRecent(ctx)
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	desks, err := h.store.Desks(ctx)
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	pct := func(v float64) string { return web.FormatPercent(lang, v) }
 	v := overviewView{
@@ -242,7 +246,7 @@ func (h *Handler) buildOverview(ctx context.Context, q survey.Query, pj periodJS
 
 	tasks, err := h.tasks.List(ctx, h.now())
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	for _, tk := range tasks {
 		if q.Units == nil || q.Units[tk.Unit] {
@@ -292,7 +296,7 @@ func rank(cells map[string]*survey.Cell, in *survey.Instrument, agg, lang string
 // alerts lists desks whose last 7 days fall under the threshold with
 // enough answers, desks with a burst of suspect answers, and overdue plan
 // tasks.
-func (h *Handler) alerts(ctx context.Context, q survey.Query, tasks []Task, deskName, deskUnit map[string]string, lang string) []alert {
+func (h *Handler) alerts(ctx context.Context, q survey.Query, tasks []plan.Task, deskName, deskUnit map[string]string, lang string) []alert {
 	var out []alert
 	today := period.DayOf(h.now()).Start
 	week := survey.Query{Instrument: q.Instrument, Units: q.Units, Channel: q.Channel, From: today.AddDate(0, 0, -6), To: today, Breakdown: true}
@@ -307,7 +311,7 @@ func (h *Handler) alerts(ctx context.Context, q survey.Query, tasks []Task, desk
 		}
 	}
 	out = append(out, h.burstAlerts(ctx, q, deskName, deskUnit, lang)...)
-	var overdue []Task
+	var overdue []plan.Task
 	for _, tk := range tasks {
 		if tk.Overdue {
 			overdue = append(overdue, tk)
@@ -326,7 +330,7 @@ func (h *Handler) alerts(ctx context.Context, q survey.Query, tasks []Task, desk
 	return out
 }
 
-func joinChannels(tasks []Task, f survey.Figures, lang string, cat *web.Catalog) []channelJoin {
+func joinChannels(tasks []plan.Task, f survey.Figures, lang string, cat *web.Catalog) []channelJoin {
 	heard := map[string]*float64{}
 	for _, m := range f.Multi {
 		if m.Code == "heard" {
@@ -336,12 +340,12 @@ func joinChannels(tasks []Task, f survey.Figures, lang string, cat *web.Catalog)
 		}
 	}
 	var out []channelJoin
-	for _, ch := range PlanChannels {
+	for _, ch := range plan.PlanChannels {
 		j := channelJoin{Channel: ch, Label: cat.T(lang, "channel."+ch), Heard: heard[ch]}
 		for _, t := range tasks {
 			if t.Channel == ch {
 				j.Tasks++
-				if t.Status == TaskDone {
+				if t.Status == plan.TaskDone {
 					j.Done++
 				}
 				if t.Overdue {

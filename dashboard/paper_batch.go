@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
@@ -19,28 +20,17 @@ import (
 // keys, the side-by-side view where a supervisor settles two keyings
 // that disagree.
 func (h *Handler) registerPaper(pages *echo.Group) {
-	pages.GET("/paper", h.paperPage, h.requirePage, requireReviewer)
-	pages.POST("/paper/batches", h.paperCreateBatch, h.requirePage, web.RequireCSRF, requireReviewer)
-	pages.GET("/paper/batches/:id", h.paperPrint, h.requirePage, requireReviewer)
-	pages.GET("/paper/batches/:id/online.svg", h.paperOnlineQR, h.requirePage, requireReviewer)
-	pages.GET("/paper/batches/:id/online.png", h.paperOnlineQR, h.requirePage, requireReviewer)
-	pages.GET("/paper/qr/:file", h.paperSerialQR, h.requirePage, requireReviewer)
-	pages.GET("/paper/entry", h.paperEntryPage, h.requirePage, requireKeyer)
-	pages.POST("/paper/entry", h.paperEntrySave, h.requirePage, web.RequireCSRF, requireKeyer)
-	pages.GET("/paper/review", h.paperHeldPage, h.requirePage, requireReviewer)
-	pages.GET("/paper/review/:serial", h.paperResolvePage, h.requirePage, requireReviewer)
-	pages.POST("/paper/review/:serial", h.paperResolve, h.requirePage, web.RequireCSRF, requireReviewer)
-}
-
-// requireKeyer lets administrators, unit managers and operators key
-// paper forms; viewers only look.
-func requireKeyer(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if u := currentUser(c); u == nil || (!u.supervises() && u.Role != RoleOperator) {
-			return web.NewError(http.StatusForbidden, "err.403", nil)
-		}
-		return next(c)
-	}
+	pages.GET("/paper", h.paperPage, h.gate.RequirePage, auth.RequireSupervisor)
+	pages.POST("/paper/batches", h.paperCreateBatch, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
+	pages.GET("/paper/batches/:id", h.paperPrint, h.gate.RequirePage, auth.RequireSupervisor)
+	pages.GET("/paper/batches/:id/online.svg", h.paperOnlineQR, h.gate.RequirePage, auth.RequireSupervisor)
+	pages.GET("/paper/batches/:id/online.png", h.paperOnlineQR, h.gate.RequirePage, auth.RequireSupervisor)
+	pages.GET("/paper/qr/:file", h.paperSerialQR, h.gate.RequirePage, auth.RequireSupervisor)
+	pages.GET("/paper/entry", h.paperEntryPage, h.gate.RequirePage, auth.RequireKeyer)
+	pages.POST("/paper/entry", h.paperEntrySave, h.gate.RequirePage, web.RequireCSRF, auth.RequireKeyer)
+	pages.GET("/paper/review", h.paperHeldPage, h.gate.RequirePage, auth.RequireSupervisor)
+	pages.GET("/paper/review/:serial", h.paperResolvePage, h.gate.RequirePage, auth.RequireSupervisor)
+	pages.POST("/paper/review/:serial", h.paperResolve, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
 }
 
 // batchRow is one batch as listed.
@@ -67,28 +57,22 @@ func (h *Handler) paperPage(c echo.Context) error {
 
 func (h *Handler) renderPaperPage(c echo.Context, status int, form url.Values, errMsg string) error {
 	ctx := c.Request().Context()
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
 	desks, err := h.store.Desks(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	batches, err := h.paper.Batches(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
-	allowed := h.scope(c, units)
-	in := func(unit string) bool { return allowed == nil || allowed[unit] }
+	viewer := auth.ViewerOf(c)
+	in := viewer.SeesUnit
 	v := paperPageView{Instruments: h.instruments.IDs(), Form: form, Error: errMsg}
 	names := map[string]string{}
-	for _, u := range units {
+	for _, u := range viewer.Tree() {
 		names[u.ID] = u.Name
-		if in(u.ID) {
-			v.Units = append(v.Units, u)
-		}
 	}
+	v.Units = viewer.VisibleUnits(viewer.Tree())
 	deskNames := map[string]string{}
 	for _, d := range desks {
 		deskNames[d.ID] = d.Name
@@ -118,18 +102,11 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	fail := func(id string, args ...any) error {
 		return h.renderPaperPage(c, http.StatusUnprocessableEntity, form, h.catalog.T(lang, id, args...))
 	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
 	unit := strings.TrimSpace(form.Get("unit"))
-	allowed := h.scope(c, units)
-	known := false
-	for _, u := range units {
-		known = known || u.ID == unit
-	}
-	if !known || (allowed != nil && !allowed[unit]) {
+	if _, err := auth.ViewerOf(c).Unit(ctx, unit); errors.Is(err, derrors.NotFound) {
 		return fail("paper.err_unit")
+	} else if err != nil {
+		return err
 	}
 	count, err := strconv.Atoi(strings.TrimSpace(form.Get("count")))
 	if err != nil || count < 1 || count > maxBatchForms {
@@ -137,7 +114,7 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	}
 	desks, err := h.store.Desks(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	var desk *survey.Desk
 	if id := strings.TrimSpace(form.Get("desk")); id != "" {
@@ -162,7 +139,7 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 		return fail("paper.err_instrument")
 	}
 	b := &PaperBatch{Unit: unit, Instrument: in.ID(), Count: count, Double: form.Get("double") != "",
-		CreatedBy: currentUser(c).Username, CreatedAt: h.now().UTC()}
+		CreatedBy: auth.ViewerOf(c).User.Username, CreatedAt: h.now().UTC()}
 	if desk != nil {
 		b.Desk = desk.ID
 	}
@@ -174,10 +151,10 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 		}
 	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if err := h.audit.Log(ctx, b.CreatedBy, "paper.batch_create", "paper_batch:"+b.ID, nil, b, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	h.log.Info("paper batch created", "batch", b.ID, "unit", b.Unit, "count", b.Count, "double", b.Double)
 	return c.Redirect(http.StatusSeeOther, "/paper/batches/"+b.ID)
@@ -207,14 +184,10 @@ func (h *Handler) paperBatch(c echo.Context) (*PaperBatch, error) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	if allowed := h.scope(c, units); allowed != nil && !allowed[b.Unit] {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+	if !auth.ViewerOf(c).SeesUnit(b.Unit) {
+		return nil, derrors.NotFound
 	}
 	return b, nil
 }
@@ -247,11 +220,11 @@ func (h *Handler) paperSerialQR(c echo.Context) error {
 	file := c.Param("file")
 	png := strings.HasSuffix(file, ".png")
 	if !png && !strings.HasSuffix(file, ".svg") {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+		return derrors.NotFound
 	}
 	serial, ok := parseSerial(strings.TrimSuffix(strings.TrimSuffix(file, ".png"), ".svg"))
 	if !ok {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+		return derrors.NotFound
 	}
 	c.SetParamNames("id")
 	c.SetParamValues(serialBatch(serial))

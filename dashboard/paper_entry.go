@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
@@ -47,18 +48,14 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 		return nil, refuse(http.StatusNotFound, "paper.err_check", displaySerial(typed))
 	}
 	s, err := h.paper.Serial(ctx, serial)
+	if err == nil && !auth.ViewerOf(c).SeesUnit(s.Unit) {
+		err = derrors.NotFound // a form of another unit reads as unknown
+	}
 	if errors.Is(err, derrors.NotFound) {
 		return nil, refuse(http.StatusNotFound, "paper.err_unknown", serial)
 	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	if allowed := h.scope(c, units); allowed != nil && !allowed[s.Unit] {
-		return nil, refuse(http.StatusForbidden, "paper.err_scope", serial)
+		return nil, err
 	}
 	in, ok := h.instruments.Get(s.Instrument)
 	if !ok {
@@ -71,14 +68,14 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 	if !s.Double {
 		return t, nil
 	}
-	me := currentUser(c).Username
+	me := auth.ViewerOf(c).User.Username
 	first, err := h.paper.Entry(ctx, serial, roundFirst)
 	if errors.Is(err, derrors.NotFound) {
 		t.Round = roundFirst
 		return t, nil
 	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	if first.Operator == me {
 		return nil, refuse(http.StatusConflict, "paper.err_same_operator", serial)
@@ -89,7 +86,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 		return t, nil
 	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	// Keyed twice but not stored: a supervisor's case, or a stop between
 	// the second keying and its outcome, finished here.
@@ -110,7 +107,7 @@ func (h *Handler) refuseIfDone(ctx context.Context, lang, serial string) error {
 		return nil
 	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	return &paperRefusal{Status: http.StatusConflict, Msg: h.catalog.T(lang, "paper.err_done", serial, web.FormatDate(d.At))}
 }
@@ -217,7 +214,7 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	me := currentUser(c).Username
+	me := auth.ViewerOf(c).User.Username
 	now := h.now()
 	serial := t.Serial.ID
 	keyed := keyedAnswers{Scores: a.Scores, Choices: a.Choices, Comment: a.Comment}
@@ -248,10 +245,10 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 		return h.renderEntry(c, http.StatusConflict, paperEntryView{Typed: serial, Refusal: h.catalog.T(web.Lang(c), "paper.err_race", serial)})
 	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if err := h.audit.Log(ctx, me, "paper.key", "paper:"+serial, nil, map[string]string{"round": e.Round}, now); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	state = "first"
 	if t.Round == roundSecond {
@@ -278,7 +275,7 @@ func (h *Handler) keepRefused(c echo.Context, typed string, answers url.Values) 
 	if err != nil {
 		return
 	}
-	h.keepExtra(c, &PaperEntry{Serial: serial, Operator: currentUser(c).Username, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()})
+	h.keepExtra(c, &PaperEntry{Serial: serial, Operator: auth.ViewerOf(c).User.Username, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()})
 }
 
 // keepExtra keeps a keying that lost a race (the form was stored or keyed
@@ -315,14 +312,14 @@ func (h *Handler) settle(c echo.Context, t *paperTarget, first, second *PaperEnt
 	held := &PaperHeld{Serial: t.Serial.ID, Unit: t.Serial.Unit, Batch: t.Serial.Batch, Diffs: len(diffs), At: h.now().UTC()}
 	added, err := h.paper.Hold(ctx, held)
 	if err != nil {
-		return "", web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return "", err
 	}
 	if !added {
 		return "held", nil
 	}
-	if err := h.audit.Log(ctx, currentUser(c).Username, "paper.hold", "paper:"+t.Serial.ID, nil,
+	if err := h.audit.Log(ctx, auth.ViewerOf(c).User.Username, "paper.hold", "paper:"+t.Serial.ID, nil,
 		map[string]any{"items": diffs, "operators": []string{first.Operator, second.Operator}}, h.now()); err != nil {
-		return "", web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return "", err
 	}
 	return "held", nil
 }
@@ -356,22 +353,22 @@ func (h *Handler) commitPaper(c echo.Context, s *PaperSerial, a keyedAnswers, wh
 		// paper_done record: record it now and refuse with its date.
 		stored, ferr := h.store.ResponseByNonce(ctx, r.Nonce)
 		if ferr != nil {
-			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", ferr)
+			return ferr
 		}
 		if err := h.paper.MarkDone(ctx, &PaperDone{Serial: s.ID, Response: stored.ID, At: stored.SubmittedAt}); err != nil {
-			return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+			return err
 		}
 		return &paperRefusal{Status: http.StatusConflict, Msg: h.catalog.T(web.Lang(c), "paper.err_done", s.ID, web.FormatDate(stored.SubmittedAt))}
 	}
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if err := h.paper.MarkDone(ctx, &PaperDone{Serial: s.ID, Response: r.ID, At: r.SubmittedAt}); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
-	if err := h.audit.Log(ctx, currentUser(c).Username, "paper.commit", "paper:"+s.ID, nil,
+	if err := h.audit.Log(ctx, auth.ViewerOf(c).User.Username, "paper.commit", "paper:"+s.ID, nil,
 		map[string]string{"response": r.ID.Hex(), "operator": who.Operator, "second_operator": who.Second, "resolved_by": who.ResolvedBy}, now); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ func (h *Handler) paperPrint(c echo.Context) error {
 	}
 	in, ok := h.instruments.Get(b.Instrument)
 	if !ok {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", nil)
+		return nil
 	}
 	units, err := h.unitsWith(c, b.Unit)
 	if err != nil {

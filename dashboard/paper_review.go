@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
@@ -31,15 +32,11 @@ func (h *Handler) paperHeldPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	held, err := h.paper.Held(ctx)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	allowed := h.scope(c, units)
+	viewer := auth.ViewerOf(c)
 	names := map[string]string{}
-	for _, u := range units {
+	for _, u := range viewer.Tree() {
 		names[u.ID] = u.Name
 	}
 	v := paperHeldView{}
@@ -47,7 +44,7 @@ func (h *Handler) paperHeldPage(c echo.Context) error {
 		v.Resolved = h.catalog.T(web.Lang(c), "paper.resolved", s)
 	}
 	for _, hd := range held {
-		if allowed == nil || allowed[hd.Unit] {
+		if viewer.SeesUnit(hd.Unit) {
 			v.Held = append(v.Held, heldRow{PaperHeld: hd, UnitName: names[hd.Unit]})
 		}
 	}
@@ -92,25 +89,21 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 	ctx := c.Request().Context()
 	serial, ok := parseSerial(c.Param("serial"))
 	if !ok {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+		return nil, derrors.NotFound
 	}
 	s, err := h.paper.Serial(ctx, serial)
 	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	if allowed := h.scope(c, units); allowed != nil && !allowed[s.Unit] {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+	if !auth.ViewerOf(c).SeesUnit(s.Unit) {
+		return nil, derrors.NotFound
 	}
 	in, ok := h.instruments.Get(s.Instrument)
 	if !ok {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", nil)
+		return nil, nil
 	}
 	if d, err := h.paper.Done(ctx, serial); err == nil {
 		return nil, web.NewError(http.StatusConflict, "paper.err_done", nil, serial, web.FormatDate(d.At))
@@ -123,7 +116,7 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	f.diffs = differingItems(in, answersOf(f.first), answersOf(f.second))
 	return f, nil
@@ -204,7 +197,7 @@ func (h *Handler) paperResolve(c echo.Context) error {
 		return web.NewError(http.StatusBadRequest, "err.400", err)
 	}
 	serial := f.t.Serial.ID
-	me := currentUser(c).Username
+	me := auth.ViewerOf(c).User.Username
 	who := paperPeople{Operator: f.first.Operator, Second: f.second.Operator, ResolvedBy: me}
 	// A resolution already kept (a stop before its response was stored)
 	// is finished, never replaced.
@@ -215,7 +208,7 @@ func (h *Handler) paperResolve(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, "/paper/review?resolved="+url.QueryEscape(serial))
 	} else if !errors.Is(err, derrors.NotFound) {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 
 	// Who keyed the form does not judge between the two keyings.
@@ -267,10 +260,10 @@ func (h *Handler) paperResolve(c echo.Context) error {
 	if err := h.paper.InsertEntry(ctx, res); errors.Is(err, derrors.Duplicate) {
 		return web.NewError(http.StatusConflict, "paper.err_resolved", nil, serial)
 	} else if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if err := h.audit.Log(ctx, me, "paper.resolve", "paper:"+serial, before, after, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if err := h.finishResolution(c, f, answersOf(res), who); err != nil {
 		return err
@@ -287,7 +280,7 @@ func (h *Handler) finishResolution(c echo.Context, f *heldForm, a keyedAnswers, 
 		return err
 	}
 	if err := h.paper.Release(c.Request().Context(), f.t.Serial.ID); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	return nil
 }

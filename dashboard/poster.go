@@ -1,12 +1,12 @@
 package dashboard
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
@@ -64,40 +64,25 @@ type posterPage struct {
 // registerPosters adds the QR images and printable posters: officials
 // only, since an image or a poster reveals a valid desk code.
 func (h *Handler) registerPosters(pages *echo.Group) {
-	pages.GET("/qr/:file", h.qrImage, h.requirePage)
-	pages.GET("/desks/:id/poster", h.deskPoster, h.requirePage)
-	pages.GET("/units/:id/posters", h.unitPostersSheet, h.requirePage)
-	pages.GET("/units/:id/leaflets", h.unitLeaflets, h.requirePage)
+	pages.GET("/qr/:file", h.qrImage, h.gate.RequirePage)
+	pages.GET("/desks/:id/poster", h.deskPoster, h.gate.RequirePage)
+	pages.GET("/units/:id/posters", h.unitPostersSheet, h.gate.RequirePage)
+	pages.GET("/units/:id/leaflets", h.unitLeaflets, h.gate.RequirePage)
 }
 
-// unitsWith maps unit ids to units, from the recent units cache, and makes
-// sure unit id is there: the cache may be a few seconds older than a new
-// unit. An unknown id is a 404, and so is a unit outside the signed-in
-// official's subtree, as on every other unit page.
+// unitsWith maps unit ids to units and makes sure unit id is there and in
+// the official's scope (else NotFound, as on every other unit page).
 func (h *Handler) unitsWith(c echo.Context, id string) (map[string]survey.Unit, error) {
-	units, err := h.store.UnitsRecent(c.Request().Context())
+	v := auth.ViewerOf(c)
+	u, err := v.Unit(c.Request().Context(), id)
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
-	m := make(map[string]survey.Unit, len(units))
-	for _, u := range units {
-		m[u.ID] = u
+	m := make(map[string]survey.Unit, len(v.Tree())+1)
+	for _, x := range v.Tree() {
+		m[x.ID] = x
 	}
-	if _, ok := m[id]; !ok {
-		u, err := h.store.Unit(c.Request().Context(), id)
-		if errors.Is(err, derrors.NotFound) {
-			return nil, web.NewError(http.StatusNotFound, "err.404", err)
-		}
-		if err != nil {
-			return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-		}
-		m[id] = *u
-		// A copy: the cached slice is shared with other requests.
-		units = append(append([]survey.Unit(nil), units...), *u)
-	}
-	if allowed := h.scope(c, units); allowed != nil && !allowed[id] {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
-	}
+	m[id] = *u
 	return m, nil
 }
 
@@ -156,7 +141,7 @@ func (h *Handler) unitPosters(c echo.Context) (posterPage, error) {
 	}
 	desks, err := h.store.Desks(c.Request().Context())
 	if err != nil {
-		return posterPage{}, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return posterPage{}, err
 	}
 	page := posterPage{Size: posterA4, Unit: id, UnitName: units[id].Name}
 	var skipped []string
@@ -204,7 +189,7 @@ func (h *Handler) unitLeaflets(c echo.Context) error {
 			}
 		}
 		if kept == nil {
-			return web.NewError(http.StatusNotFound, "err.404", nil)
+			return derrors.NotFound
 		}
 		page.Posters, page.Skipped = kept, ""
 	}

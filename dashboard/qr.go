@@ -3,7 +3,6 @@ package dashboard
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/qr"
@@ -28,27 +28,14 @@ const (
 	qrNoCache      = "private, no-cache"
 )
 
-// desk returns a desk by id, or the 404 every officials' page shows for an
-// unknown one.
+// desk returns a desk by id for the request's viewer: NotFound for an
+// unknown desk and for one outside the official's scope alike. Device
+// pages (no viewer) check their device cookie instead.
 func (h *Handler) desk(c echo.Context, id string) (*survey.Desk, error) {
-	d, err := h.store.Desk(c.Request().Context(), id)
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", err)
+	if v := auth.ViewerOf(c); v != nil {
+		return v.Desk(c.Request().Context(), id)
 	}
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	// A desk outside the official's scope answers as if it did not exist.
-	if currentUser(c) != nil {
-		units, err := h.store.UnitsRecent(c.Request().Context())
-		if err != nil {
-			return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-		}
-		if allowed := h.scope(c, units); allowed != nil && !allowed[d.Unit] {
-			return nil, web.NewError(http.StatusNotFound, "err.404", nil)
-		}
-	}
-	return d, nil
+	return h.store.Desk(c.Request().Context(), id)
 }
 
 // surveyURL is the full address a desk's QR code opens.
@@ -67,7 +54,7 @@ func (h *Handler) qrImage(c echo.Context) error {
 	case strings.HasSuffix(file, ".svg"):
 		id, ctype = strings.TrimSuffix(file, ".svg"), "image/svg+xml"
 	default:
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+		return derrors.NotFound
 	}
 	size := 0
 	if ctype == "image/png" {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,7 +40,7 @@ type receiptLink struct {
 // and the first answer claims it.
 func (h *Handler) apiReceiptLink(c echo.Context) error {
 	var req receiptRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	req.DossierCode = strings.TrimSpace(req.DossierCode)
@@ -71,7 +72,7 @@ func (h *Handler) apiReceiptLink(c echo.Context) error {
 	}
 	// The field is stored on the answer and grouped by in reports: only
 	// the desk's own fields (any well-formed one if the desk lists none).
-	if req.Field != "" && len(d.Fields) > 0 && !oneOf(req.Field, d.Fields...) {
+	if req.Field != "" && len(d.Fields) > 0 && !slices.Contains(d.Fields, req.Field) {
 		return web.NewError(http.StatusBadRequest, "err.field_not_desk", nil, req.Field, d.ID, strings.Join(d.Fields, ", "))
 	}
 	now := h.now()

@@ -10,21 +10,11 @@ import (
 	"github.com/labstack/echo/v4"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
-
-// requireReviewer lets administrators and unit managers decide on suspect
-// answers; viewers may only list them.
-func requireReviewer(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if u := currentUser(c); u == nil || (u.Role != RoleAdmin && u.Role != RoleUnitManager) {
-			return web.NewError(http.StatusForbidden, "err.403", nil)
-		}
-		return next(c)
-	}
-}
 
 // suspectJSON is one suspect answer as officials review it.
 type suspectJSON struct {
@@ -41,28 +31,19 @@ type suspectJSON struct {
 	Review      *survey.Review      `json:"review,omitempty"`
 }
 
-// scopeUnits returns the units an official may see, narrowed to the unit
-// parameter when given (nil: every unit).
-func (h *Handler) scopeUnits(c echo.Context, param string) (map[string]bool, error) {
-	units, err := h.store.UnitsRecent(c.Request().Context())
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+// suspectUnits returns the units whose suspect answers the request asks
+// for: the unit parameter's subtree, else the viewer's scope (nil: all).
+// A unit that does not exist or is out of scope is a 404 naming it.
+func suspectUnits(c echo.Context) (map[string]bool, error) {
+	v := auth.ViewerOf(c)
+	id := c.QueryParam("unit")
+	if id == "" {
+		return v.Units(), nil
 	}
-	var scope map[string]bool
-	if u := currentUser(c); u != nil && u.Unit != "" {
-		scope = survey.Subtree(units, u.Unit)
+	if _, err := v.Unit(c.Request().Context(), id); err != nil {
+		return nil, auth.InScope(err, "err.param_unit", id)
 	}
-	if param == "" {
-		return scope, nil
-	}
-	found := false
-	for _, u := range units {
-		found = found || u.ID == param
-	}
-	if !found || (scope != nil && !scope[param]) {
-		return nil, paramError("err.param_unit", param)
-	}
-	return survey.Subtree(units, param), nil
+	return survey.Subtree(v.Tree(), id), nil
 }
 
 // apiSuspects lists the suspect answers of a period (default this month)
@@ -77,22 +58,22 @@ func (h *Handler) apiSuspects(c echo.Context) error {
 
 // suspects reads the suspect answers the request asks for (unit, from, to).
 func (h *Handler) suspects(c echo.Context) ([]suspectJSON, error) {
-	units, err := h.scopeUnits(c, c.QueryParam("unit"))
+	units, err := suspectUnits(c)
 	if err != nil {
 		return nil, err
 	}
-	from, to, err := h.period(c)
+	from, to, err := h.filters.Days(c)
 	if err != nil {
 		return nil, err
 	}
 	ctx := c.Request().Context()
 	rs, err := h.store.Suspects(ctx, from, to.AddDate(0, 0, 1), units)
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	reviews, err := h.store.Reviews(ctx)
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	out := make([]suspectJSON, 0, len(rs))
 	for _, r := range rs {
@@ -117,7 +98,7 @@ type reviewRequest struct {
 // once (409 after), and every review is audited.
 func (h *Handler) apiReview(c echo.Context) error {
 	var req reviewRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	rv, err := h.review(c, req)
@@ -138,37 +119,30 @@ func (h *Handler) review(c echo.Context, req reviewRequest) (*survey.Review, err
 	}
 	id, err := bson.ObjectIDFromHex(c.Param("id"))
 	if err != nil {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+		return nil, derrors.NotFound
 	}
 	ctx := c.Request().Context()
 	r, err := h.store.Response(ctx, id)
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
-	}
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	scope, err := h.scopeUnits(c, "")
 	if err != nil {
 		return nil, err
 	}
-	if scope != nil && !scope[r.Unit] {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
+	if !auth.ViewerOf(c).SeesUnit(r.Unit) {
+		return nil, derrors.NotFound
 	}
 	if r.Status != survey.StatusSuspect {
 		return nil, web.NewError(http.StatusConflict, "err.not_suspect", nil)
 	}
-	user := currentUser(c).Username
+	user := auth.ViewerOf(c).User.Username
 	rv := &survey.Review{Decision: req.Decision, User: user, Note: req.Note, At: h.now().UTC()}
 	switch err := h.committer.Review(ctx, r, rv); {
 	case errors.Is(err, derrors.Duplicate):
 		return nil, web.NewError(http.StatusConflict, "err.review_done", nil)
 	case err != nil:
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	after := map[string]any{"decision": rv.Decision, "note": rv.Note, "reasons": r.Reasons, "desk": r.Desk}
 	if err := h.audit.Log(ctx, user, "response."+rv.Decision, "response:"+id.Hex(), nil, after, h.now()); err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	return rv, nil
 }

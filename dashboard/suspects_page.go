@@ -10,6 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
@@ -52,29 +54,23 @@ func (h *Handler) suspectsPage(c echo.Context) error {
 	page := 1
 	if p := c.QueryParam("page"); p != "" {
 		if page, err = strconv.Atoi(p); err != nil || page < 1 {
-			return paramError("err.param_page")
+			return derrors.Param("err.param_page")
 		}
 	}
-	from, to, _ := h.period(c) // checked by suspects
+	from, to, _ := h.filters.Days(c) // checked by suspects
 	ctx := c.Request().Context()
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
+	viewer := auth.ViewerOf(c)
+	units := viewer.Tree()
 	desks, err := h.store.Desks(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	lang := web.Lang(c)
-	scope, err := h.scopeUnits(c, "")
 	if err != nil {
 		return err
 	}
+	lang := web.Lang(c)
 	unitName, deskName := map[string]string{}, map[string]string{}
 	v := suspectsView{From: from.Format("2006-01-02"), To: to.Format("2006-01-02"), Unit: c.QueryParam("unit"), Total: len(out)}
 	for i := range units {
 		unitName[units[i].ID] = units[i].DisplayName(lang)
-		if scope == nil || scope[units[i].ID] {
+		if viewer.SeesUnit(units[i].ID) {
 			v.Units = append(v.Units, units[i])
 		}
 	}
@@ -106,8 +102,8 @@ func (h *Handler) suspectsPage(c echo.Context) error {
 	if v.Page < v.Pages {
 		v.Next = link(v.Page + 1)
 	}
-	u := currentUser(c)
-	v.CanReview = u.Role == RoleAdmin || u.Role == RoleUnitManager
+	u := auth.ViewerOf(c).User
+	v.CanReview = u.Role == auth.RoleAdmin || u.Role == auth.RoleUnitManager
 	return web.RenderPage(c, http.StatusOK, "suspects", web.NewPage(c, "title.suspects", v))
 }
 

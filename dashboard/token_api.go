@@ -7,35 +7,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 )
-
-// roleToken is the role of a request signed with an API token. It is no
-// official's role (ValidRole refuses it), so no role check lets it pass.
-const roleToken = "api_token"
-
-// tokenRoute is the one API route a token may call: least privilege.
-const tokenRoute = "/api/v1/receipt-links"
-
-// bearerUser checks an "Authorization: Bearer" token for the one route
-// tokens may call, and returns the stand-in user that carries its scope.
-func (h *Handler) bearerUser(c echo.Context, secret string) (*User, error) {
-	if c.Request().Method != http.MethodPost || c.Path() != tokenRoute {
-		return nil, web.NewError(http.StatusForbidden, "err.token_route", nil)
-	}
-	if h.tokens == nil {
-		return nil, web.NewError(http.StatusUnauthorized, "err.token_bad", nil)
-	}
-	t, err := h.tokens.Lookup(c.Request().Context(), strings.TrimSpace(secret))
-	if errors.Is(err, ErrBadCredentials) {
-		return nil, web.NewError(http.StatusUnauthorized, "err.token_bad", nil)
-	}
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	return &User{Username: "token:" + t.Name, Name: t.Name, Role: roleToken, Unit: t.Unit}, nil
-}
 
 // tokenRequest is POST /api/v1/api-tokens.
 type tokenRequest struct {
@@ -45,17 +20,8 @@ type tokenRequest struct {
 
 // tokenCreated is the answer: the only time the secret is shown.
 type tokenCreated struct {
-	APIToken
+	auth.APIToken
 	Token string `json:"token"`
-}
-
-// tokenScope returns the official's units and scope (nil: all).
-func (h *Handler) tokenScope(c echo.Context) (map[string]bool, error) {
-	units, err := h.store.UnitsRecent(c.Request().Context())
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	return h.scope(c, units), nil
 }
 
 func (h *Handler) apiTokens(c echo.Context) error {
@@ -70,7 +36,7 @@ func (h *Handler) apiTokens(c echo.Context) error {
 // only below their own unit, an administrator anywhere (no unit: the city).
 func (h *Handler) apiCreateToken(c echo.Context) error {
 	var req tokenRequest
-	if err := decodeJSON(c, &req); err != nil {
+	if err := web.DecodeJSON(c, &req); err != nil {
 		return err
 	}
 	t, secret, err := h.createToken(c, req.Name, req.Unit)
@@ -81,38 +47,33 @@ func (h *Handler) apiCreateToken(c echo.Context) error {
 }
 
 // createToken checks, stores and audits a new token; it returns the secret.
-func (h *Handler) createToken(c echo.Context, name, unit string) (*APIToken, string, error) {
+func (h *Handler) createToken(c echo.Context, name, unit string) (*auth.APIToken, string, error) {
 	ctx := c.Request().Context()
-	if !ValidTokenName(name) {
+	if !auth.ValidTokenName(name) {
 		return nil, "", web.NewError(http.StatusBadRequest, "err.field_format", nil, "name")
 	}
-	u := currentUser(c)
-	if unit == "" && u.Role != RoleAdmin {
-		unit = u.Unit
+	v := auth.ViewerOf(c)
+	u := v.User
+	if unit == "" {
+		unit = v.Home()
 	}
+	// A unit out of scope is refused exactly as one that does not exist.
 	if unit != "" {
-		if _, err := h.store.Unit(ctx, unit); errors.Is(err, derrors.NotFound) {
-			return nil, "", web.NewError(http.StatusBadRequest, "err.unknown_unit", nil, unit)
+		if _, err := v.Unit(ctx, unit); errors.Is(err, derrors.NotFound) {
+			return nil, "", derrors.New(derrors.NotFound, "err.unknown_unit", unit)
 		} else if err != nil {
-			return nil, "", web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+			return nil, "", err
 		}
-	}
-	allowed, err := h.tokenScope(c)
-	if err != nil {
-		return nil, "", err
-	}
-	if allowed != nil && !allowed[unit] {
-		return nil, "", web.NewError(http.StatusForbidden, "err.403", nil)
 	}
 	secret, t, err := h.tokens.Create(ctx, name, unit, u.Username, h.now())
 	if errors.Is(err, derrors.Duplicate) {
 		return nil, "", web.NewError(http.StatusConflict, "err.exists", nil, name)
 	}
 	if err != nil {
-		return nil, "", web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, "", err
 	}
 	if err := h.audit.Log(ctx, u.Username, "token.create", "token:"+t.Name, nil, t, h.now()); err != nil {
-		return nil, "", web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, "", err
 	}
 	return t, secret, nil
 }
@@ -130,42 +91,32 @@ func (h *Handler) apiRevokeToken(c echo.Context) error {
 func (h *Handler) revokeToken(c echo.Context, name string) error {
 	ctx := c.Request().Context()
 	t, err := h.tokens.Get(ctx, name)
-	if errors.Is(err, derrors.NotFound) {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
-	}
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	allowed, err := h.tokenScope(c)
 	if err != nil {
 		return err
 	}
-	if allowed != nil && (t.Unit == "" || !allowed[t.Unit]) {
-		return web.NewError(http.StatusNotFound, "err.404", nil)
+	if !auth.ViewerOf(c).SeesUnit(t.Unit) {
+		return derrors.NotFound
 	}
 	if err := h.tokens.Revoke(ctx, t.Name, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
-	if err := h.audit.Log(ctx, currentUser(c).Username, "token.revoke", "token:"+t.Name, t, nil, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+	if err := h.audit.Log(ctx, auth.ViewerOf(c).User.Username, "token.revoke", "token:"+t.Name, t, nil, h.now()); err != nil {
+		return err
 	}
 	return nil
 }
 
 // scopedTokens lists the tokens the official may see: all for a city-wide
 // account, those of their subtree otherwise.
-func (h *Handler) scopedTokens(c echo.Context) ([]APIToken, error) {
-	allowed, err := h.tokenScope(c)
+func (h *Handler) scopedTokens(c echo.Context) ([]auth.APIToken, error) {
+	v := auth.ViewerOf(c)
+	list, err := h.tokens.List(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}
-	list, err := h.tokens.List(c.Request().Context())
-	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	out := []APIToken{}
+	out := []auth.APIToken{}
 	for _, t := range list {
-		if allowed == nil || (t.Unit != "" && allowed[t.Unit]) {
+		if v.SeesUnit(t.Unit) {
 			out = append(out, t)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"hailong/dashboard"
+	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
@@ -74,7 +75,8 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	defer closeStores()
 	store := survey.NewStore(st.db)
 	x := &dashboard.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
-		Tasks: dashboard.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat}
+		Tasks: plan.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat,
+		Snapshots: st.db.Collection("snapshots")}
 	start, _ := period.ParseMonth(m.Month)
 	scope := dashboard.ExportScope{Month: start, Instrument: in}
 	if m.Unit != "" {

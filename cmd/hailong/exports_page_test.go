@@ -115,8 +115,11 @@ func TestExportsPage(t *testing.T) {
 	// A viewer: the same links in their scope, no button, and a refused POST.
 	viewer, csrf := loginAs(t, a, "xem", "matkhau-xem")
 	vdoc := htmlPage(t, viewer, a.URL+"/exports")
-	if vdoc.Find(`form`).Length() != 0 || vdoc.Find(`button`).Length() != 0 {
+	if vdoc.Find(`main form`).Length() != 0 || vdoc.Find(`main button`).Length() != 0 {
 		t.Errorf("a viewer sees a button")
+	}
+	if vdoc.Find(`form[action="/logout"] button`).Length() != 1 {
+		t.Errorf("a viewer without a display name has no sign-out button")
 	}
 	if !strings.Contains(vdoc.Find("h1 + p").Text(), "Phường 1") || vdoc.Find(`tr#m-2024-05 code.sha256`).Text() != sum {
 		t.Errorf("viewer page: scope %q, hash %q", vdoc.Find("h1 + p").Text(), vdoc.Find(`tr#m-2024-05 code.sha256`).Text())

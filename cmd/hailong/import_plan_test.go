@@ -1,12 +1,11 @@
 package main
 
 import (
+	"hailong/dashboard/plan"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"hailong/dashboard"
 )
 
 // TestImportPlanCommand runs "hailong import plan" as an official would:
@@ -27,7 +26,7 @@ func TestImportPlanCommand(t *testing.T) {
 	a.Stop(t)
 	files := map[string]string{
 		"units.yaml": unitsYAML,
-		"plan.yaml":  string(dashboard.DemoPlan()),
+		"plan.yaml":  string(plan.DemoPlan()),
 		"bad.yaml":   "plan:\n  code: x\n  title: X\ntasks:\n  - id: a-1\n    unit: vt-p1\n    title: Một\n    channel: radio\n    due: 2024-01-31\n  - id: a-2\n    unit: vt-p1\n    title: Hai\n    channel: bồ-câu\n    due: 2024-02-28\n",
 	}
 	for name, body := range files {

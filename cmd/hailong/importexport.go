@@ -10,7 +10,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"hailong/dashboard"
+	"hailong/dashboard/auth"
 	"hailong/survey"
 )
 
@@ -41,7 +41,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 				return err
 			}
 			// Every write is audited, as the same change through the API is.
-			log, actor, now := dashboard.NewAudit(db), cliActor(getenv), time.Now()
+			log, actor, now := auth.NewAudit(db), cliActor(getenv), time.Now()
 			audit := func(ctx context.Context, action, target string, before, after any) error {
 				return log.Log(ctx, actor, action, target, before, after, now)
 			}

@@ -48,7 +48,7 @@ Usage:
                             API tokens for POST /api/v1/receipt-links (Authorization: Bearer)
   hailong import [units] FILE [flags]   create or update units and desks from YAML
   hailong import plan FILE [flags]      create or update the communication plan's tasks from YAML
-                            (the shipped 2024 plan: dashboard/plans/vung-tau-2024.yaml); reported
+                            (the shipped 2024 plan: dashboard/plan/plans/vung-tau-2024.yaml); reported
                             status, progress, note and evidence are kept
   hailong export units      print units and desks as YAML (the form import reads)
   hailong export -month 2024-05 -format xlsx|csv|pdf [-o FILE -unit U -table T] [-- flags]

@@ -225,11 +225,11 @@ func TestPaperSerials(t *testing.T) {
 	// Another unit's operator is refused; a viewer cannot key at all.
 	op7, op7CSRF := loginAs(t, a, "nhap-p7", "matkhau-nhap-p7")
 	code, doc = fetchPage(t, op7, a.URL+"/paper/entry?serial="+serials[1])
-	if code != http.StatusForbidden || !strings.Contains(alert(doc), "ngoài phạm vi") {
-		t.Errorf("operator of vt-p7 opens %s of vt-p1: %d %q, want 403 ngoài phạm vi", serials[1], code, alert(doc))
+	if code != http.StatusNotFound || !strings.Contains(alert(doc), "Không tìm thấy phiếu số") {
+		t.Errorf("operator of vt-p7 opens %s of vt-p1: %d %q, want 404 as an unknown form", serials[1], code, alert(doc))
 	}
-	if code, _, _ := keyForm(t, a, op7, op7CSRF, serials[1], validAnswers()); code != http.StatusForbidden {
-		t.Errorf("operator of vt-p7 keys %s: %d, want 403", serials[1], code)
+	if code, _, _ := keyForm(t, a, op7, op7CSRF, serials[1], validAnswers()); code != http.StatusNotFound {
+		t.Errorf("operator of vt-p7 keys %s: %d, want 404", serials[1], code)
 	}
 	viewer, _ := loginAs(t, a, "xem-p1", "matkhau-xem-p1")
 	if res, _ := get(t, viewer, a.URL+"/paper/entry"); res.StatusCode != http.StatusForbidden {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"hailong/dashboard"
+	"hailong/dashboard/plan"
 	"hailong/survey"
 )
 
@@ -21,11 +21,11 @@ func importPlan(ctx context.Context, cfg config, actor, file string, data []byte
 	if err != nil {
 		return err
 	}
-	f, err := dashboard.ParsePlan(data, units)
+	f, err := plan.ParsePlan(data, units)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	created, updated, err := dashboard.NewTasks(st.db).Import(ctx, f)
+	created, updated, err := plan.NewTasks(st.db).Import(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"hailong/dashboard"
+	"hailong/dashboard/auth"
+	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/static"
@@ -30,11 +32,14 @@ type app struct {
 	codes    *qr.Signer
 	survey   *survey.Store
 	rollups  *survey.Rollups
-	tasks    *dashboard.Tasks
+	tasks    *plan.Tasks
 	live     *dashboard.Live
 	commit   *survey.Committer
-	users    *dashboard.Users
-	sessions *dashboard.Sessions
+	users    *auth.Users
+	sessions *auth.Sessions
+	tokens   *auth.Tokens
+	audit    *auth.Audit
+	comments *survey.Comments
 	render   *web.Renderer
 	catalog  *web.Catalog
 	assets   *web.Assets
@@ -126,8 +131,8 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 	listenCtx, stopListen := context.WithCancel(ctx)
 	defer stopListen()
 	exporter := &dashboard.Exporter{Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Tasks: a.tasks,
-		Comments: survey.NewComments(a.stores.redis, a.stores.db), Catalog: a.catalog}
-	go exporter.AutoClose(listenCtx, cfg.AutoCloseDays, dashboard.NewAudit(a.stores.db), log, a.now)
+		Comments: a.comments, Catalog: a.catalog, Snapshots: a.stores.db.Collection("snapshots")}
+	go exporter.AutoClose(listenCtx, cfg.AutoCloseDays, a.audit, log, a.now)
 	a.live = dashboard.NewLive()
 	go a.rollups.Listen(listenCtx, a.live.Notify)
 
@@ -180,7 +185,7 @@ func (a *app) prepareData(ctx context.Context) (string, error) {
 	if err := a.survey.EnsureIndexes(ctx); err != nil {
 		return "", err
 	}
-	a.tasks = dashboard.NewTasks(a.stores.db)
+	a.tasks = plan.NewTasks(a.stores.db)
 	if a.cfg.Demo {
 		seeded, err := a.survey.SeedDemo(ctx, now)
 		if err != nil {
@@ -192,7 +197,7 @@ func (a *app) prepareData(ctx context.Context) (string, error) {
 			if err != nil {
 				return "", err
 			}
-			f, err := dashboard.ParsePlan(dashboard.DemoPlan(), units)
+			f, err := plan.ParsePlan(plan.DemoPlan(), units)
 			if err != nil {
 				return "", fmt.Errorf("demo plan: %w", err)
 			}
@@ -225,8 +230,11 @@ func (a *app) prepareData(ctx context.Context) (string, error) {
 	} else if n > 0 {
 		a.log.Warn("rollups repaired after an unclean stop", "batches", n)
 	}
-	a.users = dashboard.NewUsers(a.stores.db)
-	a.sessions = dashboard.NewSessions(a.stores.redis, 8*time.Hour, 24*time.Hour)
+	a.users = auth.NewUsers(a.stores.db)
+	a.sessions = auth.NewSessions(a.stores.redis, 8*time.Hour, 24*time.Hour)
+	a.tokens = auth.NewTokens(a.stores.db)
+	a.audit = auth.NewAudit(a.stores.db)
+	a.comments = survey.NewComments(a.stores.redis, a.stores.db)
 	created, generated, err := a.users.EnsureAdmin(ctx, a.cfg.AdminPassword, now)
 	if err != nil {
 		return "", err
@@ -267,12 +275,17 @@ func (a *app) routes() *echo.Echo {
 		Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL,
 		Limiter: a.limiter, Limits: a.cfg.Abuse.Limits, Metrics: a.metrics, EmbedAncestors: a.cfg.EmbedAncestors,
 	}).Register(pages)
+	gate := auth.NewGate(auth.GateConfig{
+		Users: a.users, Sessions: a.sessions, Tokens: a.tokens, Store: a.survey, Audit: a.audit,
+		Catalog: a.catalog, Log: a.log, Now: a.now,
+		Backoff: auth.Backoff{Limiter: a.limiter, Failures: a.cfg.Abuse.LoginFailures, MaxWait: a.cfg.Abuse.LoginMaxWait},
+	})
 	dashboard.NewHandler(dashboard.Config{
-		Users: a.users, Audit: dashboard.NewAudit(a.stores.db), Sessions: a.sessions, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
+		Gate: gate, Audit: a.audit, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
-		Committer: a.commit, Limiter: a.limiter, LoginFailures: a.cfg.Abuse.LoginFailures, LoginMaxWait: a.cfg.Abuse.LoginMaxWait,
-		Comments: survey.NewComments(a.stores.redis, a.stores.db), Live: a.live, EmbedOrigins: a.cfg.EmbedOrigins, AlertSuspects: a.cfg.Abuse.AlertSuspects,
-		Paper: dashboard.NewPaper(a.stores.db), Tokens: dashboard.NewTokens(a.stores.db),
+		Committer: a.commit, Comments: a.comments, Live: a.live, EmbedOrigins: a.cfg.EmbedOrigins,
+		AlertSuspects: a.cfg.Abuse.AlertSuspects, Paper: dashboard.NewPaper(a.stores.db), Tokens: a.tokens,
+		Snapshots: a.stores.db.Collection("snapshots"),
 	}).Register(e, pages)
 	return e
 }

@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"hailong/dashboard"
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/survey"
 )
@@ -46,10 +46,10 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer closeStores()
-	tokens, audit, now, actor := dashboard.NewTokens(st.db), dashboard.NewAudit(st.db), time.Now(), cliActor(getenv)
+	tokens, audit, now, actor := auth.NewTokens(st.db), auth.NewAudit(st.db), time.Now(), cliActor(getenv)
 	switch verb {
 	case "add":
-		if !dashboard.ValidTokenName(name) {
+		if !auth.ValidTokenName(name) {
 			return configErrorf("token name %q: use lower-case letters, digits and hyphens", name)
 		}
 		if *unit != "" {

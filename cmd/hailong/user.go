@@ -12,7 +12,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"hailong/dashboard"
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/survey"
 )
@@ -25,7 +25,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	verb, args := args[0], args[1:]
 	fs := flag.NewFlagSet("hailong user "+verb, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	role := fs.String("role", dashboard.RoleViewer, "admin, unit_manager, viewer or operator")
+	role := fs.String("role", auth.RoleViewer, "admin, unit_manager, viewer or operator")
 	unit := fs.String("unit", "", "the unit whose subtree the account sees (empty: the whole city)")
 	name := fs.String("name", "", "the official's full name")
 	password := fs.String("password", "", "password (at least 8 characters; generated and printed if empty)")
@@ -43,7 +43,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer closeStores()
-	users := dashboard.NewUsers(st.db)
+	users := auth.NewUsers(st.db)
 	generated := ""
 	if *password == "" && (verb == "add" || verb == "passwd") {
 		b := make([]byte, 12)
@@ -53,21 +53,22 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	switch verb {
 	case "add":
-		if !dashboard.ValidRole(*role) {
+		switch err := auth.CheckAccount(*role, *unit); {
+		case errors.Is(err, auth.ErrRole):
 			return configErrorf("-role: %q is not admin, unit_manager, viewer or operator", *role)
+		case err != nil:
+			return configErrorf("-unit: %v", err)
 		}
 		if *unit != "" {
 			if _, err := survey.NewStore(st.db).Unit(ctx, *unit); err != nil {
 				return configErrorf("-unit: no unit %q", *unit)
 			}
-		} else if *role == dashboard.RoleUnitManager || *role == dashboard.RoleOperator {
-			return configErrorf("-unit: a %s needs a unit", *role)
 		}
-		hash, err := dashboard.HashPassword(*password)
+		hash, err := auth.HashPassword(*password)
 		if err != nil {
 			return configErrorf("-password: %v", err)
 		}
-		err = users.Insert(ctx, &dashboard.User{Username: username, Name: *name, Role: *role, Unit: *unit, PasswordHash: hash, CreatedAt: time.Now().UTC()})
+		err = users.Insert(ctx, &auth.User{Username: username, Name: *name, Role: *role, Unit: *unit, PasswordHash: hash, CreatedAt: time.Now().UTC()})
 		if errors.Is(err, derrors.Duplicate) {
 			return configErrorf("user %q exists", username)
 		}
@@ -118,5 +119,5 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 // cliAudit records a command-line change in the audit log, as the pages
 // and the API record theirs.
 func cliAudit(ctx context.Context, db *mongo.Database, actor, action, target string, after any) error {
-	return dashboard.NewAudit(db).Log(ctx, actor, action, target, nil, after, time.Now())
+	return auth.NewAudit(db).Log(ctx, actor, action, target, nil, after, time.Now())
 }

@@ -44,20 +44,17 @@ type ErrorPage struct {
 	Retry bool
 }
 
-// statusOf is what a person is shown for err: an explicit *Error or
-// Echo's own (routing) errors first, then the domain's one table.
-func statusOf(err error, cat *Catalog) (status int, msgID string, args []any) {
+// Status is what a person is shown for err: an explicit *Error or Echo's
+// own (routing) errors first, then the domain's one table (derrors.Status).
+// Pages that re-show a form with the message use it too.
+func Status(err error) (status int, msgID string, args []any) {
 	var we *Error
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &we):
 		return we.Status, we.MsgID, we.Args
 	case errors.As(err, &he):
-		msgID = "err." + fmt.Sprint(he.Code)
-		if !cat.Has(msgID) {
-			msgID = "err.generic"
-		}
-		return he.Code, msgID, nil
+		return he.Code, "err." + fmt.Sprint(he.Code), nil
 	}
 	return derrors.Status(err)
 }
@@ -69,7 +66,10 @@ func ErrorHandler(log *slog.Logger, cat *Catalog) echo.HTTPErrorHandler {
 		if c.Response().Committed {
 			return
 		}
-		status, msgID, args := statusOf(err, cat)
+		status, msgID, args := Status(err)
+		if !cat.Has(msgID) {
+			msgID = "err.generic"
+		}
 		attrs := []any{"status", status, "method", c.Request().Method, "path", c.Request().URL.Path}
 		if status >= 500 {
 			log.Error("request failed", append(attrs, "err", err)...)

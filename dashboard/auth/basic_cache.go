@@ -1,4 +1,4 @@
-package dashboard
+package auth
 
 import (
 	"crypto/sha256"

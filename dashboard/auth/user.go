@@ -1,6 +1,4 @@
-// Package dashboard is the officials' side: accounts and sessions, the
-// dashboard pages and the JSON API.
-package dashboard
+package auth
 
 import (
 	"context"
@@ -187,6 +185,31 @@ func ValidRole(role string) bool {
 	return role == RoleAdmin || role == RoleUnitManager || role == RoleViewer || role == RoleOperator
 }
 
-// supervises reports whether the account decides for its scope: hides
-// comments, settles paper keyings that disagree. Viewers and operators do not.
-func (u *User) supervises() bool { return u.Role == RoleAdmin || u.Role == RoleUnitManager }
+// Supervises reports whether the account decides for its scope: hides
+// comments, reviews suspect answers, settles paper keyings that disagree.
+// Viewers and operators do not.
+func (u *User) Supervises() bool { return u.Role == RoleAdmin || u.Role == RoleUnitManager }
+
+// Problems of a new account, as CheckAccount reports them.
+var (
+	ErrRole      = errors.New("role is not admin, unit_manager, viewer or operator")
+	ErrUnitNeed  = errors.New("a unit manager or operator needs a unit")
+	ErrAdminUnit = errors.New("an administrator sees every unit and names none")
+)
+
+// CheckAccount is the one rule of roles and units, for the page and the
+// command line alike: unit managers and operators act for a unit, so they
+// name one; an administrator sees every unit, so naming one would only
+// mislead (refused); a viewer may name one (its subtree) or none (the
+// whole city). Whether the unit exists is the caller's check.
+func CheckAccount(role, unit string) error {
+	switch {
+	case !ValidRole(role):
+		return ErrRole
+	case (role == RoleUnitManager || role == RoleOperator) && unit == "":
+		return ErrUnitNeed
+	case role == RoleAdmin && unit != "":
+		return ErrAdminUnit
+	}
+	return nil
+}

@@ -1,7 +1,6 @@
-package dashboard
+package plan
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/web"
 )
 
@@ -43,19 +43,15 @@ func (h *Handler) renderPlan(c echo.Context, status int, v planView) error {
 	ctx := c.Request().Context()
 	tasks, err := h.tasks.List(ctx, h.now())
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
-	units, err := h.store.UnitsRecent(ctx)
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	v.Tasks = h.scopedTasks(c, tasks, units)
+	viewer := auth.ViewerOf(c)
+	v.Tasks = scopedTasks(viewer, tasks)
 	v.UnitNames = map[string]string{}
-	for _, u := range units {
+	for _, u := range viewer.Tree() {
 		v.UnitNames[u.ID] = u.Name
 	}
-	role := currentUser(c).Role
-	v.CanEdit = role == RoleAdmin || role == RoleUnitManager
+	v.CanEdit = viewer.User.Supervises()
 	v.Statuses = []string{TaskTodo, TaskDoing, TaskDone}
 	return web.RenderPage(c, status, "plan", web.NewPage(c, "title.plan", v))
 }
@@ -81,10 +77,9 @@ func (h *Handler) pageUpdateTask(c echo.Context) error {
 	} else {
 		err = h.updateTask(c, t, p)
 	}
-	var we *web.Error
-	if errors.As(err, &we) && we.Status < 500 {
+	if status, msgID, args := web.Status(err); err != nil && status < 500 {
 		lang := web.Lang(c)
-		msg := h.catalog.T(lang, "plan.err_task", t.ID, h.catalog.T(lang, we.MsgID, we.Args...))
+		msg := h.catalog.T(lang, "plan.err_task", t.ID, h.catalog.T(lang, msgID, args...))
 		return h.renderPlan(c, http.StatusUnprocessableEntity, planView{Error: msg, ErrorTask: t.ID})
 	}
 	if err != nil {

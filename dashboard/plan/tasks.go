@@ -1,4 +1,4 @@
-package dashboard
+package plan
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -129,7 +130,7 @@ func ParsePlan(data []byte, units []survey.Unit) (*planFile, error) {
 			return nil, bad("unknown unit %q", t.Unit)
 		case t.Title == "":
 			return nil, bad("title is required")
-		case !oneOf(t.Channel, PlanChannels...):
+		case !slices.Contains(PlanChannels, t.Channel):
 			return nil, bad("unknown channel %q (one of %v)", t.Channel, PlanChannels)
 		case (t.Due == "") == (t.Frequency == ""):
 			return nil, bad("give either due (YYYY-MM-DD) or frequency")

@@ -1,4 +1,4 @@
-package dashboard
+package auth
 
 import (
 	"net/http"
@@ -21,16 +21,26 @@ type loginGuard struct {
 	account, ip survey.Backoff
 }
 
-func newLoginGuard(lim *survey.Limiter, failures int, maxWait time.Duration) loginGuard {
-	if lim == nil || failures <= 0 {
+// Backoff configures the sign-in backoff: Failures failed attempts per
+// account (four times as many per client address) are free, each further
+// one doubles the wait, up to MaxWait. A nil Limiter or 0 failures turns
+// it off.
+type Backoff struct {
+	Limiter  *survey.Limiter
+	Failures int
+	MaxWait  time.Duration
+}
+
+func newLoginGuard(b Backoff) loginGuard {
+	if b.Limiter == nil || b.Failures <= 0 {
 		return loginGuard{}
 	}
-	if maxWait <= 0 {
-		maxWait = 15 * time.Minute
+	if b.MaxWait <= 0 {
+		b.MaxWait = 15 * time.Minute
 	}
-	return loginGuard{lim: lim,
-		account: survey.Backoff{Free: failures, Max: maxWait},
-		ip:      survey.Backoff{Free: 4 * failures, Max: maxWait}}
+	return loginGuard{lim: b.Limiter,
+		account: survey.Backoff{Free: b.Failures, Max: b.MaxWait},
+		ip:      survey.Backoff{Free: 4 * b.Failures, Max: b.MaxWait}}
 }
 
 // keys are the limiter keys of an attempt: hashes, never the name or IP.
@@ -77,7 +87,7 @@ func (g loginGuard) unused(c echo.Context, name string) {
 }
 
 // loginWaitError is the 429 of a blocked attempt, with Retry-After.
-func (h *Handler) loginWaitError(c echo.Context, wait time.Duration) error {
+func (g *Gate) loginWaitError(c echo.Context, wait time.Duration) error {
 	c.Response().Header().Set("Retry-After", survey.RetryAfterSeconds(wait))
-	return web.NewError(http.StatusTooManyRequests, "abuse.login_wait", nil, survey.WaitText(h.catalog, web.Lang(c), wait))
+	return web.NewError(http.StatusTooManyRequests, "abuse.login_wait", nil, survey.WaitText(g.catalog, web.Lang(c), wait))
 }

@@ -1,29 +1,25 @@
-package dashboard
+package plan
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
-	"hailong/survey"
 )
 
 func (h *Handler) apiTasks(c echo.Context) error {
 	tasks, err := h.tasks.List(c.Request().Context(), h.now())
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
-	units, err := h.store.UnitsRecent(c.Request().Context())
-	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-	}
-	return c.JSON(http.StatusOK, h.scopedTasks(c, tasks, units))
+	return c.JSON(http.StatusOK, scopedTasks(auth.ViewerOf(c), tasks))
 }
 
 // taskPatch is what a unit manager reports on a task.
@@ -42,7 +38,7 @@ func (h *Handler) apiPatchTask(c echo.Context) error {
 		return err
 	}
 	var p taskPatch
-	if err := decodeJSON(c, &p); err != nil {
+	if err := web.DecodeJSON(c, &p); err != nil {
 		return err
 	}
 	if err := h.updateTask(c, t, p); err != nil {
@@ -56,24 +52,15 @@ func (h *Handler) apiPatchTask(c echo.Context) error {
 func (h *Handler) editableTask(c echo.Context, id string) (*Task, error) {
 	ctx := c.Request().Context()
 	t, err := h.tasks.Get(ctx, id, h.now())
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", nil)
-	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
-	u := currentUser(c)
-	if u.Role != RoleAdmin {
-		units, err := h.store.UnitsRecent(ctx)
-		if err != nil {
-			return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
-		}
-		if !h.scope(c, units)[t.Unit] {
-			return nil, web.NewError(http.StatusNotFound, "err.404", nil)
-		}
-		if u.Role != RoleUnitManager {
-			return nil, web.NewError(http.StatusForbidden, "err.403", nil)
-		}
+	v := auth.ViewerOf(c)
+	if !v.SeesUnit(t.Unit) {
+		return nil, derrors.NotFound
+	}
+	if !v.User.Supervises() {
+		return nil, derrors.Forbidden
 	}
 	return t, nil
 }
@@ -82,14 +69,14 @@ func (h *Handler) editableTask(c echo.Context, id string) (*Task, error) {
 // entry; on a bad value nothing is stored. The API and the /plan form share it.
 func (h *Handler) updateTask(c echo.Context, t *Task, p taskPatch) error {
 	ctx := c.Request().Context()
-	u := currentUser(c)
+	u := auth.ViewerOf(c).User
 	before := *t
-	set(&t.Status, p.Status)
-	set(&t.Progress, p.Progress)
-	set(&t.Note, p.Note)
-	set(&t.Evidence, p.Evidence)
+	web.Patch(&t.Status, p.Status)
+	web.Patch(&t.Progress, p.Progress)
+	web.Patch(&t.Note, p.Note)
+	web.Patch(&t.Evidence, p.Evidence)
 	switch {
-	case !oneOf(t.Status, TaskTodo, TaskDoing, TaskDone):
+	case !slices.Contains([]string{TaskTodo, TaskDoing, TaskDone}, t.Status):
 		return web.NewError(http.StatusBadRequest, "plan.err_status", nil)
 	case t.Progress < 0 || t.Progress > 100:
 		return web.NewError(http.StatusBadRequest, "plan.err_progress", nil)
@@ -103,13 +90,13 @@ func (h *Handler) updateTask(c echo.Context, t *Task, p taskPatch) error {
 	}
 	t.UpdatedAt, t.UpdatedBy = h.now().UTC(), u.Username
 	if err := h.tasks.Save(ctx, t); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if err := h.audit.Log(ctx, u.Username, "task.update", "task:"+t.ID, before, t, h.now()); err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	t.Overdue = t.overdue(h.now())
-	h.overviews.reset()
+	h.changed()
 	return nil
 }
 
@@ -120,12 +107,11 @@ func validLink(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && !strings.ContainsAny(s, " \n")
 }
 
-// scopedTasks keeps the tasks of units the official may see.
-func (h *Handler) scopedTasks(c echo.Context, tasks []Task, units []survey.Unit) []Task {
-	allowed := h.scope(c, units)
+// scopedTasks keeps the tasks of units the viewer may see.
+func scopedTasks(v *auth.Viewer, tasks []Task) []Task {
 	out := []Task{}
 	for _, t := range tasks {
-		if allowed == nil || allowed[t.Unit] {
+		if v.SeesUnit(t.Unit) {
 			out = append(out, t)
 		}
 	}

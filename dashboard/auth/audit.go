@@ -1,4 +1,4 @@
-package dashboard
+package auth
 
 import (
 	"context"
@@ -11,8 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"hailong/internal/web"
 )
 
 // Audit is the append-only log of who changed what.
@@ -57,10 +55,10 @@ func (a *Audit) Recent(ctx context.Context, limit int64) ([]AuditEntry, error) {
 	return out, nil
 }
 
-func (h *Handler) apiAudit(c echo.Context) error {
-	entries, err := h.audit.Recent(c.Request().Context(), 200)
+func (g *Gate) apiAudit(c echo.Context) error {
+	entries, err := g.audit.Recent(c.Request().Context(), 200)
 	if err != nil {
-		return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return err
 	}
 	if entries == nil {
 		entries = []AuditEntry{}
