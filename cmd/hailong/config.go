@@ -11,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"hailong/internal/app"
 	"hailong/internal/web"
 )
 
@@ -160,4 +161,17 @@ func (c *config) validate() error {
 	}
 	c.EmbedAncestors = a
 	return c.Abuse.parse()
+}
+
+// app is the part of the configuration the app itself reads, with the
+// secret and the public URL resolved.
+func (c *config) app(secret []byte, baseURL string) app.Config {
+	return app.Config{
+		BaseURL: baseURL, Secret: secret, Demo: c.Demo, AdminPassword: c.AdminPassword,
+		ReceiptTTL: c.ReceiptTTL, AutoCloseDays: c.AutoCloseDays, SharedStore: c.MongoURI != "",
+		Limits: c.Abuse.Limits, LoginFailures: c.Abuse.LoginFailures, LoginMaxWait: c.Abuse.LoginMaxWait,
+		RedisTimeout: c.Abuse.RedisTimeout, AlertSuspects: c.Abuse.AlertSuspects,
+		TrustedProxies: c.Abuse.TrustedProxies, MetricsOnMain: c.Abuse.MetricsAddr == "",
+		EmbedOrigins: c.EmbedOrigins, EmbedAncestors: c.EmbedAncestors,
+	}
 }

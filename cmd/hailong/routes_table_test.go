@@ -1,6 +1,7 @@
 package main
 
 import (
+	"hailong/internal/app"
 	"io"
 	"log/slog"
 	"sort"
@@ -10,28 +11,14 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
-
-	"hailong/internal/web"
-	"hailong/static"
-	"hailong/survey"
 )
 
-// registeredRoutes builds the real router (a.routes) on stores that are
+// registeredRoutes builds the real router (app.Build) on stores that are
 // never contacted, and lists its routes as "METHOD path", sorted.
 func registeredRoutes(t *testing.T) []string {
 	t.Helper()
-	a := &app{log: slog.New(slog.NewTextHandler(io.Discard, nil)), now: time.Now, secret: []byte("routes")}
-	var err error
-	if a.instr, err = survey.LoadInstruments(); err != nil {
-		t.Fatal(err)
-	}
-	if a.catalog, err = web.LoadCatalog(static.FS, "i18n/*.yaml"); err != nil {
-		t.Fatal(err)
-	}
-	if a.assets, err = web.NewAssets(static.FS); err != nil {
-		t.Fatal(err)
-	}
-	if a.render, err = web.NewRenderer(static.FS, a.catalog, a.assets); err != nil {
+	ui, err := app.LoadUI()
+	if err != nil {
 		t.Fatal(err)
 	}
 	// Connect does not dial: nothing here reaches a store.
@@ -41,10 +28,10 @@ func registeredRoutes(t *testing.T) []string {
 	}
 	rc := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
 	t.Cleanup(func() { rc.Close() })
-	a.stores = &stores{mongo: mc, db: mc.Database("routes"), redis: rc}
-	a.setupAbuse()
+	st := app.Stores{Mongo: mc, DB: mc.Database("routes"), Redis: rc}
+	a := app.Build(app.Config{Secret: []byte("routes"), MetricsOnMain: true}, st, ui, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
 	var out []string
-	for _, r := range a.routes().Routes() {
+	for _, r := range a.Echo().Routes() {
 		out = append(out, r.Method+" "+r.Path)
 	}
 	sort.Strings(out)
