@@ -9,7 +9,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"hailong/dashboard"
+	"hailong/internal/pdf"
 	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
@@ -96,9 +99,9 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		return err
 	}
 	var mt *dashboard.MonthTables
-	var pdf []byte
+	var report []byte
 	if m.Format == "pdf" {
-		pdf, err = reportPDF(ctx, x, scope)
+		report, err = reportPDF(ctx, x, scope)
 	} else {
 		mt, err = x.Month(ctx, scope)
 	}
@@ -127,7 +130,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	}
 	switch m.Format {
 	case "pdf":
-		_, err = w.Write(pdf)
+		_, err = w.Write(report)
 	case "xlsx":
 		err = dashboard.WriteXLSX(w, mt, cat)
 	default:
@@ -147,4 +150,28 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, snap.SHA256)
 	}
 	return nil
+}
+
+// reportPDF prints the month's report page to PDF with headless Chromium
+// (package pdf), with the page's own assets.
+func reportPDF(ctx context.Context, x *dashboard.Exporter, scope dashboard.ExportScope) ([]byte, error) {
+	// No browser: say so before building the report.
+	if _, err := pdf.Chromium(); err != nil {
+		return nil, err
+	}
+	assets, err := web.NewAssets(static.FS)
+	if err != nil {
+		return nil, err
+	}
+	render, err := web.NewRenderer(static.FS, x.Catalog, assets)
+	if err != nil {
+		return nil, err
+	}
+	html, err := dashboard.ReportHTML(ctx, x, render, scope)
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.GET("/static/*", assets.Handler)
+	return pdf.Print(ctx, html, e)
 }
