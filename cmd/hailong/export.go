@@ -78,23 +78,11 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	store := survey.NewStore(st.db)
 	x := &dashboard.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
 		Tasks: dashboard.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat}
-	start, _ := period.ParseMonth(m.Month)
-	scope := dashboard.ExportScope{Month: start, Instrument: in}
-	if m.Unit != "" {
-		units, err := store.Units(ctx)
-		if err != nil {
-			return err
-		}
-		for _, u := range units {
-			if u.ID == m.Unit {
-				scope.Unit, scope.UnitName, scope.Units = u.ID, u.Name, survey.Subtree(units, u.ID)
-			}
-		}
-		if scope.Unit == "" {
-			return configErrorf("-unit: no unit %q", m.Unit)
-		}
+	scope, err := monthScope(ctx, store, m, in)
+	if err != nil {
+		return err
 	}
-	snap, err := x.Closed(ctx, start, in)
+	snap, err := x.Closed(ctx, scope.Month, in)
 	if err != nil {
 		return err
 	}
@@ -128,15 +116,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		defer f.Close()
 		w = f
 	}
-	switch m.Format {
-	case "pdf":
-		_, err = w.Write(report)
-	case "xlsx":
-		err = dashboard.WriteXLSX(w, mt, cat)
-	default:
-		err = dashboard.WriteCSV(w, mt, cat, m.Table)
-	}
-	if err != nil {
+	if err := writeMonthExport(w, m, mt, report, cat); err != nil {
 		return err
 	}
 	if f, ok := w.(*os.File); ok && f != os.Stdout {
@@ -150,6 +130,42 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, snap.SHA256)
 	}
 	return nil
+}
+
+// monthScope is the export's month and instrument, and with -unit that
+// unit's subtree.
+func monthScope(ctx context.Context, store *survey.Store, m monthExport, in *survey.Instrument) (dashboard.ExportScope, error) {
+	start, _ := period.ParseMonth(m.Month)
+	scope := dashboard.ExportScope{Month: start, Instrument: in}
+	if m.Unit != "" {
+		units, err := store.Units(ctx)
+		if err != nil {
+			return scope, err
+		}
+		for _, u := range units {
+			if u.ID == m.Unit {
+				scope.Unit, scope.UnitName, scope.Units = u.ID, u.Name, survey.Subtree(units, u.ID)
+			}
+		}
+		if scope.Unit == "" {
+			return scope, configErrorf("-unit: no unit %q", m.Unit)
+		}
+	}
+	return scope, nil
+}
+
+// writeMonthExport writes the export to w in m.Format: the printed report
+// for pdf, else the tables mt.
+func writeMonthExport(w io.Writer, m monthExport, mt *dashboard.MonthTables, report []byte, cat *web.Catalog) (err error) {
+	switch m.Format {
+	case "pdf":
+		_, err = w.Write(report)
+	case "xlsx":
+		err = dashboard.WriteXLSX(w, mt, cat)
+	default:
+		err = dashboard.WriteCSV(w, mt, cat, m.Table)
+	}
+	return err
 }
 
 // reportPDF prints the month's report page to PDF with headless Chromium
