@@ -9,8 +9,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"hailong/dashboard"
 	"hailong/dashboard/plan"
+	"hailong/internal/pdf"
 	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
@@ -77,30 +80,18 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	x := &dashboard.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
 		Tasks: plan.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat,
 		Snapshots: st.db.Collection("snapshots")}
-	start, _ := period.ParseMonth(m.Month)
-	scope := dashboard.ExportScope{Month: start, Instrument: in}
-	if m.Unit != "" {
-		units, err := store.Units(ctx)
-		if err != nil {
-			return err
-		}
-		for _, u := range units {
-			if u.ID == m.Unit {
-				scope.Unit, scope.UnitName, scope.Units = u.ID, u.Name, survey.Subtree(units, u.ID)
-			}
-		}
-		if scope.Unit == "" {
-			return configErrorf("-unit: no unit %q", m.Unit)
-		}
+	scope, err := monthScope(ctx, store, m, in)
+	if err != nil {
+		return err
 	}
-	snap, err := x.Closed(ctx, start, in)
+	snap, err := x.Closed(ctx, scope.Month, in)
 	if err != nil {
 		return err
 	}
 	var mt *dashboard.MonthTables
-	var pdf []byte
+	var report []byte
 	if m.Format == "pdf" {
-		pdf, err = reportPDF(ctx, x, scope)
+		report, err = reportPDF(ctx, x, scope)
 	} else {
 		mt, err = x.Month(ctx, scope)
 	}
@@ -127,15 +118,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		defer f.Close()
 		w = f
 	}
-	switch m.Format {
-	case "pdf":
-		_, err = w.Write(pdf)
-	case "xlsx":
-		err = dashboard.WriteXLSX(w, mt, cat)
-	default:
-		err = dashboard.WriteCSV(w, mt, cat, m.Table)
-	}
-	if err != nil {
+	if err := writeMonthExport(w, m, mt, report, cat); err != nil {
 		return err
 	}
 	if f, ok := w.(*os.File); ok && f != os.Stdout {
@@ -149,4 +132,64 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, snap.SHA256)
 	}
 	return nil
+}
+
+// monthScope is the export's month and instrument, and with -unit that
+// unit's subtree.
+func monthScope(ctx context.Context, store *survey.Store, m monthExport, in *survey.Instrument) (dashboard.ExportScope, error) {
+	start, _ := period.ParseMonth(m.Month)
+	scope := dashboard.ExportScope{Month: start, Instrument: in}
+	if m.Unit != "" {
+		units, err := store.Units(ctx)
+		if err != nil {
+			return scope, err
+		}
+		for _, u := range units {
+			if u.ID == m.Unit {
+				scope.Unit, scope.UnitName, scope.Units = u.ID, u.Name, survey.Subtree(units, u.ID)
+			}
+		}
+		if scope.Unit == "" {
+			return scope, configErrorf("-unit: no unit %q", m.Unit)
+		}
+	}
+	return scope, nil
+}
+
+// writeMonthExport writes the export to w in m.Format: the printed report
+// for pdf, else the tables mt.
+func writeMonthExport(w io.Writer, m monthExport, mt *dashboard.MonthTables, report []byte, cat *web.Catalog) (err error) {
+	switch m.Format {
+	case "pdf":
+		_, err = w.Write(report)
+	case "xlsx":
+		err = dashboard.WriteXLSX(w, mt, cat)
+	default:
+		err = dashboard.WriteCSV(w, mt, cat, m.Table)
+	}
+	return err
+}
+
+// reportPDF prints the month's report page to PDF with headless Chromium
+// (package pdf), with the page's own assets.
+func reportPDF(ctx context.Context, x *dashboard.Exporter, scope dashboard.ExportScope) ([]byte, error) {
+	// No browser: say so before building the report.
+	if _, err := pdf.Chromium(); err != nil {
+		return nil, err
+	}
+	assets, err := web.NewAssets(static.FS)
+	if err != nil {
+		return nil, err
+	}
+	render, err := web.NewRenderer(static.FS, x.Catalog, assets)
+	if err != nil {
+		return nil, err
+	}
+	html, err := dashboard.ReportHTML(ctx, x, render, scope)
+	if err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.GET("/static/*", assets.Handler)
+	return pdf.Print(ctx, html, e)
 }

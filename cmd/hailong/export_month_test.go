@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/internal/pdf"
 )
 
 // TestExportMonth: the May export of a few answers — one at 23:30 on 31/05
@@ -115,15 +117,15 @@ func TestExportMonth(t *testing.T) {
 		t.Errorf("CLI CSV differs: %v\n%s\n%s", err, o, csvSum)
 	}
 
-	if _, err := chromium(); err == nil {
+	if _, err := pdf.Chromium(); err == nil {
 		pdfOut := filepath.Join(t.TempDir(), "may.pdf")
 		if o, err := runCmd(t, dir, "export", "-month", "2024-05", "-format", "pdf", "-o", pdfOut); err != nil {
 			t.Fatalf("export pdf: %v %s", err, o)
 		}
-		pdf, _ := os.ReadFile(pdfOut)
-		m := mediaBox.FindSubmatch(pdf)
-		if !bytes.HasPrefix(pdf, []byte("%PDF")) || m == nil {
-			t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 20)])
+		doc, _ := os.ReadFile(pdfOut)
+		m := mediaBox.FindSubmatch(doc)
+		if !bytes.HasPrefix(doc, []byte("%PDF")) || m == nil {
+			t.Fatalf("not a PDF: %q", doc[:min(len(doc), 20)])
 		}
 		w, _ := strconv.ParseFloat(string(m[1]), 64)
 		h, _ := strconv.ParseFloat(string(m[2]), 64)

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"hailong/internal/loadtest"
 )
 
 // The fault runs are short by default so that `go test ./...` (CI, with
@@ -110,7 +112,7 @@ func (l *faultLoad) citizen(rng *rand.Rand) {
 		time.Sleep(20 * time.Millisecond) // the process is down: do not spin
 		return
 	}
-	action, hidden, perr := parseSurveyForm(res.Body)
+	action, hidden, perr := loadtest.ParseSurveyForm(res.Body)
 	res.Body.Close()
 	l.count(l.gets, res.StatusCode)
 	if perr != nil || res.StatusCode != http.StatusOK || action == "" {

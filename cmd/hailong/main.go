@@ -120,11 +120,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return exportUnits(ctx, cfg, stdout, stderr)
 	case "loadtest":
-		c, err := parseLoadtest(args, getenv, stderr)
-		if err != nil {
-			return err
-		}
-		return loadtest(ctx, c, stdout, stderr)
+		return loadtestCmd(ctx, args, getenv, stdout, stderr)
 	case "mongo-embedded":
 		return mongoEmbeddedCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":

@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 
 // driver starts simulated citizens, open or closed loop.
 type driver struct {
-	cfg          loadConfig
+	cfg          Config
 	desks        []loadDesk
 	tr           *http.Transport
 	form, submit *recorder
@@ -169,15 +169,15 @@ func (d *driver) getForm(ctx context.Context, hc *http.Client, u string, rec *re
 		return "", nil, false
 	}
 	defer res.Body.Close()
-	action, hidden, err = parseSurveyForm(res.Body)
+	action, hidden, err = ParseSurveyForm(res.Body)
 	// The latency counts the whole page, as a phone needs it all.
 	rec.done(time.Since(start), res.StatusCode, err)
 	return action, hidden, err == nil && res.StatusCode == http.StatusOK && hidden.Get("_csrf") != ""
 }
 
-// parseSurveyForm reads the action and hidden inputs of the first
+// ParseSurveyForm reads the action and hidden inputs of the first
 // <form class="survey">, with a tokenizer: cheap enough that the tool stays out of the way.
-func parseSurveyForm(r io.Reader) (action string, hidden url.Values, err error) {
+func ParseSurveyForm(r io.Reader) (action string, hidden url.Values, err error) {
 	// The load tool shares the machine with the service it measures, so it
 	// reads tag names and attributes in place instead of building tokens.
 	hidden = url.Values{}

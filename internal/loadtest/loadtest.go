@@ -1,4 +1,10 @@
-package main
+// Package loadtest is "hailong loadtest": it simulates citizens' phones
+// against a running service (GET a desk's form, think, POST sampled
+// answers), open or closed loop, and reports throughput, latency and
+// status classes per endpoint. With -baseline it also measures bare
+// MongoDB insert loops and a bare Echo page on the same machine, before
+// and after the run, and reports the ratios.
+package loadtest
 
 import (
 	"context"
@@ -15,8 +21,8 @@ import (
 	"hailong/survey"
 )
 
-// loadConfig is "hailong loadtest"'s flags.
-type loadConfig struct {
+// Config is "hailong loadtest"'s flags, as ParseFlags reads them.
+type Config struct {
 	URLs               []string
 	Rate               float64
 	Duration           time.Duration
@@ -34,8 +40,20 @@ type loadConfig struct {
 	Timeout, DrainWait time.Duration
 }
 
-func parseLoadtest(args []string, getenv func(string) string, stderr io.Writer) (loadConfig, error) {
-	var c loadConfig
+// FlagError is a mistake in the flags: nothing was started. (The command
+// exits with code 2 for it, as for any configuration mistake.)
+type FlagError struct{ msg string }
+
+func (e *FlagError) Error() string { return e.msg }
+
+func flagErrorf(format string, a ...any) error { return &FlagError{msg: fmt.Sprintf(format, a...)} }
+
+// ParseFlags reads the flags of "hailong loadtest" from args, with
+// defaults from getenv (HAILONG_ADMIN_PASSWORD, HAILONG_MONGO_URI,
+// HAILONG_MONGO_DB). Mistakes are a *FlagError; -h prints the flags on
+// stderr and returns flag.ErrHelp.
+func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	var c Config
 	fs := flag.NewFlagSet("hailong loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	urls := fs.String("url", "", "base URL of the service; a comma-separated list is used round-robin (several replicas)")
@@ -64,26 +82,26 @@ func parseLoadtest(args []string, getenv func(string) string, stderr io.Writer) 
 		return c, err
 	}
 	if fs.NArg() > 0 {
-		return c, configErrorf("unexpected argument %q", fs.Arg(0))
+		return c, flagErrorf("unexpected argument %q", fs.Arg(0))
 	}
 	for _, u := range strings.Split(*urls, ",") {
 		u = strings.TrimRight(strings.TrimSpace(u), "/")
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return c, configErrorf("-url: %q is not an http(s) base URL", u)
+			return c, flagErrorf("-url: %q is not an http(s) base URL", u)
 		}
 		c.URLs = append(c.URLs, u)
 	}
 	switch {
 	case c.Workers < 0 || c.Desks < 0:
-		return c, configErrorf("-workers and -desks must not be negative")
+		return c, flagErrorf("-workers and -desks must not be negative")
 	case c.Workers == 0 && c.Rate <= 0:
-		return c, configErrorf("-rate must be positive (or use -workers)")
+		return c, flagErrorf("-rate must be positive (or use -workers)")
 	case c.Duration <= 0 || c.Think < 0 || c.Timeout <= 0 || c.DrainWait < 0 || c.BaselineFor <= 0 || c.InsertGoroutines <= 0:
-		return c, configErrorf("-duration, -timeout, -baseline-duration and -baseline-goroutines must be positive, -think and -drain not negative")
+		return c, flagErrorf("-duration, -timeout, -baseline-duration and -baseline-goroutines must be positive, -think and -drain not negative")
 	case c.Password == "":
-		return c, configErrorf("-password (or HAILONG_ADMIN_PASSWORD): needed to list the desks")
+		return c, flagErrorf("-password (or HAILONG_ADMIN_PASSWORD): needed to list the desks")
 	case c.Baseline && c.MongoURI == "":
-		return c, configErrorf("-baseline needs -mongo-uri (or HAILONG_MONGO_URI): the store the service writes to (see \"hailong mongo-embedded\")")
+		return c, flagErrorf("-baseline needs -mongo-uri (or HAILONG_MONGO_URI): the store the service writes to (see \"hailong mongo-embedded\")")
 	}
 	return c, nil
 }
@@ -96,7 +114,7 @@ type loadDesk struct {
 
 // listDesks asks the first URL for the active desks and keeps n of them
 // (spread over the list, so several units get answers).
-func listDesks(ctx context.Context, c loadConfig, hc *http.Client, set *survey.Instruments) ([]loadDesk, error) {
+func listDesks(ctx context.Context, c Config, hc *http.Client, set *survey.Instruments) ([]loadDesk, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URLs[0]+"/api/v1/desks", nil)
 	if err != nil {
 		return nil, err
@@ -147,9 +165,10 @@ func listDesks(ctx context.Context, c loadConfig, hc *http.Client, set *survey.I
 	return out, nil
 }
 
-// loadtest runs the whole command: baselines, the real run, baselines
-// again, then the report.
-func loadtest(ctx context.Context, c loadConfig, stdout, stderr io.Writer) error {
+// Run runs the whole command: baselines, the real run, baselines again,
+// then the report on stdout (a table, or JSON with -json); progress goes
+// to stderr.
+func Run(ctx context.Context, c Config, stdout, stderr io.Writer) error {
 	set, err := survey.LoadInstruments()
 	if err != nil {
 		return err
@@ -206,4 +225,37 @@ func newLoadTransport() *http.Transport {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = 4096, 4096, 0
 	return tr
+}
+
+// parseFlags parses args into fs. A mistake is one line naming the problem
+// and where to look, not the whole flag list; -h still prints the list.
+// (The same as cmd/hailong's parseFlags, with a *FlagError.)
+func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stderr)
+		fmt.Fprintf(stderr, "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+		return err
+	}
+	if err != nil {
+		return flagErrorf("%v (run \"hailong help\", or \"%s -h\" for the flags)", err, fs.Name())
+	}
+	return nil
+}
+
+// redactURI hides credentials in a store URL before it is printed (the
+// same as cmd/hailong's).
+func redactURI(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return "(invalid URL)"
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		if slash := strings.Index(rest, "/"); slash < 0 || at < slash {
+			rest = "***@" + rest[at+1:]
+		}
+	}
+	return scheme + "://" + rest
 }

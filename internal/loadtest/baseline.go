@@ -1,4 +1,4 @@
-package main
+package loadtest
 
 import (
 	"context"
@@ -28,7 +28,7 @@ const baselineCollection = "loadtest_baseline"
 // baseline measures what the machine and the store can do without the
 // service: the denominators of the report's ratios.
 type baseline struct {
-	cfg    loadConfig
+	cfg    Config
 	tr     *http.Transport
 	client *mongo.Client
 	coll   *mongo.Collection
@@ -37,7 +37,7 @@ type baseline struct {
 	url    string
 }
 
-func newBaseline(ctx context.Context, c loadConfig, tr *http.Transport, desks []loadDesk) (_ *baseline, err error) {
+func newBaseline(ctx context.Context, c Config, tr *http.Transport, desks []loadDesk) (_ *baseline, err error) {
 	b := &baseline{cfg: c, tr: tr}
 	defer func() {
 		if err != nil {
