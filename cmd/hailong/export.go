@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"hailong/dashboard"
+	"hailong/dashboard/exports"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/static"
@@ -44,8 +44,8 @@ func parseMonthExport(args []string, stderr io.Writer) (monthExport, []string, e
 		return m, nil, configErrorf("-format: %q is not xlsx, csv or pdf", m.Format)
 	}
 	// Checked before any file is created: a bad table leaves nothing behind.
-	if !slices.Contains(dashboard.CSVTables(), m.Table) {
-		return m, nil, configErrorf("-table: %q is not one of %s", m.Table, strings.Join(dashboard.CSVTables(), ", "))
+	if !slices.Contains(exports.CSVTables(), m.Table) {
+		return m, nil, configErrorf("-table: %q is not one of %s", m.Table, strings.Join(exports.CSVTables(), ", "))
 	}
 	return m, fs.Args(), nil
 }
@@ -74,11 +74,11 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	}
 	defer closeStores()
 	store := survey.NewStore(st.db)
-	x := &dashboard.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
+	x := &exports.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
 		Tasks: plan.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat,
 		Snapshots: st.db.Collection("snapshots")}
 	start, _ := period.ParseMonth(m.Month)
-	scope := dashboard.ExportScope{Month: start, Instrument: in}
+	scope := exports.Scope{Month: start, Instrument: in}
 	if m.Unit != "" {
 		units, err := store.Units(ctx)
 		if err != nil {
@@ -97,7 +97,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	var mt *dashboard.MonthTables
+	var mt *exports.MonthTables
 	var pdf []byte
 	if m.Format == "pdf" {
 		pdf, err = reportPDF(ctx, x, scope)
@@ -113,9 +113,9 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	}
 	out := m.Out
 	if out == "" {
-		out = dashboard.ExportName(name, m.Unit, m.Format)
+		out = exports.FileName(name, m.Unit, m.Format)
 		if snap != nil {
-			out = dashboard.WithSHA(out, snap.SHA256)
+			out = exports.WithSHA(out, snap.SHA256)
 		}
 	}
 	var w io.Writer = stdout
@@ -131,9 +131,9 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	case "pdf":
 		_, err = w.Write(pdf)
 	case "xlsx":
-		err = dashboard.WriteXLSX(w, mt, cat)
+		err = exports.WriteXLSX(w, mt, cat)
 	default:
-		err = dashboard.WriteCSV(w, mt, cat, m.Table)
+		err = exports.WriteCSV(w, mt, cat, m.Table)
 	}
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 
 	"hailong/dashboard"
 	"hailong/dashboard/auth"
+	"hailong/dashboard/exports"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/qr"
@@ -34,6 +35,7 @@ type app struct {
 	rollups  *survey.Rollups
 	tasks    *plan.Tasks
 	live     *dashboard.Live
+	exports  *exports.Exporter
 	commit   *survey.Committer
 	users    *auth.Users
 	sessions *auth.Sessions
@@ -130,9 +132,10 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 	}()
 	listenCtx, stopListen := context.WithCancel(ctx)
 	defer stopListen()
-	exporter := &dashboard.Exporter{Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Tasks: a.tasks,
+	// One exporter closes months on its own and serves the exports.
+	a.exports = &exports.Exporter{Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Tasks: a.tasks,
 		Comments: a.comments, Catalog: a.catalog, Snapshots: a.stores.db.Collection("snapshots")}
-	go exporter.AutoClose(listenCtx, cfg.AutoCloseDays, a.audit, log, a.now)
+	go a.exports.AutoClose(listenCtx, cfg.AutoCloseDays, a.audit, log, a.now)
 	a.live = dashboard.NewLive()
 	go a.rollups.Listen(listenCtx, a.live.Notify)
 
@@ -285,7 +288,7 @@ func (a *app) routes() *echo.Echo {
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
 		Committer: a.commit, Comments: a.comments, Live: a.live, EmbedOrigins: a.cfg.EmbedOrigins,
 		AlertSuspects: a.cfg.Abuse.AlertSuspects, Paper: dashboard.NewPaper(a.stores.db), Tokens: a.tokens,
-		Snapshots: a.stores.db.Collection("snapshots"),
+		Exports: a.exports,
 	}).Register(e, pages)
 	return e
 }

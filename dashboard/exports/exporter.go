@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"context"
@@ -14,8 +14,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// Exporter builds a month's tables for the exports (XLSX, CSV, report).
-// The HTTP handlers and "hailong export" share it, so both give the same data.
+// Exporter builds a month's tables for the exports (XLSX, CSV, report) and
+// closes months. The app builds one and hands it to the HTTP handlers and
+// the automatic closing; "hailong export" builds its own, from the same
+// code, so both give the same data.
 type Exporter struct {
 	Store       *survey.Store
 	Rollups     *survey.Rollups
@@ -27,9 +29,9 @@ type Exporter struct {
 	Snapshots *mongo.Collection
 }
 
-// ExportScope is what one export covers: a month, an instrument and a unit's
+// Scope is what one export covers: a month, an instrument and a unit's
 // subtree (Unit "" and Units nil: every unit).
-type ExportScope struct {
+type Scope struct {
 	Month      time.Time // first day, midnight Vietnam time
 	Instrument *survey.Instrument
 	Unit       string
@@ -103,7 +105,7 @@ type MonthTables struct {
 }
 
 // Build computes s's tables from the rollups, responses and plan.
-func (x *Exporter) Build(ctx context.Context, s ExportScope) (*MonthTables, error) {
+func (x *Exporter) Build(ctx context.Context, s Scope) (*MonthTables, error) {
 	in := s.Instrument
 	m := period.MonthOf(s.Month)
 	last := m.End().AddDate(0, 0, -1)

@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"net/http"
@@ -69,7 +69,7 @@ func (h *Handler) exportsPage(c echo.Context) error {
 	admin := auth.ViewerOf(c).User.Role == auth.RoleAdmin
 	now := h.now()
 	cur := period.MonthOf(now).Start
-	x := h.exporter()
+	x := h.exporter
 	for i := 0; i < pageMonths; i++ {
 		m := period.MonthOf(cur.AddDate(0, -i, 0))
 		snap, err := x.Closed(c.Request().Context(), m.Start, q.Instrument)

@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"bytes"
@@ -17,13 +17,8 @@ import (
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// exporter is the handler's view of the exports.
-func (h *Handler) exporter() *Exporter {
-	return &Exporter{Store: h.store, Rollups: h.rollups, Instruments: h.instruments, Tasks: h.tasks, Comments: h.comments, Catalog: h.catalog, Snapshots: h.snapshots}
-}
-
-// ExportName is the download's file name, ASCII only: chi-so-hai-long-2024-05[-unit].ext.
-func ExportName(month, unit, ext string) string {
+// FileName is the download's file name, ASCII only: chi-so-hai-long-2024-05[-unit].ext.
+func FileName(month, unit, ext string) string {
 	name := "chi-so-hai-long-" + month
 	if unit != "" {
 		name += "-" + unit
@@ -80,24 +75,24 @@ func (h *Handler) exportFile(c echo.Context) error {
 			return derrors.Param("err.param_enum", "table", strings.Join(csvTables, ", "))
 		}
 	}
-	x := h.exporter()
-	mt, err := x.Month(c.Request().Context(), ExportScope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units})
+	x := h.exporter
+	mt, err := x.Month(c.Request().Context(), Scope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units})
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	ctype := xlsxType
 	if ext == "xlsx" {
-		err = WriteXLSX(&buf, mt, h.catalog)
+		err = WriteXLSX(&buf, mt, h.exporter.Catalog)
 	} else {
 		ctype = "text/csv; charset=utf-8"
-		err = WriteCSV(&buf, mt, h.catalog, table)
+		err = WriteCSV(&buf, mt, h.exporter.Catalog, table)
 		month += "-" + table
 	}
 	if err != nil {
 		return web.NewError(http.StatusInternalServerError, "err.500", err)
 	}
-	attach(c, WithSHA(ExportName(month, scope.Unit, ext), mt.SHA256))
+	attach(c, WithSHA(FileName(month, scope.Unit, ext), mt.SHA256))
 	if mt.SHA256 != "" {
 		c.Response().Header().Set(SHAHeader, mt.SHA256)
 	}
@@ -125,7 +120,7 @@ func (h *Handler) exportRaw(c echo.Context) error {
 		return nil // the client went away
 	}
 	prefix := q.Instrument.Code + "@"
-	err = h.store.EachResponse(c.Request().Context(), q.From, q.To.AddDate(0, 0, 1), q.Units, func(r *survey.Response) error {
+	err = h.exporter.Store.EachResponse(c.Request().Context(), q.From, q.To.AddDate(0, 0, 1), q.Units, func(r *survey.Response) error {
 		if !strings.HasPrefix(r.Instrument, prefix) || (q.Desk != "" && r.Desk != q.Desk) || (q.Channel != "" && r.Channel != q.Channel) {
 			return nil
 		}

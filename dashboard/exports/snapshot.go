@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"context"
@@ -44,7 +44,7 @@ func (x *Exporter) snapshots() *mongo.Collection { return x.Snapshots }
 
 // Month returns s's tables: from the snapshot when the month is closed,
 // computed otherwise.
-func (x *Exporter) Month(ctx context.Context, s ExportScope) (*MonthTables, error) {
+func (x *Exporter) Month(ctx context.Context, s Scope) (*MonthTables, error) {
 	var snap snapshot
 	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(period.MonthOf(s.Month).Label(), s.Instrument)}}).Decode(&snap)
 	if errors.Is(err, mongo.ErrNoDocuments) {
@@ -68,7 +68,7 @@ func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instru
 	if now.Before(period.MonthOf(month).End()) {
 		return "", ErrNotEnded
 	}
-	mt, err := x.Build(ctx, ExportScope{Month: month, Instrument: in})
+	mt, err := x.Build(ctx, Scope{Month: month, Instrument: in})
 	if err != nil {
 		return "", err
 	}

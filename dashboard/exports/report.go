@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"context"
@@ -52,8 +52,8 @@ func (h *Handler) exportReport(c echo.Context) error {
 		return err
 	}
 	q, scope := f.Query, f.Scope
-	es := ExportScope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units}
-	v, err := h.exporter().Report(c.Request().Context(), es, h.now(), c.QueryParams().Encode())
+	es := Scope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units}
+	v, err := h.exporter.Report(c.Request().Context(), es, h.now(), c.QueryParams().Encode())
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (h *Handler) exportReport(c echo.Context) error {
 
 // Report builds the report page's data; query keeps the page's filters
 // on its download links.
-func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, query string) (*ReportView, error) {
+func (x *Exporter) Report(ctx context.Context, es Scope, now time.Time, query string) (*ReportView, error) {
 	start := es.Month
 	mt, err := x.Month(ctx, es)
 	if err != nil {

@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"errors"
@@ -30,7 +30,7 @@ func (h *Handler) closeMonth(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	u := auth.ViewerOf(c).User
-	sum, err := h.exporter().Close(ctx, start, q.Instrument, u.Username, h.now())
+	sum, err := h.exporter.Close(ctx, start, q.Instrument, u.Username, h.now())
 	if errors.Is(err, ErrClosed) {
 		return web.NewError(http.StatusConflict, "err.month_closed", nil, c.Param("file"))
 	}
@@ -60,7 +60,7 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := auth.ViewerOf(c).User
 	out := closeJSON{Month: c.Param("file"), Instrument: q.Instrument.ID()}
-	x := h.exporter()
+	x := h.exporter
 	snap, err := x.Closed(ctx, start, q.Instrument)
 	if err != nil {
 		return err
