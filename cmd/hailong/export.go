@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"hailong/dashboard/exports"
 	"hailong/dashboard/plan"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
@@ -93,8 +95,11 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 			return configErrorf("-unit: no unit %q", m.Unit)
 		}
 	}
-	snap, err := x.Closed(ctx, start, in)
-	if err != nil {
+	var sum string // the closed month's SHA-256, "" while it is open
+	switch snap, err := x.Closed(ctx, start, in); {
+	case err == nil:
+		sum = snap.SHA256
+	case !errors.Is(err, derrors.NotFound):
 		return err
 	}
 	var mt *exports.MonthTables
@@ -113,10 +118,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	}
 	out := m.Out
 	if out == "" {
-		out = exports.FileName(name, m.Unit, m.Format)
-		if snap != nil {
-			out = exports.WithSHA(out, snap.SHA256)
-		}
+		out = exports.WithSHA(exports.FileName(name, m.Unit, m.Format), sum)
 	}
 	var w io.Writer = stdout
 	if out != "-" {
@@ -144,9 +146,9 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", out)
 	}
-	if snap != nil {
+	if sum != "" {
 		// On stderr, so "-o -" output stays the file alone.
-		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, snap.SHA256)
+		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, sum)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
-	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
 )
@@ -32,10 +31,10 @@ func (h *Handler) closeMonth(c echo.Context) error {
 	u := auth.ViewerOf(c).User
 	sum, err := h.exporter.Close(ctx, start, q.Instrument, u.Username, h.now())
 	if errors.Is(err, ErrClosed) {
-		return web.NewError(http.StatusConflict, "err.month_closed", nil, c.Param("file"))
+		return derrors.New(derrors.Conflict, "err.month_closed", c.Param("file"))
 	}
 	if errors.Is(err, ErrNotEnded) {
-		return web.NewError(http.StatusConflict, "err.month_not_ended", nil, c.Param("file"))
+		return derrors.New(derrors.Conflict, "err.month_not_ended", c.Param("file"))
 	}
 	if err != nil {
 		return err
@@ -61,15 +60,15 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 	u := auth.ViewerOf(c).User
 	out := closeJSON{Month: c.Param("file"), Instrument: q.Instrument.ID()}
 	x := h.exporter
-	snap, err := x.Closed(ctx, start, q.Instrument)
-	if err != nil {
-		return err
-	}
 	// The audit entry comes first, with the hash that was reported: a
 	// reopening is never unrecorded.
 	var before any
-	if snap != nil {
+	snap, err := x.Closed(ctx, start, q.Instrument)
+	switch {
+	case err == nil:
 		before = map[string]any{"sha256": snap.SHA256, "closed_at": snap.ClosedAt, "closed_by": snap.ClosedBy}
+	case !errors.Is(err, derrors.NotFound): // NotFound: open already, nothing was reported
+		return err
 	}
 	if err := h.audit.Log(ctx, u.Username, "month.reopen", "export:"+out.Month+"|"+out.Instrument, before, nil, h.now()); err != nil {
 		return err

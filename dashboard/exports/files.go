@@ -2,6 +2,7 @@ package exports
 
 import (
 	"bytes"
+	"fmt"
 	"mime"
 	"net/http"
 	"slices"
@@ -55,7 +56,7 @@ func (h *Handler) exportFile(c echo.Context) error {
 	}
 	month, ext, ok := strings.Cut(file, ".")
 	if !ok || (ext != "xlsx" && ext != "csv") {
-		return web.NewError(http.StatusNotFound, "err.param_export", nil, file)
+		return derrors.New(derrors.NotFound, "err.param_export", file)
 	}
 	start, ok := period.ParseMonth(month)
 	if !ok {
@@ -90,7 +91,7 @@ func (h *Handler) exportFile(c echo.Context) error {
 		month += "-" + table
 	}
 	if err != nil {
-		return web.NewError(http.StatusInternalServerError, "err.500", err)
+		return fmt.Errorf("write %s: %w", file, err) // a bug: 500
 	}
 	attach(c, WithSHA(FileName(month, scope.Unit, ext), mt.SHA256))
 	if mt.SHA256 != "" {
@@ -150,7 +151,7 @@ func (h *Handler) exportCodebook(c echo.Context) error {
 	q := f.Query
 	var buf bytes.Buffer
 	if err := survey.WriteCodebook(&buf, q.Instrument); err != nil {
-		return web.NewError(http.StatusInternalServerError, "err.500", err)
+		return fmt.Errorf("write codebook: %w", err) // a bug: 500
 	}
 	attach(c, "bang-ma-"+q.Instrument.Code+".csv")
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
