@@ -59,11 +59,9 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	in, ok := instr.Get(m.Instrument)
-	if !ok {
-		if in, ok = instr.Latest(m.Instrument); !ok {
-			return configErrorf("-instrument: no instrument %q", m.Instrument)
-		}
+	// Checked before the stores open: a bad -instrument fails at once.
+	if _, err := exports.FindInstrument(instr, m.Instrument); err != nil {
+		return configErrorf("-instrument: no instrument %q", m.Instrument)
 	}
 	cat, err := web.LoadCatalog(static.FS, "i18n/*.yaml")
 	if err != nil {
@@ -79,31 +77,52 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	x := &exports.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
 		Tasks: plan.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat,
 		Snapshots: st.db.Collection("snapshots")}
-	start, _ := period.ParseMonth(m.Month)
-	scope := exports.Scope{Month: start, Instrument: in}
-	if m.Unit != "" {
-		units, err := store.Units(ctx)
-		if err != nil {
-			return err
-		}
-		for _, u := range units {
-			if u.ID == m.Unit {
-				scope.Unit, scope.UnitName, scope.Units = u.ID, u.Name, survey.Subtree(units, u.ID)
-			}
-		}
-		if scope.Unit == "" {
-			return configErrorf("-unit: no unit %q", m.Unit)
-		}
+	scope, err := monthScope(ctx, x, store, m)
+	if err != nil {
+		return err
 	}
 	var sum string // the closed month's SHA-256, "" while it is open
-	switch snap, err := x.Closed(ctx, start, in); {
+	switch snap, err := x.Closed(ctx, scope.Month, scope.Instrument); {
 	case err == nil:
 		sum = snap.SHA256
 	case !errors.Is(err, derrors.NotFound):
 		return err
 	}
+	if err := writeMonth(ctx, x, scope, m, sum, stdout, stderr); err != nil {
+		return err
+	}
+	if sum != "" {
+		// On stderr, so "-o -" output stays the file alone.
+		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, sum)
+	}
+	return nil
+}
+
+// monthScope resolves the flags' scope as the HTTP exports do, over every
+// unit: an unknown -unit is a usage error.
+func monthScope(ctx context.Context, x *exports.Exporter, store *survey.Store, m monthExport) (exports.Scope, error) {
+	start, _ := period.ParseMonth(m.Month) // checked with the flags
+	var tree exports.AllUnits
+	if m.Unit != "" {
+		units, err := store.Units(ctx)
+		if err != nil {
+			return exports.Scope{}, err
+		}
+		tree = units
+	}
+	scope, err := x.ResolveScope(ctx, tree, start, m.Instrument, m.Unit)
+	if errors.Is(err, derrors.NotFound) {
+		return scope, configErrorf("-unit: no unit %q", m.Unit)
+	}
+	return scope, err
+}
+
+// writeMonth writes the export to -o (default: the download's name, with
+// the SHA-256 of a closed month; "-": stdout).
+func writeMonth(ctx context.Context, x *exports.Exporter, scope exports.Scope, m monthExport, sum string, stdout, stderr io.Writer) error {
 	var mt *exports.MonthTables
 	var pdf []byte
+	var err error
 	if m.Format == "pdf" {
 		pdf, err = reportPDF(ctx, x, scope)
 	} else {
@@ -133,9 +152,9 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	case "pdf":
 		_, err = w.Write(pdf)
 	case "xlsx":
-		err = exports.WriteXLSX(w, mt, cat)
+		err = exports.WriteXLSX(w, mt, x.Catalog)
 	default:
-		err = exports.WriteCSV(w, mt, cat, m.Table)
+		err = exports.WriteCSV(w, mt, x.Catalog, m.Table)
 	}
 	if err != nil {
 		return err
@@ -145,10 +164,6 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 			return err
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", out)
-	}
-	if sum != "" {
-		// On stderr, so "-o -" output stays the file alone.
-		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, sum)
 	}
 	return nil
 }

@@ -13,7 +13,6 @@ import (
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/survey/period"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,15 +57,10 @@ func (h *Handler) exportFile(c echo.Context) error {
 	if !ok || (ext != "xlsx" && ext != "csv") {
 		return derrors.New(derrors.NotFound, "err.param_export", file)
 	}
-	start, ok := period.ParseMonth(month)
-	if !ok {
-		return derrors.Param("err.param_month")
-	}
-	f, err := h.filters.Parse(c)
+	scope, err := h.monthScope(c, month)
 	if err != nil {
 		return err
 	}
-	q, scope := f.Query, f.Scope
 	table := c.QueryParam("table")
 	if ext == "csv" {
 		if table == "" {
@@ -76,8 +70,7 @@ func (h *Handler) exportFile(c echo.Context) error {
 			return derrors.Param("err.param_enum", "table", strings.Join(csvTables, ", "))
 		}
 	}
-	x := h.exporter
-	mt, err := x.Month(c.Request().Context(), Scope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units})
+	mt, err := h.exporter.Month(c.Request().Context(), scope)
 	if err != nil {
 		return err
 	}
