@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"hailong/dashboard/auth"
+	"hailong/dashboard/exports"
 	"hailong/dashboard/filter"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
@@ -42,7 +42,7 @@ type Handler struct {
 	commentCache  commentCache
 	overviews     overviewCache
 	filters       *filter.Reader
-	snapshots     *mongo.Collection
+	exports       *exports.Exporter
 }
 
 // Config is what the officials' side needs from main.
@@ -64,8 +64,9 @@ type Config struct {
 	Now         func() time.Time
 	// Committer counts confirmed suspect answers into the rollups.
 	Committer *survey.Committer
-	// Snapshots holds the frozen tables of closed months.
-	Snapshots *mongo.Collection
+	// Exports builds the monthly exports and closes months; the app
+	// shares it with the automatic month closing.
+	Exports *exports.Exporter
 	// EmbedOrigins is HAILONG_EMBED_ORIGINS, shown on the embed page.
 	EmbedOrigins string
 	// Paper holds printed forms and their keyings.
@@ -87,7 +88,7 @@ func NewHandler(cfg Config) *Handler {
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), catalog: cfg.Catalog, log: cfg.Log, now: now,
 		audit: cfg.Audit, receiptTTL: cfg.ReceiptTTL, tasks: cfg.Tasks, committer: cfg.Committer,
 		comments: cfg.Comments, live: cfg.Live, embedOrigins: cfg.EmbedOrigins, paper: cfg.Paper, alertSuspects: cfg.AlertSuspects,
-		tokens: cfg.Tokens, snapshots: cfg.Snapshots, filters: &filter.Reader{Instruments: cfg.Instruments, Now: now}}
+		tokens: cfg.Tokens, exports: cfg.Exports, filters: &filter.Reader{Instruments: cfg.Instruments, Now: now}}
 }
 
 // Register adds the officials' pages to pages (which carries CSRF) and the
@@ -98,7 +99,6 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	h.gate.Register(r)
 	pages.GET("/", h.overview, h.gate.RequirePage)
 	pages.GET("/desks", h.home, h.gate.RequirePage)
-	pages.GET("/exports", h.exportsPage, h.gate.RequirePage)
 	pages.GET("/suspects", h.suspectsPage, h.gate.RequirePage)
 	pages.POST("/responses/:id/review", h.pageReview, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
 	pages.POST("/desks", h.pageCreateDesk, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
@@ -134,11 +134,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api.GET("/suspects", h.apiSuspects)
 	api.POST("/responses/:id/review", h.apiReview, auth.RequireSupervisor)
 	plan.NewHandler(h.tasks, h.audit, h.catalog, h.now, h.overviews.reset).Register(r)
-	ex := e.Group("/exports", web.CSRF, h.gate.RequireAPI)
-	ex.GET("/:file", h.exportFile)
-	ex.GET("/:file/report", h.exportReport)
-	ex.POST("/:file/close", h.closeMonth, auth.RequireAdmin)
-	ex.POST("/:file/reopen", h.reopenMonth, auth.RequireAdmin)
+	exports.NewHandler(h.exports, h.filters, h.audit, h.log, h.now).Register(r)
 }
 
 // DeskView is a desk as officials see it, with its full survey URL.

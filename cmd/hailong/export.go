@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -9,15 +10,16 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/labstack/echo/v4"
-
-	"hailong/dashboard"
+	"hailong/dashboard/exports"
 	"hailong/dashboard/plan"
+	"hailong/internal/derrors"
 	"hailong/internal/pdf"
 	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
 	"hailong/survey/period"
+
+	"github.com/labstack/echo/v4"
 )
 
 // monthExport is the flags of "hailong export -month …".
@@ -47,8 +49,8 @@ func parseMonthExport(args []string, stderr io.Writer) (monthExport, []string, e
 		return m, nil, configErrorf("-format: %q is not xlsx, csv or pdf", m.Format)
 	}
 	// Checked before any file is created: a bad table leaves nothing behind.
-	if !slices.Contains(dashboard.CSVTables(), m.Table) {
-		return m, nil, configErrorf("-table: %q is not one of %s", m.Table, strings.Join(dashboard.CSVTables(), ", "))
+	if !slices.Contains(exports.CSVTables(), m.Table) {
+		return m, nil, configErrorf("-table: %q is not one of %s", m.Table, strings.Join(exports.CSVTables(), ", "))
 	}
 	return m, fs.Args(), nil
 }
@@ -60,11 +62,9 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	in, ok := instr.Get(m.Instrument)
-	if !ok {
-		if in, ok = instr.Latest(m.Instrument); !ok {
-			return configErrorf("-instrument: no instrument %q", m.Instrument)
-		}
+	// Checked before the stores open: a bad -instrument fails at once.
+	if _, err := exports.FindInstrument(instr, m.Instrument); err != nil {
+		return configErrorf("-instrument: no instrument %q", m.Instrument)
 	}
 	cat, err := web.LoadCatalog(static.FS, "i18n/*.yaml")
 	if err != nil {
@@ -77,21 +77,57 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	}
 	defer closeStores()
 	store := survey.NewStore(st.db)
-	x := &dashboard.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
+	x := &exports.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
 		Tasks: plan.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat,
 		Snapshots: st.db.Collection("snapshots")}
-	scope, err := monthScope(ctx, store, m, in)
+	scope, err := monthScope(ctx, x, store, m)
 	if err != nil {
 		return err
 	}
-	snap, err := x.Closed(ctx, scope.Month, in)
-	if err != nil {
+	var sum string // the closed month's SHA-256, "" while it is open
+	switch snap, err := x.Closed(ctx, scope.Month, scope.Instrument); {
+	case err == nil:
+		sum = snap.SHA256
+	case !errors.Is(err, derrors.NotFound):
 		return err
 	}
-	var mt *dashboard.MonthTables
-	var report []byte
+	if err := writeMonth(ctx, x, scope, m, sum, stdout, stderr); err != nil {
+		return err
+	}
+	if sum != "" {
+		// On stderr, so "-o -" output stays the file alone.
+		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, sum)
+	}
+	return nil
+}
+
+// monthScope resolves the flags' scope as the HTTP exports do, over every
+// unit: an unknown -unit is a usage error.
+func monthScope(ctx context.Context, x *exports.Exporter, store *survey.Store, m monthExport) (exports.Scope, error) {
+	start, _ := period.ParseMonth(m.Month) // checked with the flags
+	var tree exports.AllUnits
+	if m.Unit != "" {
+		units, err := store.Units(ctx)
+		if err != nil {
+			return exports.Scope{}, err
+		}
+		tree = units
+	}
+	scope, err := x.ResolveScope(ctx, tree, start, m.Instrument, m.Unit)
+	if errors.Is(err, derrors.NotFound) {
+		return scope, configErrorf("-unit: no unit %q", m.Unit)
+	}
+	return scope, err
+}
+
+// writeMonth writes the export to -o (default: the download's name, with
+// the SHA-256 of a closed month; "-": stdout).
+func writeMonth(ctx context.Context, x *exports.Exporter, scope exports.Scope, m monthExport, sum string, stdout, stderr io.Writer) error {
+	var mt *exports.MonthTables
+	var pdf []byte
+	var err error
 	if m.Format == "pdf" {
-		report, err = reportPDF(ctx, x, scope)
+		pdf, err = reportPDF(ctx, x, scope)
 	} else {
 		mt, err = x.Month(ctx, scope)
 	}
@@ -104,10 +140,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	}
 	out := m.Out
 	if out == "" {
-		out = dashboard.ExportName(name, m.Unit, m.Format)
-		if snap != nil {
-			out = dashboard.WithSHA(out, snap.SHA256)
-		}
+		out = exports.WithSHA(exports.FileName(name, m.Unit, m.Format), sum)
 	}
 	var w io.Writer = stdout
 	if out != "-" {
@@ -118,7 +151,15 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		defer f.Close()
 		w = f
 	}
-	if err := writeMonthExport(w, m, mt, report, cat); err != nil {
+	switch m.Format {
+	case "pdf":
+		_, err = w.Write(pdf)
+	case "xlsx":
+		err = exports.WriteXLSX(w, mt, x.Catalog)
+	default:
+		err = exports.WriteCSV(w, mt, x.Catalog, m.Table)
+	}
+	if err != nil {
 		return err
 	}
 	if f, ok := w.(*os.File); ok && f != os.Stdout {
@@ -127,52 +168,12 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 		}
 		fmt.Fprintf(stderr, "wrote %s\n", out)
 	}
-	if snap != nil {
-		// On stderr, so "-o -" output stays the file alone.
-		fmt.Fprintf(stderr, "month %s is closed; SHA-256 %s\n", m.Month, snap.SHA256)
-	}
 	return nil
-}
-
-// monthScope is the export's month and instrument, and with -unit that
-// unit's subtree.
-func monthScope(ctx context.Context, store *survey.Store, m monthExport, in *survey.Instrument) (dashboard.ExportScope, error) {
-	start, _ := period.ParseMonth(m.Month)
-	scope := dashboard.ExportScope{Month: start, Instrument: in}
-	if m.Unit != "" {
-		units, err := store.Units(ctx)
-		if err != nil {
-			return scope, err
-		}
-		for _, u := range units {
-			if u.ID == m.Unit {
-				scope.Unit, scope.UnitName, scope.Units = u.ID, u.Name, survey.Subtree(units, u.ID)
-			}
-		}
-		if scope.Unit == "" {
-			return scope, configErrorf("-unit: no unit %q", m.Unit)
-		}
-	}
-	return scope, nil
-}
-
-// writeMonthExport writes the export to w in m.Format: the printed report
-// for pdf, else the tables mt.
-func writeMonthExport(w io.Writer, m monthExport, mt *dashboard.MonthTables, report []byte, cat *web.Catalog) (err error) {
-	switch m.Format {
-	case "pdf":
-		_, err = w.Write(report)
-	case "xlsx":
-		err = dashboard.WriteXLSX(w, mt, cat)
-	default:
-		err = dashboard.WriteCSV(w, mt, cat, m.Table)
-	}
-	return err
 }
 
 // reportPDF prints the month's report page to PDF with headless Chromium
 // (package pdf), with the page's own assets.
-func reportPDF(ctx context.Context, x *dashboard.Exporter, scope dashboard.ExportScope) ([]byte, error) {
+func reportPDF(ctx context.Context, x *exports.Exporter, scope exports.Scope) ([]byte, error) {
 	// No browser: say so before building the report.
 	if _, err := pdf.Chromium(); err != nil {
 		return nil, err
@@ -185,7 +186,7 @@ func reportPDF(ctx context.Context, x *dashboard.Exporter, scope dashboard.Expor
 	if err != nil {
 		return nil, err
 	}
-	html, err := dashboard.ReportHTML(ctx, x, render, scope)
+	html, err := exports.ReportHTML(ctx, x, render, scope)
 	if err != nil {
 		return nil, err
 	}

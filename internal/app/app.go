@@ -18,6 +18,7 @@ import (
 
 	"hailong/dashboard"
 	"hailong/dashboard/auth"
+	"hailong/dashboard/exports"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/qr"
@@ -114,7 +115,7 @@ type App struct {
 	Audit     *auth.Audit
 	Comments  *survey.Comments
 	Paper     *dashboard.Paper
-	Exporter  *dashboard.Exporter
+	Exporter  *exports.Exporter
 	Live      *dashboard.Live
 	Limiter   *survey.Limiter
 	Metrics   *survey.Metrics
@@ -158,7 +159,7 @@ func Build(cfg Config, st Stores, ui *UI, log *slog.Logger, now func() time.Time
 	a.Audit = auth.NewAudit(st.DB)
 	a.Comments = survey.NewComments(st.Redis, st.DB)
 	a.Paper = dashboard.NewPaper(st.DB)
-	a.Exporter = &dashboard.Exporter{Store: a.Survey, Rollups: a.Rollups, Instruments: ui.Instruments, Tasks: a.Tasks,
+	a.Exporter = &exports.Exporter{Store: a.Survey, Rollups: a.Rollups, Instruments: ui.Instruments, Tasks: a.Tasks,
 		Comments: a.Comments, Catalog: ui.Catalog, Snapshots: st.DB.Collection("snapshots")}
 	a.Live = dashboard.NewLive()
 	a.Registry = prometheus.NewRegistry()

@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 
 // ReportHTML renders the report page of scope's month as of now, for
 // printing ("hailong export -format pdf"). Its assets are r's.
-func ReportHTML(ctx context.Context, x *Exporter, r *web.Renderer, scope ExportScope) ([]byte, error) {
+func ReportHTML(ctx context.Context, x *Exporter, r *web.Renderer, scope Scope) ([]byte, error) {
 	v, err := x.Report(ctx, scope, time.Now(), "")
 	if err != nil {
 		return nil, err

@@ -1,13 +1,15 @@
-package dashboard
+package exports
 
 import (
 	"context"
 	"errors"
-	"hailong/dashboard/auth"
-	"hailong/survey/period"
 	"log/slog"
 	"strings"
 	"time"
+
+	"hailong/dashboard/auth"
+	"hailong/internal/derrors"
+	"hailong/survey/period"
 )
 
 // AutoClose closes each past month's figures ("Chốt số liệu") once days have
@@ -67,7 +69,7 @@ func (x *Exporter) closeMonthDue(ctx context.Context, m period.Period, days int,
 			continue
 		}
 		seen[in.ID()] = true
-		if snap, err := x.Closed(ctx, m.Start, in); err != nil || snap != nil {
+		if _, err := x.Closed(ctx, m.Start, in); !errors.Is(err, derrors.NotFound) {
 			continue // closed already, or the store is down: next hour
 		}
 		sum, err := x.Close(ctx, m.Start, in, systemUser, now)

@@ -1,7 +1,8 @@
-package dashboard
+package exports
 
 import (
 	"bytes"
+	"fmt"
 	"mime"
 	"net/http"
 	"slices"
@@ -12,18 +13,12 @@ import (
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
-	"hailong/survey/period"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// exporter is the handler's view of the exports.
-func (h *Handler) exporter() *Exporter {
-	return &Exporter{Store: h.store, Rollups: h.rollups, Instruments: h.instruments, Tasks: h.tasks, Comments: h.comments, Catalog: h.catalog, Snapshots: h.snapshots}
-}
-
-// ExportName is the download's file name, ASCII only: chi-so-hai-long-2024-05[-unit].ext.
-func ExportName(month, unit, ext string) string {
+// FileName is the download's file name, ASCII only: chi-so-hai-long-2024-05[-unit].ext.
+func FileName(month, unit, ext string) string {
 	name := "chi-so-hai-long-" + month
 	if unit != "" {
 		name += "-" + unit
@@ -60,17 +55,12 @@ func (h *Handler) exportFile(c echo.Context) error {
 	}
 	month, ext, ok := strings.Cut(file, ".")
 	if !ok || (ext != "xlsx" && ext != "csv") {
-		return web.NewError(http.StatusNotFound, "err.param_export", nil, file)
+		return derrors.New(derrors.NotFound, "err.param_export", file)
 	}
-	start, ok := period.ParseMonth(month)
-	if !ok {
-		return derrors.Param("err.param_month")
-	}
-	f, err := h.filters.Parse(c)
+	scope, err := h.monthScope(c, month)
 	if err != nil {
 		return err
 	}
-	q, scope := f.Query, f.Scope
 	table := c.QueryParam("table")
 	if ext == "csv" {
 		if table == "" {
@@ -80,24 +70,23 @@ func (h *Handler) exportFile(c echo.Context) error {
 			return derrors.Param("err.param_enum", "table", strings.Join(csvTables, ", "))
 		}
 	}
-	x := h.exporter()
-	mt, err := x.Month(c.Request().Context(), ExportScope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units})
+	mt, err := h.exporter.Month(c.Request().Context(), scope)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	ctype := xlsxType
 	if ext == "xlsx" {
-		err = WriteXLSX(&buf, mt, h.catalog)
+		err = WriteXLSX(&buf, mt, h.exporter.Catalog)
 	} else {
 		ctype = "text/csv; charset=utf-8"
-		err = WriteCSV(&buf, mt, h.catalog, table)
+		err = WriteCSV(&buf, mt, h.exporter.Catalog, table)
 		month += "-" + table
 	}
 	if err != nil {
-		return web.NewError(http.StatusInternalServerError, "err.500", err)
+		return fmt.Errorf("write %s: %w", file, err) // a bug: 500
 	}
-	attach(c, WithSHA(ExportName(month, scope.Unit, ext), mt.SHA256))
+	attach(c, WithSHA(FileName(month, scope.Unit, ext), mt.SHA256))
 	if mt.SHA256 != "" {
 		c.Response().Header().Set(SHAHeader, mt.SHA256)
 	}
@@ -125,7 +114,7 @@ func (h *Handler) exportRaw(c echo.Context) error {
 		return nil // the client went away
 	}
 	prefix := q.Instrument.Code + "@"
-	err = h.store.EachResponse(c.Request().Context(), q.From, q.To.AddDate(0, 0, 1), q.Units, func(r *survey.Response) error {
+	err = h.exporter.Store.EachResponse(c.Request().Context(), q.From, q.To.AddDate(0, 0, 1), q.Units, func(r *survey.Response) error {
 		if !strings.HasPrefix(r.Instrument, prefix) || (q.Desk != "" && r.Desk != q.Desk) || (q.Channel != "" && r.Channel != q.Channel) {
 			return nil
 		}
@@ -155,7 +144,7 @@ func (h *Handler) exportCodebook(c echo.Context) error {
 	q := f.Query
 	var buf bytes.Buffer
 	if err := survey.WriteCodebook(&buf, q.Instrument); err != nil {
-		return web.NewError(http.StatusInternalServerError, "err.500", err)
+		return fmt.Errorf("write codebook: %w", err) // a bug: 500
 	}
 	attach(c, "bang-ma-"+q.Instrument.Code+".csv")
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())

@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"context"
@@ -14,8 +14,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// Exporter builds a month's tables for the exports (XLSX, CSV, report).
-// The HTTP handlers and "hailong export" share it, so both give the same data.
+// Exporter builds a month's tables for the exports (XLSX, CSV, report) and
+// closes months. The app builds one and hands it to the HTTP handlers and
+// the automatic closing; "hailong export" builds its own, from the same
+// code, so both give the same data.
 type Exporter struct {
 	Store       *survey.Store
 	Rollups     *survey.Rollups
@@ -27,9 +29,9 @@ type Exporter struct {
 	Snapshots *mongo.Collection
 }
 
-// ExportScope is what one export covers: a month, an instrument and a unit's
-// subtree (Unit "" and Units nil: every unit).
-type ExportScope struct {
+// Scope is what one export covers: a month, an instrument and a unit's
+// subtree (Unit "" and Units nil: every unit). ResolveScope builds it.
+type Scope struct {
 	Month      time.Time // first day, midnight Vietnam time
 	Instrument *survey.Instrument
 	Unit       string
@@ -103,7 +105,7 @@ type MonthTables struct {
 }
 
 // Build computes s's tables from the rollups, responses and plan.
-func (x *Exporter) Build(ctx context.Context, s ExportScope) (*MonthTables, error) {
+func (x *Exporter) Build(ctx context.Context, s Scope) (*MonthTables, error) {
 	in := s.Instrument
 	m := period.MonthOf(s.Month)
 	last := m.End().AddDate(0, 0, -1)
@@ -120,17 +122,9 @@ func (x *Exporter) Build(ctx context.Context, s ExportScope) (*MonthTables, erro
 	if err != nil {
 		return nil, err
 	}
-	// The tally keeps channels for the total only: one more per channel
-	// gives each unit's channel mix.
-	perChannel := map[string]map[string]*survey.Cell{}
-	for _, ch := range survey.Channels {
-		qc := q
-		qc.Channel = ch
-		tc, err := x.Rollups.Tally(ctx, qc, period.Cover(q.From, q.To))
-		if err != nil {
-			return nil, err
-		}
-		perChannel[ch] = tc.ByUnit
+	perChannel, err := x.channelTallies(ctx, q)
+	if err != nil {
+		return nil, err
 	}
 	mt := &MonthTables{Month: m.Label(), Instrument: in.ID(), Unit: s.Unit, Scope: s.UnitName, Channels: survey.Channels}
 	if s.Unit == "" {
@@ -148,8 +142,45 @@ func (x *Exporter) Build(ctx context.Context, s ExportScope) (*MonthTables, erro
 		unitName[u.ID] = u.Name
 		mt.Parents[u.ID] = u.Parent
 	}
+	mt.Units = append(mt.Units, unitRows(in, s.Units, units, t, perChannel)...)
+	mt.Desks = deskRows(in, s.Units, desks, t, unitName)
+	if mt.Comments, err = x.comments(ctx, m, s.Units, unitName); err != nil {
+		return nil, err
+	}
+	tasks, err := x.Tasks.List(ctx, m.End())
+	if err != nil {
+		return nil, err
+	}
+	for _, tk := range tasks {
+		if s.Units == nil || s.Units[tk.Unit] {
+			mt.Tasks = append(mt.Tasks, tk)
+		}
+	}
+	return mt, nil
+}
+
+// channelTallies tallies q once per channel, by unit: the tally keeps
+// channels for the total only, and each unit's channel mix needs them.
+func (x *Exporter) channelTallies(ctx context.Context, q survey.Query) (map[string]map[string]*survey.Cell, error) {
+	perChannel := map[string]map[string]*survey.Cell{}
+	for _, ch := range survey.Channels {
+		qc := q
+		qc.Channel = ch
+		tc, err := x.Rollups.Tally(ctx, qc, period.Cover(q.From, q.To))
+		if err != nil {
+			return nil, err
+		}
+		perChannel[ch] = tc.ByUnit
+	}
+	return perChannel, nil
+}
+
+// unitRows is one row per unit in scope (nil: every unit), each summing
+// its subtree, with its answers per channel.
+func unitRows(in *survey.Instrument, scope map[string]bool, units []survey.Unit, t *survey.Tally, perChannel map[string]map[string]*survey.Cell) []SummaryRow {
+	var rows []SummaryRow
 	for _, u := range units {
-		if s.Units != nil && !s.Units[u.ID] {
+		if scope != nil && !scope[u.ID] {
 			continue
 		}
 		var cell survey.Cell
@@ -164,10 +195,16 @@ func (x *Exporter) Build(ctx context.Context, s ExportScope) (*MonthTables, erro
 				}
 			}
 		}
-		mt.Units = append(mt.Units, summary(in, u.ID, u.Name, "", &cell, ch))
+		rows = append(rows, summary(in, u.ID, u.Name, "", &cell, ch))
 	}
+	return rows
+}
+
+// deskRows is one row per desk of a unit in scope (nil: every unit), by id.
+func deskRows(in *survey.Instrument, scope map[string]bool, desks []survey.Desk, t *survey.Tally, unitName map[string]string) []SummaryRow {
+	var rows []SummaryRow
 	for _, d := range desks {
-		if s.Units != nil && !s.Units[d.Unit] {
+		if scope != nil && !scope[d.Unit] {
 			continue
 		}
 		cell := t.ByDesk[d.ID]
@@ -176,22 +213,10 @@ func (x *Exporter) Build(ctx context.Context, s ExportScope) (*MonthTables, erro
 		}
 		row := summary(in, d.ID, d.Name, unitName[d.Unit], cell, nil)
 		row.UnitID = d.Unit
-		mt.Desks = append(mt.Desks, row)
+		rows = append(rows, row)
 	}
-	sort.SliceStable(mt.Desks, func(i, j int) bool { return mt.Desks[i].ID < mt.Desks[j].ID })
-	if mt.Comments, err = x.comments(ctx, m, s.Units, unitName); err != nil {
-		return nil, err
-	}
-	tasks, err := x.Tasks.List(ctx, m.End())
-	if err != nil {
-		return nil, err
-	}
-	for _, tk := range tasks {
-		if s.Units == nil || s.Units[tk.Unit] {
-			mt.Tasks = append(mt.Tasks, tk)
-		}
-	}
-	return mt, nil
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	return rows
 }
 
 // summary computes one row's figures from its cell, pooled.

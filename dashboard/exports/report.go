@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/dashboard/plan"
-	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
@@ -43,17 +42,11 @@ type reportFig struct {
 // exportReport is GET /exports/:month/report: the month's report in the
 // layout of a Vietnamese administrative report, printable on A4.
 func (h *Handler) exportReport(c echo.Context) error {
-	start, ok := period.ParseMonth(c.Param("file"))
-	if !ok {
-		return derrors.Param("err.param_month")
-	}
-	f, err := h.filters.Parse(c)
+	scope, err := h.monthScope(c, c.Param("file"))
 	if err != nil {
 		return err
 	}
-	q, scope := f.Query, f.Scope
-	es := ExportScope{Month: start, Instrument: q.Instrument, Unit: scope.Unit, UnitName: scope.UnitName, Units: q.Units}
-	v, err := h.exporter().Report(c.Request().Context(), es, h.now(), c.QueryParams().Encode())
+	v, err := h.exporter.Report(c.Request().Context(), scope, h.now(), c.QueryParams().Encode())
 	if err != nil {
 		return err
 	}
@@ -67,7 +60,7 @@ func (h *Handler) exportReport(c echo.Context) error {
 
 // Report builds the report page's data; query keeps the page's filters
 // on its download links.
-func (x *Exporter) Report(ctx context.Context, es ExportScope, now time.Time, query string) (*ReportView, error) {
+func (x *Exporter) Report(ctx context.Context, es Scope, now time.Time, query string) (*ReportView, error) {
 	start := es.Month
 	mt, err := x.Month(ctx, es)
 	if err != nil {

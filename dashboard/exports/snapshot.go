@@ -1,4 +1,4 @@
-package dashboard
+package exports
 
 import (
 	"context"
@@ -13,22 +13,23 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"hailong/internal/derrors"
 	"hailong/survey"
 	"hailong/survey/period"
 )
 
 // ErrClosed is returned when closing a month that is already closed.
-var ErrClosed = errors.New("month already closed")
+var ErrClosed = fmt.Errorf("month already closed: %w", derrors.Conflict)
 
 // ErrNotEnded is returned when closing a month that has not ended yet: its
 // snapshot would hide every later answer of the month.
-var ErrNotEnded = errors.New("month has not ended")
+var ErrNotEnded = fmt.Errorf("month has not ended: %w", derrors.Conflict)
 
-// snapshot is a closed month's tables, stored once and never updated: the
+// Snapshot is a closed month's tables, stored once and never updated: the
 // canonical JSON of the whole-city MonthTables and its SHA-256. Exports of
 // a closed month read it, so late answers, reindexing and unit moves no
 // longer change them.
-type snapshot struct {
+type Snapshot struct {
 	ID       string    `bson:"_id"` // 2024-05|counter@1
 	Month    string    `bson:"month"`
 	Tables   string    `bson:"tables"`
@@ -44,14 +45,14 @@ func (x *Exporter) snapshots() *mongo.Collection { return x.Snapshots }
 
 // Month returns s's tables: from the snapshot when the month is closed,
 // computed otherwise.
-func (x *Exporter) Month(ctx context.Context, s ExportScope) (*MonthTables, error) {
-	var snap snapshot
+func (x *Exporter) Month(ctx context.Context, s Scope) (*MonthTables, error) {
+	var snap Snapshot
 	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(period.MonthOf(s.Month).Label(), s.Instrument)}}).Decode(&snap)
-	if errors.Is(err, mongo.ErrNoDocuments) {
+	if err = derrors.Store(err, "read snapshot"); errors.Is(err, derrors.NotFound) {
 		return x.Build(ctx, s)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", err)
+		return nil, err
 	}
 	var mt MonthTables
 	if err := json.Unmarshal([]byte(snap.Tables), &mt); err != nil {
@@ -68,7 +69,7 @@ func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instru
 	if now.Before(period.MonthOf(month).End()) {
 		return "", ErrNotEnded
 	}
-	mt, err := x.Build(ctx, ExportScope{Month: month, Instrument: in})
+	mt, err := x.Build(ctx, Scope{Month: month, Instrument: in})
 	if err != nil {
 		return "", err
 	}
@@ -77,50 +78,49 @@ func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instru
 		return "", err
 	}
 	sum := sha256.Sum256(b)
-	snap := snapshot{ID: snapshotID(mt.Month, in), Month: mt.Month, Tables: string(b), SHA256: hex.EncodeToString(sum[:]), ClosedAt: now.UTC(), ClosedBy: user}
+	snap := Snapshot{ID: snapshotID(mt.Month, in), Month: mt.Month, Tables: string(b), SHA256: hex.EncodeToString(sum[:]), ClosedAt: now.UTC(), ClosedBy: user}
 	if _, err := x.snapshots().InsertOne(ctx, snap); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return "", ErrClosed
 		}
-		return "", fmt.Errorf("store snapshot: %w", err)
+		return "", derrors.Store(err, "store snapshot")
 	}
 	return snap.SHA256, nil
 }
 
-// Closed returns the month's snapshot (without its tables), nil when the
-// month is open.
-func (x *Exporter) Closed(ctx context.Context, month time.Time, in *survey.Instrument) (*snapshot, error) {
-	var snap snapshot
+// Closed returns the month's snapshot (without its tables); a month that
+// is open is derrors.NotFound.
+func (x *Exporter) Closed(ctx context.Context, month time.Time, in *survey.Instrument) (*Snapshot, error) {
+	var snap Snapshot
+	id := snapshotID(period.MonthOf(month).Label(), in)
 	opts := options.FindOne().SetProjection(bson.D{{Key: "tables", Value: 0}})
-	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(period.MonthOf(month).Label(), in)}}, opts).Decode(&snap)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
+	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: id}}, opts).Decode(&snap)
 	if err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", err)
+		return nil, derrors.Store(err, "read snapshot "+id)
 	}
 	return &snap, nil
 }
 
-// Reopen deletes the month's snapshot; it reports whether there was one.
+// Reopen deletes the month's snapshot, keeping a copy aside, and returns
+// its SHA-256; reopening an open month does nothing and returns "".
 func (x *Exporter) Reopen(ctx context.Context, month time.Time, in *survey.Instrument, by string, now time.Time) (string, error) {
-	var snap snapshot
+	var snap Snapshot
 	id := snapshotID(period.MonthOf(month).Label(), in)
 	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&snap)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return "", nil
+	if err = derrors.Store(err, "read snapshot"); errors.Is(err, derrors.NotFound) {
+		return "", nil // open already: nothing to keep
 	}
 	if err != nil {
-		return "", fmt.Errorf("read snapshot: %w", err)
+		return "", err
 	}
 	// What was reported stays on record: the reopened snapshot is kept,
 	// under its own id, before the month is opened again.
 	old := reopenedSnapshot{ID: id + "|" + now.UTC().Format(time.RFC3339Nano), Snapshot: snap, ReopenedAt: now.UTC(), ReopenedBy: by}
 	if _, err := x.snapshots().Database().Collection("snapshots_reopened").InsertOne(ctx, old); err != nil {
-		return "", fmt.Errorf("keep the reopened snapshot: %w", err)
+		return "", derrors.Store(err, "keep the reopened snapshot")
 	}
 	if _, err := x.snapshots().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
-		return "", fmt.Errorf("reopen: %w", err)
+		return "", derrors.Store(err, "reopen")
 	}
 	return snap.SHA256, nil
 }
@@ -129,7 +129,7 @@ func (x *Exporter) Reopen(ctx context.Context, month time.Time, in *survey.Instr
 // reopened the month.
 type reopenedSnapshot struct {
 	ID         string    `bson:"_id"` // snapshot id|reopened at
-	Snapshot   snapshot  `bson:"snapshot"`
+	Snapshot   Snapshot  `bson:"snapshot"`
 	ReopenedAt time.Time `bson:"reopened_at"`
 	ReopenedBy string    `bson:"reopened_by"`
 }

@@ -1,12 +1,14 @@
-package dashboard
+package exports
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 
 	"github.com/labstack/echo/v4"
 
 	"hailong/dashboard/auth"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey/period"
 )
@@ -69,18 +71,17 @@ func (h *Handler) exportsPage(c echo.Context) error {
 	admin := auth.ViewerOf(c).User.Role == auth.RoleAdmin
 	now := h.now()
 	cur := period.MonthOf(now).Start
-	x := h.exporter()
 	for i := 0; i < pageMonths; i++ {
 		m := period.MonthOf(cur.AddDate(0, -i, 0))
-		snap, err := x.Closed(c.Request().Context(), m.Start, q.Instrument)
-		if err != nil {
-			return err
-		}
 		em := exportMonth{Month: m.Label(), Label: m.Start.Format("01/2006"), From: m.Start.Format("2006-01-02"),
 			To: m.End().AddDate(0, 0, -1).Format("2006-01-02"), Ended: !now.Before(m.End())}
-		if snap != nil {
+		snap, err := h.exporter.Closed(c.Request().Context(), m.Start, q.Instrument)
+		switch {
+		case err == nil:
 			em.Closed, em.SHA256, em.ClosedBy = true, snap.SHA256, snap.ClosedBy
 			em.ClosedAt = snap.ClosedAt.In(period.Vietnam).Format("15:04 02/01/2006")
+		case !errors.Is(err, derrors.NotFound): // NotFound: the month is open
+			return err
 		}
 		em.CanClose = admin && em.Ended && !em.Closed
 		em.CanReopen = admin && em.Closed
