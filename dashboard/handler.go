@@ -11,6 +11,7 @@ import (
 
 	"hailong/dashboard/auth"
 	"hailong/dashboard/filter"
+	"hailong/dashboard/overview"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/survey"
@@ -32,15 +33,13 @@ type Handler struct {
 	tasks       *plan.Tasks
 	committer   *survey.Committer
 	comments    *survey.Comments
-	live        *Live
+	live        *overview.Live
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
 	paper        *Paper
 	tokens       *auth.Tokens
 	// alertSuspects is the suspect burst alert's threshold (0: off).
 	alertSuspects int
-	commentCache  commentCache
-	overviews     overviewCache
 	filters       *filter.Reader
 	snapshots     *mongo.Collection
 }
@@ -53,7 +52,7 @@ type Config struct {
 	ReceiptTTL  time.Duration
 	Tasks       *plan.Tasks
 	Comments    *survey.Comments
-	Live        *Live
+	Live        *overview.Live
 	Store       *survey.Store
 	Rollups     *survey.Rollups
 	Instruments *survey.Instruments
@@ -96,7 +95,12 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api := e.Group("/api/v1", web.CSRF, h.gate.RequireAPI)
 	r := auth.Routes{Echo: e, Pages: pages, API: api, Gate: h.gate}
 	h.gate.Register(r)
-	pages.GET("/", h.overview, h.gate.RequirePage)
+	ov := overview.NewHandler(overview.Config{
+		Store: h.store, Rollups: h.rollups, Instruments: h.instruments, Comments: h.comments, Tasks: h.tasks,
+		Audit: h.audit, Filters: h.filters, Catalog: h.catalog, Log: h.log, Now: h.now, Live: h.live,
+		AlertSuspects: h.alertSuspects,
+	})
+	ov.Register(r)
 	pages.GET("/desks", h.home, h.gate.RequirePage)
 	pages.GET("/exports", h.exportsPage, h.gate.RequirePage)
 	pages.GET("/suspects", h.suspectsPage, h.gate.RequirePage)
@@ -109,7 +113,6 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.POST("/units/:id/edit", h.pageEditUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/units/:id/deactivate", h.pageUnitActive, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/units/:id/activate", h.pageUnitActive, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/comments/:id/hide", h.hideComment, h.gate.RequirePage, web.RequireCSRF)
 	pages.GET("/desk/:id/display", h.display)
 	pages.POST("/api-tokens", h.pageCreateToken, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
 	pages.POST("/api-tokens/:name/revoke", h.pageRevokeToken, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
@@ -119,8 +122,6 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	h.registerPaper(pages)
 
 	api.GET("/desks", h.apiDesks)
-	api.GET("/indicators", h.apiIndicators)
-	api.GET("/live", h.apiLive)
 	api.GET("/units", h.apiUnits)
 	api.POST("/units", h.apiCreateUnit, auth.RequireAdmin)
 	api.PATCH("/units/:id", h.apiPatchUnit, auth.RequireAdmin)
@@ -133,7 +134,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api.POST("/api-tokens/:name/revoke", h.apiRevokeToken, auth.RequireSupervisor)
 	api.GET("/suspects", h.apiSuspects)
 	api.POST("/responses/:id/review", h.apiReview, auth.RequireSupervisor)
-	plan.NewHandler(h.tasks, h.audit, h.catalog, h.now, h.overviews.reset).Register(r)
+	plan.NewHandler(h.tasks, h.audit, h.catalog, h.now, ov.Reset).Register(r)
 	ex := e.Group("/exports", web.CSRF, h.gate.RequireAPI)
 	ex.GET("/:file", h.exportFile)
 	ex.GET("/:file/report", h.exportReport)

@@ -16,6 +16,7 @@ import (
 
 	"hailong/dashboard"
 	"hailong/dashboard/auth"
+	"hailong/dashboard/overview"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/qr"
@@ -33,7 +34,7 @@ type app struct {
 	survey   *survey.Store
 	rollups  *survey.Rollups
 	tasks    *plan.Tasks
-	live     *dashboard.Live
+	live     *overview.Live
 	commit   *survey.Committer
 	users    *auth.Users
 	sessions *auth.Sessions
@@ -133,7 +134,7 @@ func serveWithClock(ctx context.Context, cfg config, stdout, stderr io.Writer, n
 	exporter := &dashboard.Exporter{Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Tasks: a.tasks,
 		Comments: a.comments, Catalog: a.catalog, Snapshots: a.stores.db.Collection("snapshots")}
 	go exporter.AutoClose(listenCtx, cfg.AutoCloseDays, a.audit, log, a.now)
-	a.live = dashboard.NewLive()
+	a.live = overview.NewLive()
 	go a.rollups.Listen(listenCtx, a.live.Notify)
 
 	a.setupAbuse()
