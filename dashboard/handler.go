@@ -13,6 +13,7 @@ import (
 	"hailong/dashboard/filter"
 	"hailong/dashboard/overview"
 	"hailong/dashboard/plan"
+	"hailong/dashboard/suspects"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -103,8 +104,10 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	ov.Register(r)
 	pages.GET("/desks", h.home, h.gate.RequirePage)
 	pages.GET("/exports", h.exportsPage, h.gate.RequirePage)
-	pages.GET("/suspects", h.suspectsPage, h.gate.RequirePage)
-	pages.POST("/responses/:id/review", h.pageReview, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
+	suspects.NewHandler(suspects.Config{
+		Store: h.store, Committer: h.committer, Instruments: h.instruments, Filters: h.filters,
+		Audit: h.audit, Catalog: h.catalog, Now: h.now,
+	}).Register(r)
 	pages.POST("/desks", h.pageCreateDesk, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/desks/:id/:action", h.pageDeskAction, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/units", h.pageCreateUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
@@ -132,8 +135,6 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api.GET("/api-tokens", h.apiTokens, auth.RequireSupervisor)
 	api.POST("/api-tokens", h.apiCreateToken, auth.RequireSupervisor)
 	api.POST("/api-tokens/:name/revoke", h.apiRevokeToken, auth.RequireSupervisor)
-	api.GET("/suspects", h.apiSuspects)
-	api.POST("/responses/:id/review", h.apiReview, auth.RequireSupervisor)
 	plan.NewHandler(h.tasks, h.audit, h.catalog, h.now, ov.Reset).Register(r)
 	ex := e.Group("/exports", web.CSRF, h.gate.RequireAPI)
 	ex.GET("/:file", h.exportFile)
