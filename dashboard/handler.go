@@ -11,7 +11,9 @@ import (
 	"hailong/dashboard/auth"
 	"hailong/dashboard/exports"
 	"hailong/dashboard/filter"
+	"hailong/dashboard/overview"
 	"hailong/dashboard/plan"
+	"hailong/dashboard/suspects"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -32,15 +34,13 @@ type Handler struct {
 	tasks       *plan.Tasks
 	committer   *survey.Committer
 	comments    *survey.Comments
-	live        *Live
+	live        *overview.Live
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
 	paper        *Paper
 	tokens       *auth.Tokens
 	// alertSuspects is the suspect burst alert's threshold (0: off).
 	alertSuspects int
-	commentCache  commentCache
-	overviews     overviewCache
 	filters       *filter.Reader
 	exports       *exports.Exporter
 }
@@ -53,7 +53,7 @@ type Config struct {
 	ReceiptTTL  time.Duration
 	Tasks       *plan.Tasks
 	Comments    *survey.Comments
-	Live        *Live
+	Live        *overview.Live
 	Store       *survey.Store
 	Rollups     *survey.Rollups
 	Instruments *survey.Instruments
@@ -97,10 +97,17 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api := e.Group("/api/v1", web.CSRF, h.gate.RequireAPI)
 	r := auth.Routes{Echo: e, Pages: pages, API: api, Gate: h.gate}
 	h.gate.Register(r)
-	pages.GET("/", h.overview, h.gate.RequirePage)
+	ov := overview.NewHandler(overview.Config{
+		Store: h.store, Rollups: h.rollups, Instruments: h.instruments, Comments: h.comments, Tasks: h.tasks,
+		Audit: h.audit, Filters: h.filters, Catalog: h.catalog, Log: h.log, Now: h.now, Live: h.live,
+		AlertSuspects: h.alertSuspects,
+	})
+	ov.Register(r)
 	pages.GET("/desks", h.home, h.gate.RequirePage)
-	pages.GET("/suspects", h.suspectsPage, h.gate.RequirePage)
-	pages.POST("/responses/:id/review", h.pageReview, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
+	suspects.NewHandler(suspects.Config{
+		Store: h.store, Committer: h.committer, Instruments: h.instruments, Filters: h.filters,
+		Audit: h.audit, Catalog: h.catalog, Now: h.now,
+	}).Register(r)
 	pages.POST("/desks", h.pageCreateDesk, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/desks/:id/:action", h.pageDeskAction, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/units", h.pageCreateUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
@@ -109,7 +116,6 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	pages.POST("/units/:id/edit", h.pageEditUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/units/:id/deactivate", h.pageUnitActive, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/units/:id/activate", h.pageUnitActive, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/comments/:id/hide", h.hideComment, h.gate.RequirePage, web.RequireCSRF)
 	pages.GET("/desk/:id/display", h.display)
 	pages.POST("/api-tokens", h.pageCreateToken, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
 	pages.POST("/api-tokens/:name/revoke", h.pageRevokeToken, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
@@ -119,8 +125,6 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	h.registerPaper(pages)
 
 	api.GET("/desks", h.apiDesks)
-	api.GET("/indicators", h.apiIndicators)
-	api.GET("/live", h.apiLive)
 	api.GET("/units", h.apiUnits)
 	api.POST("/units", h.apiCreateUnit, auth.RequireAdmin)
 	api.PATCH("/units/:id", h.apiPatchUnit, auth.RequireAdmin)
@@ -131,9 +135,7 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	api.GET("/api-tokens", h.apiTokens, auth.RequireSupervisor)
 	api.POST("/api-tokens", h.apiCreateToken, auth.RequireSupervisor)
 	api.POST("/api-tokens/:name/revoke", h.apiRevokeToken, auth.RequireSupervisor)
-	api.GET("/suspects", h.apiSuspects)
-	api.POST("/responses/:id/review", h.apiReview, auth.RequireSupervisor)
-	plan.NewHandler(h.tasks, h.audit, h.catalog, h.now, h.overviews.reset).Register(r)
+	plan.NewHandler(h.tasks, h.audit, h.catalog, h.now, ov.Reset).Register(r)
 	exports.NewHandler(h.exports, h.filters, h.audit, h.log, h.now).Register(r)
 }
 

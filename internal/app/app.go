@@ -19,6 +19,7 @@ import (
 	"hailong/dashboard"
 	"hailong/dashboard/auth"
 	"hailong/dashboard/exports"
+	"hailong/dashboard/overview"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/qr"
@@ -116,7 +117,7 @@ type App struct {
 	Comments  *survey.Comments
 	Paper     *dashboard.Paper
 	Exporter  *exports.Exporter
-	Live      *dashboard.Live
+	Live      *overview.Live
 	Limiter   *survey.Limiter
 	Metrics   *survey.Metrics
 	// Registry holds the app's Prometheus metrics (one per app: tests
@@ -161,7 +162,7 @@ func Build(cfg Config, st Stores, ui *UI, log *slog.Logger, now func() time.Time
 	a.Paper = dashboard.NewPaper(st.DB)
 	a.Exporter = &exports.Exporter{Store: a.Survey, Rollups: a.Rollups, Instruments: ui.Instruments, Tasks: a.Tasks,
 		Comments: a.Comments, Catalog: ui.Catalog, Snapshots: st.DB.Collection("snapshots")}
-	a.Live = dashboard.NewLive()
+	a.Live = overview.NewLive()
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Metrics = survey.NewMetrics(a.Registry)

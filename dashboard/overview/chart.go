@@ -1,4 +1,4 @@
-package dashboard
+package overview
 
 import (
 	"fmt"
@@ -11,8 +11,8 @@ import (
 // readable when printed, and each mark carries a <title> for screen readers
 // and tooltips.
 
-// Bar is one bar of a horizontal bar chart: a percentage with its interval.
-type Bar struct {
+// bar is one bar of a horizontal bar chart: a percentage with its interval.
+type bar struct {
 	Label  string
 	Value  *float64 // nil: no data
 	Low    *float64
@@ -23,8 +23,8 @@ type Bar struct {
 	Format func(float64) string
 }
 
-// BarChart draws horizontal 0–100 % bars with 95 % interval whiskers.
-func BarChart(bars []Bar, title string) template.HTML {
+// barChart draws horizontal 0–100 % bars with 95 % interval whiskers.
+func barChart(bars []bar, title string) template.HTML {
 	const w, rowH, labelW, valueW = 640, 30, 250, 90
 	plotW := float64(w - labelW - valueW)
 	h := rowH*len(bars) + 24
@@ -65,15 +65,15 @@ func BarChart(bars []Bar, title string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// Point is one point of a trend line.
-type Point struct {
+// point is one point of a trend line.
+type point struct {
 	Label string
 	Value *float64
 	N     int64
 }
 
-// LineChart draws a 0–100 % trend with N as light bars behind it.
-func LineChart(points []Point, title string, format func(float64) string) template.HTML {
+// lineChart draws a 0–100 % trend with N as light bars behind it.
+func lineChart(points []point, title string, format func(float64) string) template.HTML {
 	const w, h, padL, padB, padT = 640, 220, 36, 28, 10
 	plotW, plotH := float64(w-padL-10), float64(h-padB-padT)
 	var b strings.Builder
@@ -114,8 +114,8 @@ func LineChart(points []Point, title string, format func(float64) string) templa
 	return template.HTML(b.String())
 }
 
-// Heatmap draws answers per weekday (rows) and hour (columns).
-func Heatmap(counts [7][24]int64, days []string, title string) template.HTML {
+// heatmap draws answers per weekday (rows) and hour (columns).
+func heatmap(counts [7][24]int64, days []string, title string) template.HTML {
 	const cell, padL, padT = 22, 40, 18
 	first, last := 7, 18 // office hours and a margin
 	for d := 0; d < 7; d++ {

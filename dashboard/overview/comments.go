@@ -1,4 +1,4 @@
-package dashboard
+package overview
 
 import (
 	"context"
@@ -25,7 +25,7 @@ type commentRow struct {
 // comment archives in MongoDB (not the Redis list, which an embedded
 // Redis loses at every restart), with the page's period, unit, desk and
 // channel filters, without hidden ones.
-func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, deskName, deskUnit map[string]string) ([]commentRow, error) {
+func (h *Handler) recentComments(ctx context.Context, q survey.Query, names places) ([]commentRow, error) {
 	hidden, err := h.comments.HiddenIDs(ctx)
 	if err != nil {
 		return nil, err
@@ -34,13 +34,13 @@ func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, 
 	// The embedded store scans a whole month's archive for every read, so
 	// the answer is kept until the next flush (any replica's) or hide.
 	key := fmt.Sprintf("%d|%d|%s|%s|%s|%s|%s", h.live.Gen(), len(hidden), q.From.Format(time.DateOnly), q.To.Format(time.DateOnly), q.Desk, q.Channel, unitKey(q.Units))
-	docs, ok := h.commentCache.get(key)
+	docs, ok := h.commentReads.get(key)
 	if !ok || h.live == nil {
 		// The Redis lists first: one read, where the archive is a scan.
 		// Only units with desks can receive answers.
 		seen := map[string]bool{}
 		var units []string
-		for _, id := range deskUnit {
+		for _, id := range names.deskUnit {
 			if !seen[id] && (q.Units == nil || q.Units[id]) {
 				seen[id] = true
 				units = append(units, id)
@@ -55,11 +55,11 @@ func (h *Handler) recentComments(ctx context.Context, q survey.Query, unitName, 
 				return nil, err
 			}
 		}
-		h.commentCache.put(key, docs)
+		h.commentReads.put(key, docs)
 	}
 	out := make([]commentRow, 0, len(docs))
 	for _, d := range docs {
-		r := commentRow{ID: d.ID.Hex(), Text: d.Text, When: d.At.In(period.Vietnam).Format("02/01/2006 15:04"), Unit: unitName[d.Unit], Desk: deskName[d.Desk]}
+		r := commentRow{ID: d.ID.Hex(), Text: d.Text, When: d.At.In(period.Vietnam).Format("02/01/2006 15:04"), Unit: names.unit[d.Unit], Desk: names.desk[d.Desk]}
 		if r.Unit == "" {
 			r.Unit = d.Unit
 		}

@@ -1,4 +1,4 @@
-package dashboard
+package suspects
 
 import (
 	"fmt"
@@ -102,7 +102,7 @@ func (h *Handler) suspectsPage(c echo.Context) error {
 	if v.Page < v.Pages {
 		v.Next = link(v.Page + 1)
 	}
-	u := auth.ViewerOf(c).User
+	u := viewer.User
 	v.CanReview = u.Role == auth.RoleAdmin || u.Role == auth.RoleUnitManager
 	return web.RenderPage(c, http.StatusOK, "suspects", web.NewPage(c, "title.suspects", v))
 }

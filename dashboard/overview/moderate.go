@@ -1,4 +1,4 @@
-package dashboard
+package overview
 
 import (
 	"net/http"
@@ -17,21 +17,22 @@ import (
 // The response itself is not touched: hidden comments stay out of the
 // exports' comment sheet but remain in the raw data.
 func (h *Handler) hideComment(c echo.Context) error {
-	u := auth.ViewerOf(c).User
+	viewer := auth.ViewerOf(c)
+	u := viewer.User
 	if !u.Supervises() {
 		return derrors.Forbidden
 	}
 	id := c.Param("id")
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	if reason == "" || utf8.RuneCountInString(reason) > 200 || len(id) != 24 {
-		return web.NewError(http.StatusBadRequest, "err.field_required", nil, "reason")
+		return derrors.Param("err.field_required", "reason")
 	}
 	ctx := c.Request().Context()
 	r, err := h.store.ResponseByID(ctx, id)
 	if err != nil {
 		return web.NewError(http.StatusNotFound, "err.404", err)
 	}
-	if !auth.ViewerOf(c).SeesUnit(r.Unit) {
+	if !viewer.SeesUnit(r.Unit) {
 		return derrors.NotFound
 	}
 	if err := h.audit.Log(ctx, u.Username, "comment.hide", "response:"+id, nil, map[string]string{"reason": reason}, h.now()); err != nil {
@@ -40,7 +41,7 @@ func (h *Handler) hideComment(c echo.Context) error {
 	if err := h.comments.Hide(ctx, id, u.Username, reason, h.now()); err != nil {
 		return err
 	}
-	h.overviews.reset()
+	h.builds.reset()
 	// Back to the overview with the filters it was hidden from.
 	back := "/"
 	if q, err := url.ParseQuery(c.FormValue("back")); err == nil && len(q) > 0 {

@@ -1,4 +1,4 @@
-package dashboard
+package overview
 
 import (
 	"context"
@@ -17,12 +17,12 @@ const burstWindow = 24 * time.Hour
 // h.alertSuspects suspect answers (too fast, burst, repeated device…) in
 // the last 24 hours: someone may be stuffing the box, and the suspects
 // page is where officials look. 0 turns the alert off.
-func (h *Handler) burstAlerts(ctx context.Context, q survey.Query, deskName, deskUnit map[string]string, lang string) []alert {
+func (h *Handler) burstAlerts(ctx context.Context, q survey.Query, names places, lang string) []alert {
 	if h.alertSuspects <= 0 {
 		return nil
 	}
 	var desks []string
-	for id, unit := range deskUnit {
+	for id, unit := range names.deskUnit {
 		if q.Units == nil || q.Units[unit] {
 			desks = append(desks, id)
 		}
@@ -37,13 +37,13 @@ func (h *Handler) burstAlerts(ctx context.Context, q survey.Query, deskName, des
 		if n < h.alertSuspects || (q.Desk != "" && desk != q.Desk) {
 			continue
 		}
-		name := deskName[desk]
+		name := names.desk[desk]
 		if name == "" {
 			name = desk
 		}
 		// The suspects page lists by unit; its default period is this month.
 		href := "/suspects"
-		if unit := deskUnit[desk]; unit != "" {
+		if unit := names.deskUnit[desk]; unit != "" {
 			href += "?" + url.Values{"unit": {unit}}.Encode()
 		}
 		out = append(out, alert{Kind: "burst", Href: href, Text: h.catalog.T(lang, "ov.alert_burst", name, n, web.FormatNumber(lang, burstWindow.Hours(), 0))})

@@ -1,46 +1,47 @@
-package dashboard
+package overview
 
 import (
 	"sync"
 	"time"
 )
 
-// overviewFresh is how long a built overview is served to dashboards with
+// buildFresh is how long a built overview is served to dashboards with
 // the same key; the key also changes at every flush, so a new answer is
 // never hidden longer than this.
-const overviewFresh = time.Second
+const buildFresh = time.Second
 
-// overviewCache shares one build of the overview among the dashboards
+// buildCache shares one build of the overview among the dashboards
 // that ask for the same key at about the same time: 200 dashboards that
 // re-read the page at one flush cost one build, not 200, and the ones
 // that arrive while it runs wait for it instead of starting their own.
-type overviewCache struct {
+type buildCache struct {
 	mu sync.Mutex
-	m  map[string]*overviewBuild
+	m  map[string]*sharedBuild
 }
 
-type overviewBuild struct {
+// sharedBuild is one build of the page, done when done is closed.
+type sharedBuild struct {
 	done chan struct{}
 	at   time.Time
-	v    *overviewView
+	v    *pageView
 	err  error
 	// live holds the rendered live part of this build, per role (index 1:
-	// officials who may hide comments), under overviewCache.mu.
+	// officials who may hide comments), under buildCache.mu.
 	live [2][]byte
 }
 
-func (oc *overviewCache) get(key string, now time.Time, build func() (*overviewView, error)) (*overviewBuild, error) {
+func (oc *buildCache) get(key string, now time.Time, build func() (*pageView, error)) (*sharedBuild, error) {
 	oc.mu.Lock()
 	b, ok := oc.m[key]
-	if ok && b.v == nil && b.err == nil || ok && b.v != nil && now.Sub(b.at) < overviewFresh {
+	if ok && b.v == nil && b.err == nil || ok && b.v != nil && now.Sub(b.at) < buildFresh {
 		oc.mu.Unlock()
 		<-b.done
 		return b, b.err
 	}
 	if oc.m == nil || len(oc.m) >= 256 { // old flushes' keys are never asked again
-		oc.m = map[string]*overviewBuild{}
+		oc.m = map[string]*sharedBuild{}
 	}
-	b = &overviewBuild{done: make(chan struct{}), at: now}
+	b = &sharedBuild{done: make(chan struct{}), at: now}
 	oc.m[key] = b
 	oc.mu.Unlock()
 
@@ -57,20 +58,20 @@ func (oc *overviewCache) get(key string, now time.Time, build func() (*overviewV
 
 // reset forgets every build after a change that no flush announces (a
 // hidden comment, a plan task), so this replica's next page shows it.
-func (oc *overviewCache) reset() {
+func (oc *buildCache) reset() {
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
 	oc.m = nil
 }
 
 // fragment returns the build's rendered live part for the role, if any.
-func (oc *overviewCache) fragment(b *overviewBuild, canHide bool) []byte {
+func (oc *buildCache) fragment(b *sharedBuild, canHide bool) []byte {
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
 	return b.live[roleIndex(canHide)]
 }
 
-func (oc *overviewCache) putFragment(b *overviewBuild, canHide bool, f []byte) {
+func (oc *buildCache) putFragment(b *sharedBuild, canHide bool, f []byte) {
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
 	b.live[roleIndex(canHide)] = f

@@ -1,4 +1,4 @@
-package dashboard
+package overview
 
 import (
 	"net/http"

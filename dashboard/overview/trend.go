@@ -1,8 +1,9 @@
-package dashboard
+package overview
 
 import (
 	"context"
 	"html/template"
+	"time"
 
 	"hailong/internal/web"
 	"hailong/survey"
@@ -35,19 +36,30 @@ func (h *Handler) trends(ctx context.Context, q survey.Query, lang string) (byDa
 	if err != nil {
 		return "", "", "", err
 	}
-	byDay = LineChart(points(days), h.catalog.T(lang, "ov.trend_day"), pct)
-	byMonth = LineChart(points(months), h.catalog.T(lang, "ov.trend_month"), pct)
+	byDay = lineChart(points(days), h.catalog.T(lang, "ov.trend_day"), pct)
+	byMonth = lineChart(points(months), h.catalog.T(lang, "ov.trend_month"), pct)
 	return byDay, byMonth, web.FormatDate(d.From), nil
 }
 
-func points(series []survey.SeriesPoint) []Point {
-	pts := make([]Point, 0, len(series))
+func points(series []survey.SeriesPoint) []point {
+	pts := make([]point, 0, len(series))
 	for _, p := range series {
-		pt := Point{Label: shortPeriod(p.Period), N: p.N}
+		pt := point{Label: shortPeriod(p.Period), N: p.N}
 		if p.Service != nil {
 			pt.Value = p.Service.HL
 		}
 		pts = append(pts, pt)
 	}
 	return pts
+}
+
+// shortPeriod labels a day "02/01" and a month "01/2006".
+func shortPeriod(p string) string {
+	if t, err := time.Parse("2006-01-02", p); err == nil {
+		return t.Format("02/01")
+	}
+	if t, err := time.Parse("2006-01", p); err == nil {
+		return t.Format("01/2006")
+	}
+	return p
 }
