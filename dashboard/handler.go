@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -10,7 +9,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"hailong/dashboard/auth"
+	"hailong/dashboard/desks"
 	"hailong/dashboard/filter"
+	"hailong/dashboard/paper"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/survey"
@@ -35,7 +36,7 @@ type Handler struct {
 	live        *Live
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
-	paper        *Paper
+	paper        *paper.Store
 	tokens       *auth.Tokens
 	// alertSuspects is the suspect burst alert's threshold (0: off).
 	alertSuspects int
@@ -69,7 +70,7 @@ type Config struct {
 	// EmbedOrigins is HAILONG_EMBED_ORIGINS, shown on the embed page.
 	EmbedOrigins string
 	// Paper holds printed forms and their keyings.
-	Paper *Paper
+	Paper *paper.Store
 	// Tokens holds the API tokens of dossier systems.
 	Tokens *auth.Tokens
 	// AlertSuspects flags on the overview a desk with this many suspect
@@ -97,40 +98,18 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	r := auth.Routes{Echo: e, Pages: pages, API: api, Gate: h.gate}
 	h.gate.Register(r)
 	pages.GET("/", h.overview, h.gate.RequirePage)
-	pages.GET("/desks", h.home, h.gate.RequirePage)
+	links := desks.NewLinks(h.baseURL, h.codes)
+	desks.NewHandler(desks.Config{Gate: h.gate, Store: h.store, Instruments: h.instruments, Codes: h.codes,
+		Links: links, Catalog: h.catalog, Audit: h.audit, Tokens: h.tokens, ReceiptTTL: h.receiptTTL,
+		EmbedOrigins: h.embedOrigins, Now: h.now}).Register(r)
 	pages.GET("/exports", h.exportsPage, h.gate.RequirePage)
 	pages.GET("/suspects", h.suspectsPage, h.gate.RequirePage)
 	pages.POST("/responses/:id/review", h.pageReview, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
-	pages.POST("/desks", h.pageCreateDesk, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/desks/:id/:action", h.pageDeskAction, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/units", h.pageCreateUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/units/:id/move", h.pageMoveUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/desks/:id/edit", h.pageEditDesk, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/units/:id/edit", h.pageEditUnit, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/units/:id/deactivate", h.pageUnitActive, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
-	pages.POST("/units/:id/activate", h.pageUnitActive, h.gate.RequirePage, web.RequireCSRF, auth.RequireAdmin)
 	pages.POST("/comments/:id/hide", h.hideComment, h.gate.RequirePage, web.RequireCSRF)
-	pages.GET("/desk/:id/display", h.display)
-	pages.POST("/api-tokens", h.pageCreateToken, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
-	pages.POST("/api-tokens/:name/revoke", h.pageRevokeToken, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
-	pages.POST("/desks/:id/device", h.registerDevice, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
-	h.registerPosters(pages)
-	pages.GET("/units/:id/embed", h.embedPage, h.gate.RequirePage)
-	h.registerPaper(pages)
-
-	api.GET("/desks", h.apiDesks)
+	paper.NewHandler(paper.Config{Forms: h.paper, Store: h.store, Committer: h.committer, Instruments: h.instruments,
+		Links: links, Catalog: h.catalog, Audit: h.audit, Log: h.log, Now: h.now}).Register(r)
 	api.GET("/indicators", h.apiIndicators)
 	api.GET("/live", h.apiLive)
-	api.GET("/units", h.apiUnits)
-	api.POST("/units", h.apiCreateUnit, auth.RequireAdmin)
-	api.PATCH("/units/:id", h.apiPatchUnit, auth.RequireAdmin)
-	api.POST("/desks", h.apiCreateDesk, auth.RequireAdmin)
-	api.PATCH("/desks/:id", h.apiPatchDesk, auth.RequireAdmin)
-	api.POST("/desks/:id/rotate", h.apiRotateDesk, auth.RequireAdmin)
-	api.POST("/receipt-links", h.apiReceiptLink)
-	api.GET("/api-tokens", h.apiTokens, auth.RequireSupervisor)
-	api.POST("/api-tokens", h.apiCreateToken, auth.RequireSupervisor)
-	api.POST("/api-tokens/:name/revoke", h.apiRevokeToken, auth.RequireSupervisor)
 	api.GET("/suspects", h.apiSuspects)
 	api.POST("/responses/:id/review", h.apiReview, auth.RequireSupervisor)
 	plan.NewHandler(h.tasks, h.audit, h.catalog, h.now, h.overviews.reset).Register(r)
@@ -139,63 +118,4 @@ func (h *Handler) Register(e *echo.Echo, pages *echo.Group) {
 	ex.GET("/:file/report", h.exportReport)
 	ex.POST("/:file/close", h.closeMonth, auth.RequireAdmin)
 	ex.POST("/:file/reopen", h.reopenMonth, auth.RequireAdmin)
-}
-
-// DeskView is a desk as officials see it, with its full survey URL.
-type DeskView struct {
-	ID         string   `json:"id"`
-	Unit       string   `json:"unit"`
-	UnitName   string   `json:"unit_name"`
-	Name       string   `json:"name"`
-	NameEN     string   `json:"name_en,omitempty"`
-	Instrument string   `json:"instrument"`
-	Fields     []string `json:"fields,omitempty"`
-	QRMode     string   `json:"qr_mode"`
-	Active     bool     `json:"active"`
-	SurveyURL  string   `json:"survey_url"`
-	// QRVersion versions the page's QR download links (see qrVersion).
-	QRVersion string `json:"-"`
-}
-
-func (h *Handler) deskViews(c echo.Context) ([]DeskView, error) {
-	ctx := c.Request().Context()
-	v := auth.ViewerOf(c)
-	names := map[string]string{}
-	for _, u := range v.Tree() {
-		names[u.ID] = u.Name
-	}
-	desks, err := h.store.Desks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]DeskView, 0, len(desks))
-	for i := range desks {
-		if v.SeesDesk(&desks[i]) {
-			out = append(out, h.deskView(&desks[i], names))
-		}
-	}
-	return out, nil
-}
-
-// deskView is d as officials see it; names maps unit ids to names (nil:
-// leave the unit name empty).
-func (h *Handler) deskView(d *survey.Desk, names map[string]string) DeskView {
-	mode := d.QRMode
-	if mode == "" {
-		mode = survey.QRStatic
-	}
-	return DeskView{
-		ID: d.ID, Unit: d.Unit, UnitName: names[d.Unit], Name: d.Name, NameEN: d.NameEN, Instrument: d.Instrument,
-		Fields: d.Fields, QRMode: mode, Active: d.Active,
-		SurveyURL: h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation),
-		QRVersion: h.qrVersion(d),
-	}
-}
-
-func (h *Handler) apiDesks(c echo.Context) error {
-	desks, err := h.deskViews(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, desks)
 }

@@ -16,6 +16,7 @@ import (
 
 	"hailong/dashboard"
 	"hailong/dashboard/auth"
+	"hailong/dashboard/paper"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/qr"
@@ -284,7 +285,7 @@ func (a *app) routes() *echo.Echo {
 		Gate: gate, Audit: a.audit, Store: a.survey, Rollups: a.rollups, Instruments: a.instr, Codes: a.codes,
 		BaseURL: a.baseURL, Catalog: a.catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.tasks,
 		Committer: a.commit, Comments: a.comments, Live: a.live, EmbedOrigins: a.cfg.EmbedOrigins,
-		AlertSuspects: a.cfg.Abuse.AlertSuspects, Paper: dashboard.NewPaper(a.stores.db), Tokens: a.tokens,
+		AlertSuspects: a.cfg.Abuse.AlertSuspects, Paper: paper.NewStore(a.stores.db), Tokens: a.tokens,
 		Snapshots: a.stores.db.Collection("snapshots"),
 	}).Register(e, pages)
 	return e

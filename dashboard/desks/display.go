@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"encoding/base64"
@@ -43,7 +43,7 @@ func (h *Handler) display(c echo.Context) error {
 	if d.QRMode == survey.QRRotating {
 		code = h.codes.DeskCodeAt(d.ID, d.Generation, survey.RotationWindow(now))
 	}
-	url := h.baseURL + "/s/" + code
+	url := h.links.Code(code)
 	svg, err := qr.SVG(url)
 	if err != nil {
 		return err

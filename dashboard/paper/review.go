@@ -1,4 +1,4 @@
-package dashboard
+package paper
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 
 // heldRow is a form waiting for a supervisor, as listed.
 type heldRow struct {
-	PaperHeld
+	Held
 	UnitName string
 }
 
@@ -30,7 +30,7 @@ type paperHeldView struct {
 // disagree, in the supervisor's scope, oldest first.
 func (h *Handler) paperHeldPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	held, err := h.paper.Held(ctx)
+	held, err := h.forms.Held(ctx)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (h *Handler) paperHeldPage(c echo.Context) error {
 	}
 	for _, hd := range held {
 		if viewer.SeesUnit(hd.Unit) {
-			v.Held = append(v.Held, heldRow{PaperHeld: hd, UnitName: names[hd.Unit]})
+			v.Held = append(v.Held, heldRow{Held: hd, UnitName: names[hd.Unit]})
 		}
 	}
 	return web.RenderPage(c, http.StatusOK, "paper_review", web.NewPage(c, "paper.title_review", v))
@@ -79,7 +79,7 @@ type paperResolveView struct {
 // heldForm is a form keyed twice and not yet stored, with both keyings.
 type heldForm struct {
 	t             *paperTarget
-	first, second *PaperEntry
+	first, second *Entry
 	diffs         []string
 }
 
@@ -91,7 +91,7 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 	if !ok {
 		return nil, derrors.NotFound
 	}
-	s, err := h.paper.Serial(ctx, serial)
+	s, err := h.forms.Serial(ctx, serial)
 	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
@@ -105,12 +105,12 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 	if !ok {
 		return nil, nil
 	}
-	if d, err := h.paper.Done(ctx, serial); err == nil {
+	if d, err := h.forms.Done(ctx, serial); err == nil {
 		return nil, web.NewError(http.StatusConflict, "paper.err_done", nil, serial, web.FormatDate(d.At))
 	}
 	f := &heldForm{t: &paperTarget{Serial: s, Instr: in}}
-	if f.first, err = h.paper.Entry(ctx, serial, roundFirst); err == nil {
-		f.second, err = h.paper.Entry(ctx, serial, roundSecond)
+	if f.first, err = h.forms.Entry(ctx, serial, roundFirst); err == nil {
+		f.second, err = h.forms.Entry(ctx, serial, roundSecond)
 	}
 	if errors.Is(err, derrors.NotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.404", err)
@@ -201,7 +201,7 @@ func (h *Handler) paperResolve(c echo.Context) error {
 	who := paperPeople{Operator: f.first.Operator, Second: f.second.Operator, ResolvedBy: me}
 	// A resolution already kept (a stop before its response was stored)
 	// is finished, never replaced.
-	if prev, err := h.paper.Entry(ctx, serial, roundResolved); err == nil {
+	if prev, err := h.forms.Entry(ctx, serial, roundResolved); err == nil {
 		who.ResolvedBy = prev.Operator
 		if err := h.finishResolution(c, f, answersOf(prev), who); err != nil {
 			return err
@@ -253,11 +253,11 @@ func (h *Handler) paperResolve(c echo.Context) error {
 	if len(problems) > 0 {
 		return h.renderResolve(c, http.StatusUnprocessableEntity, f, form, problems)
 	}
-	res := &PaperEntry{Serial: serial, Round: roundResolved, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()}
+	res := &Entry{Serial: serial, Round: roundResolved, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()}
 	if len(res.Choices) == 0 {
 		res.Choices = nil
 	}
-	if err := h.paper.InsertEntry(ctx, res); errors.Is(err, derrors.Duplicate) {
+	if err := h.forms.InsertEntry(ctx, res); errors.Is(err, derrors.Duplicate) {
 		return web.NewError(http.StatusConflict, "paper.err_resolved", nil, serial)
 	} else if err != nil {
 		return err
@@ -279,7 +279,7 @@ func (h *Handler) finishResolution(c echo.Context, f *heldForm, a keyedAnswers, 
 	if err != nil && !errors.As(err, &refusal) {
 		return err
 	}
-	if err := h.paper.Release(c.Request().Context(), f.t.Serial.ID); err != nil {
+	if err := h.forms.Release(c.Request().Context(), f.t.Serial.ID); err != nil {
 		return err
 	}
 	return nil

@@ -1,4 +1,4 @@
-package dashboard
+package paper
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
 	"hailong/internal/web"
 )
 
@@ -14,7 +15,7 @@ import (
 // Vietnamese, with the exact question texts of the pinned instrument
 // version.
 type paperPrintView struct {
-	Batch     *PaperBatch
+	Batch     *Batch
 	UnitName  string
 	Parent    string
 	DeskName  string
@@ -68,16 +69,19 @@ func (h *Handler) paperPrint(c echo.Context) error {
 	if !ok {
 		return nil
 	}
-	units, err := h.unitsWith(c, b.Unit)
+	viewer := auth.ViewerOf(c)
+	u, err := viewer.Unit(c.Request().Context(), b.Unit)
 	if err != nil {
 		return err
 	}
-	u := units[b.Unit]
 	v := paperPrintView{Batch: b, UnitName: u.Name, Title: in.Title.VI,
 		Questions: paperQuestions(in, h.catalog, "vi", nil, nil), OnlineURL: h.onlineURL(c, b),
 		OnlineQR: "/paper/batches/" + b.ID + "/online.svg"}
-	if p, ok := units[u.Parent]; ok {
-		v.Parent = p.Name
+	// The unit above, printed over the unit's name as official notices do.
+	for _, p := range viewer.Tree() {
+		if p.ID == u.Parent {
+			v.Parent = p.Name
+		}
 	}
 	if b.Desk != "" {
 		if d, err := h.store.Desk(c.Request().Context(), b.Desk); err == nil {

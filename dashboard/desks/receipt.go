@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"encoding/base64"
@@ -77,7 +77,7 @@ func (h *Handler) apiReceiptLink(c echo.Context) error {
 	}
 	now := h.now()
 	hash := h.codes.Keyed(survey.PurposeReceipt, req.DossierCode)
-	url := h.baseURL + "/r/" + survey.ReceiptToken(h.codes, d.ID, hash, req.Procedure, req.Field, now)
+	url := h.links.Base() + "/r/" + survey.ReceiptToken(h.codes, d.ID, hash, req.Procedure, req.Field, now)
 	png, err := qr.PNG(url, 384)
 	if err != nil {
 		return err
