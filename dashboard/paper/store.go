@@ -3,14 +3,14 @@ package paper
 import (
 	"context"
 	"errors"
-	"fmt"
-	"hailong/internal/derrors"
 	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"hailong/internal/derrors"
 )
 
 // Store keeps printed forms and what was keyed from them. Every document
@@ -107,7 +107,7 @@ type Held struct {
 // InsertBatch stores a batch and registers its serials. derrors.Duplicate: the
 // batch code is taken (pick another).
 func (p *Store) InsertBatch(ctx context.Context, b *Batch) error {
-	if err := paperInsert(ctx, p.batches, b); err != nil {
+	if err := insertOne(ctx, p.batches, b); err != nil {
 		return err
 	}
 	docs := make([]any, b.Count)
@@ -117,7 +117,7 @@ func (p *Store) InsertBatch(ctx context.Context, b *Batch) error {
 	if _, err := p.serials.InsertMany(ctx, docs); err != nil {
 		// Without its serials the batch must not be listed as printable.
 		_, _ = p.batches.DeleteOne(ctx, bson.D{{Key: "_id", Value: b.ID}})
-		return fmt.Errorf("register serials: %w", err)
+		return derrors.Store(err, "register serials")
 	}
 	return nil
 }
@@ -126,11 +126,11 @@ func (p *Store) InsertBatch(ctx context.Context, b *Batch) error {
 func (p *Store) Batches(ctx context.Context) ([]Batch, error) {
 	cur, err := p.batches.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))
 	if err != nil {
-		return nil, fmt.Errorf("list batches: %w", err)
+		return nil, derrors.Store(err, "list batches")
 	}
 	var out []Batch
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list batches: %w", err)
+		return nil, derrors.Store(err, "list batches")
 	}
 	return out, nil
 }
@@ -138,7 +138,10 @@ func (p *Store) Batches(ctx context.Context) ([]Batch, error) {
 // Batch returns one batch, or derrors.NotFound.
 func (p *Store) Batch(ctx context.Context, id string) (*Batch, error) {
 	var b Batch
-	return &b, paperByID(ctx, p.batches, id, &b)
+	if err := findByID(ctx, p.batches, id, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
 }
 
 // Serial returns a registered form (a canonical serial), or
@@ -168,25 +171,31 @@ func (p *Store) Serial(ctx context.Context, serial string) (*Serial, error) {
 // Entry returns one keying of serial, or derrors.NotFound.
 func (p *Store) Entry(ctx context.Context, serial, round string) (*Entry, error) {
 	var e Entry
-	return &e, paperByID(ctx, p.entries, serial+"/"+round, &e)
+	if err := findByID(ctx, p.entries, serial+"/"+round, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
 }
 
 // InsertEntry stores a keying; derrors.Duplicate if that round of the
 // serial was keyed already (by someone quicker).
 func (p *Store) InsertEntry(ctx context.Context, e *Entry) error {
 	e.ID = e.Serial + "/" + e.Round
-	return paperInsert(ctx, p.entries, e)
+	return insertOne(ctx, p.entries, e)
 }
 
 // Done returns the record of a stored form, or derrors.NotFound.
 func (p *Store) Done(ctx context.Context, serial string) (*Done, error) {
 	var d Done
-	return &d, paperByID(ctx, p.done, serial, &d)
+	if err := findByID(ctx, p.done, serial, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
 
 // MarkDone records a stored form; a second record of it changes nothing.
 func (p *Store) MarkDone(ctx context.Context, d *Done) error {
-	if err := paperInsert(ctx, p.done, d); err != nil && !errors.Is(err, derrors.Duplicate) {
+	if err := insertOne(ctx, p.done, d); err != nil && !errors.Is(err, derrors.Duplicate) {
 		return err
 	}
 	return nil
@@ -195,7 +204,7 @@ func (p *Store) MarkDone(ctx context.Context, d *Done) error {
 // Hold puts a form on the supervisor's list; added is false when it was
 // there already.
 func (p *Store) Hold(ctx context.Context, h *Held) (added bool, err error) {
-	err = paperInsert(ctx, p.held, h)
+	err = insertOne(ctx, p.held, h)
 	if errors.Is(err, derrors.Duplicate) {
 		return false, nil
 	}
@@ -205,7 +214,7 @@ func (p *Store) Hold(ctx context.Context, h *Held) (added bool, err error) {
 // Release takes a resolved form off the supervisor's list.
 func (p *Store) Release(ctx context.Context, serial string) error {
 	if _, err := p.held.DeleteOne(ctx, bson.D{{Key: "_id", Value: serial}}); err != nil {
-		return fmt.Errorf("release held form: %w", err)
+		return derrors.Store(err, "release held form")
 	}
 	return nil
 }
@@ -214,33 +223,24 @@ func (p *Store) Release(ctx context.Context, serial string) error {
 func (p *Store) Held(ctx context.Context) ([]Held, error) {
 	cur, err := p.held.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("list held forms: %w", err)
+		return nil, derrors.Store(err, "list held forms")
 	}
 	var out []Held
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list held forms: %w", err)
+		return nil, derrors.Store(err, "list held forms")
 	}
 	return out, nil
 }
 
-func paperInsert(ctx context.Context, c *mongo.Collection, doc any) error {
+// insertOne stores doc in c: derrors.Duplicate when its _id is taken.
+func insertOne(ctx context.Context, c *mongo.Collection, doc any) error {
 	_, err := c.InsertOne(ctx, doc)
-	if mongo.IsDuplicateKeyError(err) {
-		return derrors.Duplicate
-	}
-	if err != nil {
-		return fmt.Errorf("insert into %s: %w", c.Name(), err)
-	}
-	return nil
+	return derrors.Store(err, "insert into "+c.Name())
 }
 
-func paperByID(ctx context.Context, c *mongo.Collection, id string, out any) error {
+// findByID reads the document of c with _id id into out:
+// derrors.NotFound when there is none.
+func findByID(ctx context.Context, c *mongo.Collection, id string, out any) error {
 	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(out)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return derrors.NotFound
-	}
-	if err != nil {
-		return fmt.Errorf("read %s: %w", c.Name(), err)
-	}
-	return nil
+	return derrors.Store(err, "read "+c.Name())
 }
