@@ -116,7 +116,7 @@ func (h *Handler) deskPoster(c echo.Context) error {
 	case posterA5:
 		other = posterA4
 	default:
-		return web.NewError(http.StatusBadRequest, "err.param_enum", nil, "size", "a4, a5")
+		return derrors.Param("err.param_enum", "size", "a4, a5")
 	}
 	d, err := h.desk(c, c.Param("id"))
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/internal/derrors"
-	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/survey"
 )
@@ -45,7 +44,7 @@ func (h *Handler) qrImage(c echo.Context) error {
 		if s := c.QueryParam("size"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return web.NewError(http.StatusBadRequest, "poster.err_size", err, qr.MinSize, qr.MaxSize)
+				return derrors.Param("poster.err_size", qr.MinSize, qr.MaxSize)
 			}
 			size = n
 		}

@@ -80,7 +80,7 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	lang := web.Lang(c)
 	form, err := c.FormParams()
 	if err != nil {
-		return web.NewError(http.StatusBadRequest, "err.400", err)
+		return derrors.Param("err.400")
 	}
 	fail := func(id string, args ...any) error {
 		return h.renderPaperPage(c, http.StatusUnprocessableEntity, form, h.catalog.T(lang, id, args...))
@@ -163,9 +163,6 @@ func defaultInstrument(desk *survey.Desk, all []survey.Desk, unit string) string
 func (h *Handler) paperBatch(c echo.Context) (*Batch, error) {
 	ctx := c.Request().Context()
 	b, err := h.forms.Batch(ctx, strings.ToUpper(c.Param("id")))
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", err)
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -57,9 +57,9 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 	if err != nil {
 		return nil, err
 	}
-	in, ok := h.instruments.Get(s.Instrument)
-	if !ok {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", errors.New("instrument "+s.Instrument+" not loaded"))
+	in, err := h.instrument(s.Instrument)
+	if err != nil {
+		return nil, err
 	}
 	if err := h.refuseIfDone(ctx, lang, serial); err != nil {
 		return nil, err
@@ -187,7 +187,7 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 	ctx := c.Request().Context()
 	form, err := c.FormParams()
 	if err != nil {
-		return web.NewError(http.StatusBadRequest, "err.400", err)
+		return derrors.Param("err.400")
 	}
 	typed := form.Get("serial")
 	answers := url.Values{}
@@ -267,8 +267,8 @@ func (h *Handler) keepRefused(c echo.Context, typed string, answers url.Values) 
 	if err != nil {
 		return
 	}
-	in, ok := h.instruments.Get(s.Instrument)
-	if !ok {
+	in, err := h.instrument(s.Instrument)
+	if err != nil {
 		return
 	}
 	a, err := survey.Validate(in, answers)

@@ -7,11 +7,13 @@
 package paper
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
 	"hailong/dashboard/auth"
 	"hailong/dashboard/desks"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -73,4 +75,14 @@ func (h *Handler) Register(r auth.Routes) {
 	pages.GET("/paper/review", h.paperHeldPage, gate.RequirePage, auth.RequireSupervisor)
 	pages.GET("/paper/review/:serial", h.paperResolvePage, gate.RequirePage, auth.RequireSupervisor)
 	pages.POST("/paper/review/:serial", h.paperResolve, gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
+}
+
+// instrument returns the instrument version a batch was printed with; one
+// that is not loaded is the server's fault (503), not the form's.
+func (h *Handler) instrument(id string) (*survey.Instrument, error) {
+	in, ok := h.instruments.Get(id)
+	if !ok {
+		return nil, fmt.Errorf("instrument %s not loaded: %w", id, derrors.Unavailable)
+	}
+	return in, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/dashboard/auth"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 )
 
@@ -48,13 +49,13 @@ func printRange(c echo.Context, count int) (from, to int, err error) {
 		if v := c.QueryParam(p.name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > count {
-				return 0, 0, web.NewError(http.StatusBadRequest, "paper.err_range", err, count)
+				return 0, 0, derrors.Param("paper.err_range", count)
 			}
 			*p.dst = n
 		}
 	}
 	if to < from {
-		return 0, 0, web.NewError(http.StatusBadRequest, "paper.err_range", nil, count)
+		return 0, 0, derrors.Param("paper.err_range", count)
 	}
 	return from, to, nil
 }
@@ -65,9 +66,9 @@ func (h *Handler) paperPrint(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, ok := h.instruments.Get(b.Instrument)
-	if !ok {
-		return nil
+	in, err := h.instrument(b.Instrument)
+	if err != nil {
+		return err
 	}
 	viewer := auth.ViewerOf(c)
 	u, err := viewer.Unit(c.Request().Context(), b.Unit)

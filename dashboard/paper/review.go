@@ -92,28 +92,24 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 		return nil, derrors.NotFound
 	}
 	s, err := h.forms.Serial(ctx, serial)
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", err)
-	}
 	if err != nil {
 		return nil, err
 	}
 	if !auth.ViewerOf(c).SeesUnit(s.Unit) {
 		return nil, derrors.NotFound
 	}
-	in, ok := h.instruments.Get(s.Instrument)
-	if !ok {
-		return nil, nil
+	in, err := h.instrument(s.Instrument)
+	if err != nil {
+		return nil, err
 	}
 	if d, err := h.forms.Done(ctx, serial); err == nil {
-		return nil, web.NewError(http.StatusConflict, "paper.err_done", nil, serial, web.FormatDate(d.At))
+		return nil, derrors.New(derrors.Conflict, "paper.err_done", serial, web.FormatDate(d.At))
+	} else if !errors.Is(err, derrors.NotFound) {
+		return nil, err
 	}
 	f := &heldForm{t: &paperTarget{Serial: s, Instr: in}}
 	if f.first, err = h.forms.Entry(ctx, serial, roundFirst); err == nil {
 		f.second, err = h.forms.Entry(ctx, serial, roundSecond)
-	}
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if err != nil {
 		return nil, err
@@ -194,7 +190,7 @@ func (h *Handler) paperResolve(c echo.Context) error {
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return web.NewError(http.StatusBadRequest, "err.400", err)
+		return derrors.Param("err.400")
 	}
 	serial := f.t.Serial.ID
 	me := auth.ViewerOf(c).User.Username
@@ -213,62 +209,76 @@ func (h *Handler) paperResolve(c echo.Context) error {
 
 	// Who keyed the form does not judge between the two keyings.
 	if me == f.first.Operator || me == f.second.Operator {
-		return web.NewError(http.StatusConflict, "paper.err_own_keying", nil, serial)
+		return derrors.New(derrors.Conflict, "paper.err_own_keying", serial)
 	}
-	merged := answersOf(f.first).formValues(f.t.Instr)
-	problems := map[string]string{}
-	before, after := map[string]any{}, map[string]any{}
-	v1, v2 := answersOf(f.first).formValues(f.t.Instr), answersOf(f.second).formValues(f.t.Instr)
-	for _, code := range f.diffs {
-		it, _ := f.t.Instr.Item(code)
-		merged.Del(code)
-		picked, ok := form[code]
-		if !ok && it.Type != survey.TypeMulti {
-			problems[code] = survey.ProblemRequired
-			continue
-		}
-		for _, p := range picked {
-			if p = strings.TrimSpace(p); p != "" {
-				merged.Add(code, p)
-			}
-		}
-		// Comments stay out of the audit log: only which keying won.
-		if it.Type == survey.TypeText {
-			before[code] = map[string]string{"1": "keying 1", "2": "keying 2"}
-			after[code] = whichKeying(merged.Get(code), v1.Get(code), v2.Get(code))
-			continue
-		}
-		before[code] = map[string][]string{"1": v1[code], "2": v2[code]}
-		after[code] = merged[code]
-	}
-	a, err := survey.Validate(f.t.Instr, merged)
+	r := mergeResolution(f, form)
+	a, err := survey.Validate(f.t.Instr, r.merged)
 	var ve *survey.ValidationError
 	if errors.As(err, &ve) {
 		for k, p := range ve.Fields {
-			problems[k] = p
+			r.problems[k] = p
 		}
 	} else if err != nil {
 		return err
 	}
-	if len(problems) > 0 {
-		return h.renderResolve(c, http.StatusUnprocessableEntity, f, form, problems)
+	if len(r.problems) > 0 {
+		return h.renderResolve(c, http.StatusUnprocessableEntity, f, form, r.problems)
 	}
 	res := &Entry{Serial: serial, Round: roundResolved, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()}
 	if len(res.Choices) == 0 {
 		res.Choices = nil
 	}
 	if err := h.forms.InsertEntry(ctx, res); errors.Is(err, derrors.Duplicate) {
-		return web.NewError(http.StatusConflict, "paper.err_resolved", nil, serial)
+		return derrors.New(derrors.Conflict, "paper.err_resolved", serial)
 	} else if err != nil {
 		return err
 	}
-	if err := h.audit.Log(ctx, me, "paper.resolve", "paper:"+serial, before, after, h.now()); err != nil {
+	if err := h.audit.Log(ctx, me, "paper.resolve", "paper:"+serial, r.before, r.after, h.now()); err != nil {
 		return err
 	}
 	if err := h.finishResolution(c, f, answersOf(res), who); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/paper/review?resolved="+url.QueryEscape(serial))
+}
+
+// resolution is a supervisor's answers over those both keyings agree on,
+// the problems of what was picked, and what the audit log keeps of it.
+type resolution struct {
+	merged        url.Values
+	problems      map[string]string
+	before, after map[string]any
+}
+
+// mergeResolution takes form's pick for each item the two keyings of f
+// disagree on; the other items keep their agreed answers.
+func mergeResolution(f *heldForm, form url.Values) resolution {
+	v1, v2 := answersOf(f.first).formValues(f.t.Instr), answersOf(f.second).formValues(f.t.Instr)
+	r := resolution{merged: answersOf(f.first).formValues(f.t.Instr), problems: map[string]string{},
+		before: map[string]any{}, after: map[string]any{}}
+	for _, code := range f.diffs {
+		it, _ := f.t.Instr.Item(code)
+		r.merged.Del(code)
+		picked, ok := form[code]
+		if !ok && it.Type != survey.TypeMulti {
+			r.problems[code] = survey.ProblemRequired
+			continue
+		}
+		for _, p := range picked {
+			if p = strings.TrimSpace(p); p != "" {
+				r.merged.Add(code, p)
+			}
+		}
+		// Comments stay out of the audit log: only which keying won.
+		if it.Type == survey.TypeText {
+			r.before[code] = map[string]string{"1": "keying 1", "2": "keying 2"}
+			r.after[code] = whichKeying(r.merged.Get(code), v1.Get(code), v2.Get(code))
+			continue
+		}
+		r.before[code] = map[string][]string{"1": v1[code], "2": v2[code]}
+		r.after[code] = r.merged[code]
+	}
+	return r
 }
 
 // finishResolution stores the resolved response and takes the form off
