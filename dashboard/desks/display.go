@@ -44,7 +44,7 @@ func (h *Handler) display(c echo.Context) error {
 	if d.QRMode == survey.QRRotating {
 		code = h.codes.DeskCodeAt(d.ID, d.Generation, survey.RotationWindow(now))
 	}
-	url := h.links.Code(code)
+	url := h.links.SurveyCode(code)
 	svg, err := qr.SVG(url)
 	if err != nil {
 		return err

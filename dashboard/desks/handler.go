@@ -125,10 +125,13 @@ func NewLinks(base string, codes survey.DeskCodes) Links {
 }
 
 // Survey is the full address desk d's QR code opens.
-func (l Links) Survey(d *survey.Desk) string { return l.Code(l.codes.DeskCode(d.ID, d.Generation)) }
+func (l Links) Survey(d *survey.Desk) string {
+	return l.SurveyCode(l.codes.DeskCode(d.ID, d.Generation))
+}
 
-// Code is the full survey address of a desk code.
-func (l Links) Code(code string) string { return l.base + "/s/" + code }
+// SurveyCode is the full survey address of a desk code (a rotating
+// display shows one of the current minute).
+func (l Links) SurveyCode(code string) string { return l.base + "/s/" + code }
 
 // Portal is the full address of a unit's portal survey.
 func (l Links) Portal(unit string) string { return l.base + "/p/" + url.PathEscape(unit) }
