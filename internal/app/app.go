@@ -16,10 +16,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
-	"hailong/dashboard"
 	"hailong/dashboard/auth"
 	"hailong/dashboard/exports"
 	"hailong/dashboard/overview"
+	"hailong/dashboard/paper"
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/qr"
@@ -115,7 +115,7 @@ type App struct {
 	Tokens    *auth.Tokens
 	Audit     *auth.Audit
 	Comments  *survey.Comments
-	Paper     *dashboard.Paper
+	Paper     *paper.Store
 	Exporter  *exports.Exporter
 	Live      *overview.Live
 	Limiter   *survey.Limiter
@@ -159,7 +159,7 @@ func Build(cfg Config, st Stores, ui *UI, log *slog.Logger, now func() time.Time
 	a.Tokens = auth.NewTokens(st.DB)
 	a.Audit = auth.NewAudit(st.DB)
 	a.Comments = survey.NewComments(st.Redis, st.DB)
-	a.Paper = dashboard.NewPaper(st.DB)
+	a.Paper = paper.NewStore(st.DB)
 	a.Exporter = &exports.Exporter{Store: a.Survey, Rollups: a.Rollups, Instruments: ui.Instruments, Tasks: a.Tasks,
 		Comments: a.Comments, Catalog: ui.Catalog, Snapshots: st.DB.Collection("snapshots")}
 	a.Live = overview.NewLive()

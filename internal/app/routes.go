@@ -57,12 +57,12 @@ func (a *App) Echo() *echo.Echo {
 		Catalog: a.ui.Catalog, Log: a.log, Now: a.now,
 		Backoff: auth.Backoff{Limiter: a.Limiter, Failures: a.cfg.LoginFailures, MaxWait: a.cfg.LoginMaxWait},
 	})
-	dashboard.NewHandler(dashboard.Config{
+	dashboard.Register(e, pages, dashboard.Config{
 		Gate: gate, Audit: a.Audit, Store: a.Survey, Rollups: a.Rollups, Instruments: a.ui.Instruments, Codes: a.Codes,
 		BaseURL: a.cfg.BaseURL, Catalog: a.ui.Catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.Tasks,
 		Committer: a.Committer, Comments: a.Comments, Live: a.Live, EmbedOrigins: a.cfg.EmbedOrigins,
 		AlertSuspects: a.cfg.AlertSuspects, Paper: a.Paper, Tokens: a.Tokens, Exports: a.Exporter,
-	}).Register(e, pages)
+	})
 	return e
 }
 

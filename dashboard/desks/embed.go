@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"html"
@@ -50,7 +50,7 @@ func (h *Handler) embedPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := embedView{Unit: id, UnitName: u.Name, PortalURL: h.baseURL + "/p/" + url.PathEscape(id), Origins: h.embedOrigins}
-	v.Link, v.Frame = EmbedSnippets(h.baseURL, id, u.Name)
+	v := embedView{Unit: id, UnitName: u.Name, PortalURL: h.links.Portal(id), Origins: h.embedOrigins}
+	v.Link, v.Frame = EmbedSnippets(h.links.Base(), id, u.Name)
 	return web.RenderPage(c, http.StatusOK, "embed", web.NewPage(c, "embed.title", v))
 }

@@ -1,4 +1,4 @@
-package dashboard
+package paper
 
 import (
 	"context"
@@ -17,13 +17,13 @@ import (
 
 // paperTarget is a form that may be keyed now, and which keying it is.
 type paperTarget struct {
-	Serial *PaperSerial
+	Serial *Serial
 	Instr  *survey.Instrument
 	// Round is roundFirst or roundSecond for double keying, "" for a
 	// single-keyed batch.
 	Round string
 	// First is the first keying, when this is the second (never shown).
-	First *PaperEntry
+	First *Entry
 }
 
 // paperRefusal is why a serial cannot be keyed, shown on the entry screen.
@@ -47,7 +47,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 	if !ok {
 		return nil, refuse(http.StatusNotFound, "paper.err_check", displaySerial(typed))
 	}
-	s, err := h.paper.Serial(ctx, serial)
+	s, err := h.forms.Serial(ctx, serial)
 	if err == nil && !auth.ViewerOf(c).SeesUnit(s.Unit) {
 		err = derrors.NotFound // a form of another unit reads as unknown
 	}
@@ -57,9 +57,9 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 	if err != nil {
 		return nil, err
 	}
-	in, ok := h.instruments.Get(s.Instrument)
-	if !ok {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", errors.New("instrument "+s.Instrument+" not loaded"))
+	in, err := h.instrument(s.Instrument)
+	if err != nil {
+		return nil, err
 	}
 	if err := h.refuseIfDone(ctx, lang, serial); err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 		return t, nil
 	}
 	me := auth.ViewerOf(c).User.Username
-	first, err := h.paper.Entry(ctx, serial, roundFirst)
+	first, err := h.forms.Entry(ctx, serial, roundFirst)
 	if errors.Is(err, derrors.NotFound) {
 		t.Round = roundFirst
 		return t, nil
@@ -80,7 +80,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 	if first.Operator == me {
 		return nil, refuse(http.StatusConflict, "paper.err_same_operator", serial)
 	}
-	second, err := h.paper.Entry(ctx, serial, roundSecond)
+	second, err := h.forms.Entry(ctx, serial, roundSecond)
 	if errors.Is(err, derrors.NotFound) {
 		t.Round, t.First = roundSecond, first
 		return t, nil
@@ -102,7 +102,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 // refuseIfDone refuses a serial whose response is stored: "Phiếu số …
 // đã được nhập ngày …".
 func (h *Handler) refuseIfDone(ctx context.Context, lang, serial string) error {
-	d, err := h.paper.Done(ctx, serial)
+	d, err := h.forms.Done(ctx, serial)
 	if errors.Is(err, derrors.NotFound) {
 		return nil
 	}
@@ -187,7 +187,7 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 	ctx := c.Request().Context()
 	form, err := c.FormParams()
 	if err != nil {
-		return web.NewError(http.StatusBadRequest, "err.400", err)
+		return derrors.Param("err.400")
 	}
 	typed := form.Get("serial")
 	answers := url.Values{}
@@ -218,7 +218,7 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 	now := h.now()
 	serial := t.Serial.ID
 	keyed := keyedAnswers{Scores: a.Scores, Choices: a.Choices, Comment: a.Comment}
-	e := &PaperEntry{Serial: serial, Round: t.Round, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: now.UTC()}
+	e := &Entry{Serial: serial, Round: t.Round, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: now.UTC()}
 	if len(e.Choices) == 0 {
 		e.Choices = nil
 	}
@@ -231,13 +231,13 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, "/paper/entry?saved="+url.QueryEscape(serial)+"&state="+state)
 	}
-	err = h.paper.InsertEntry(ctx, e)
+	err = h.forms.InsertEntry(ctx, e)
 	if errors.Is(err, derrors.Duplicate) && t.Round == roundFirst {
 		// Another operator keyed it first meanwhile: this keying, made
 		// blind, is the second one.
-		if first, ferr := h.paper.Entry(ctx, serial, roundFirst); ferr == nil && first.Operator != me {
+		if first, ferr := h.forms.Entry(ctx, serial, roundFirst); ferr == nil && first.Operator != me {
 			t.Round, t.First, e.Round = roundSecond, first, roundSecond
-			err = h.paper.InsertEntry(ctx, e)
+			err = h.forms.InsertEntry(ctx, e)
 		}
 	}
 	if errors.Is(err, derrors.Duplicate) {
@@ -263,28 +263,28 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 // refused as stored already or keyed twice.
 func (h *Handler) keepRefused(c echo.Context, typed string, answers url.Values) {
 	serial, _ := parseSerial(typed)
-	s, err := h.paper.Serial(c.Request().Context(), serial)
+	s, err := h.forms.Serial(c.Request().Context(), serial)
 	if err != nil {
 		return
 	}
-	in, ok := h.instruments.Get(s.Instrument)
-	if !ok {
+	in, err := h.instrument(s.Instrument)
+	if err != nil {
 		return
 	}
 	a, err := survey.Validate(in, answers)
 	if err != nil {
 		return
 	}
-	h.keepExtra(c, &PaperEntry{Serial: serial, Operator: auth.ViewerOf(c).User.Username, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()})
+	h.keepExtra(c, &Entry{Serial: serial, Operator: auth.ViewerOf(c).User.Username, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()})
 }
 
 // keepExtra keeps a keying that lost a race (the form was stored or keyed
 // twice meanwhile) under its own id, so nothing typed is lost; it counts
 // for nothing.
-func (h *Handler) keepExtra(c echo.Context, e *PaperEntry) {
+func (h *Handler) keepExtra(c echo.Context, e *Entry) {
 	extra := *e
 	extra.Round = roundExtra + bson.NewObjectID().Hex()
-	if err := h.paper.InsertEntry(c.Request().Context(), &extra); err != nil {
+	if err := h.forms.InsertEntry(c.Request().Context(), &extra); err != nil {
 		h.log.Warn("keep a keying that lost a race", "serial", e.Serial, "err", err)
 	}
 }
@@ -302,15 +302,15 @@ func (h *Handler) entryError(c echo.Context, typed string, err error) error {
 // settle compares the two keyings of a form: equal, the response is
 // stored once ("matched"); different, the form goes on the supervisor's
 // list ("held"). Running it again changes nothing.
-func (h *Handler) settle(c echo.Context, t *paperTarget, first, second *PaperEntry) (string, error) {
+func (h *Handler) settle(c echo.Context, t *paperTarget, first, second *Entry) (string, error) {
 	ctx := c.Request().Context()
 	diffs := differingItems(t.Instr, answersOf(first), answersOf(second))
 	if len(diffs) == 0 {
 		err := h.commitPaper(c, t.Serial, answersOf(first), paperPeople{Operator: first.Operator, Second: second.Operator})
 		return "matched", err
 	}
-	held := &PaperHeld{Serial: t.Serial.ID, Unit: t.Serial.Unit, Batch: t.Serial.Batch, Diffs: len(diffs), At: h.now().UTC()}
-	added, err := h.paper.Hold(ctx, held)
+	held := &Held{Serial: t.Serial.ID, Unit: t.Serial.Unit, Batch: t.Serial.Batch, Diffs: len(diffs), At: h.now().UTC()}
+	added, err := h.forms.Hold(ctx, held)
 	if err != nil {
 		return "", err
 	}
@@ -333,7 +333,7 @@ type paperPeople struct {
 // rollups count it, under the nonce "paper:"+serial: the unique nonce
 // index lets it be stored once even when two officials race. A form
 // stored already is refused with the date it was entered.
-func (h *Handler) commitPaper(c echo.Context, s *PaperSerial, a keyedAnswers, who paperPeople) error {
+func (h *Handler) commitPaper(c echo.Context, s *Serial, a keyedAnswers, who paperPeople) error {
 	ctx := c.Request().Context()
 	now := h.now()
 	r := &survey.Response{
@@ -355,7 +355,7 @@ func (h *Handler) commitPaper(c echo.Context, s *PaperSerial, a keyedAnswers, wh
 		if ferr != nil {
 			return ferr
 		}
-		if err := h.paper.MarkDone(ctx, &PaperDone{Serial: s.ID, Response: stored.ID, At: stored.SubmittedAt}); err != nil {
+		if err := h.forms.MarkDone(ctx, &Done{Serial: s.ID, Response: stored.ID, At: stored.SubmittedAt}); err != nil {
 			return err
 		}
 		return &paperRefusal{Status: http.StatusConflict, Msg: h.catalog.T(web.Lang(c), "paper.err_done", s.ID, web.FormatDate(stored.SubmittedAt))}
@@ -363,7 +363,7 @@ func (h *Handler) commitPaper(c echo.Context, s *PaperSerial, a keyedAnswers, wh
 	if err != nil {
 		return err
 	}
-	if err := h.paper.MarkDone(ctx, &PaperDone{Serial: s.ID, Response: r.ID, At: r.SubmittedAt}); err != nil {
+	if err := h.forms.MarkDone(ctx, &Done{Serial: s.ID, Response: r.ID, At: r.SubmittedAt}); err != nil {
 		return err
 	}
 	if err := h.audit.Log(ctx, auth.ViewerOf(c).User.Username, "paper.commit", "paper:"+s.ID, nil,

@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"net/http"
@@ -63,11 +63,11 @@ type posterPage struct {
 
 // registerPosters adds the QR images and printable posters: officials
 // only, since an image or a poster reveals a valid desk code.
-func (h *Handler) registerPosters(pages *echo.Group) {
-	pages.GET("/qr/:file", h.qrImage, h.gate.RequirePage)
-	pages.GET("/desks/:id/poster", h.deskPoster, h.gate.RequirePage)
-	pages.GET("/units/:id/posters", h.unitPostersSheet, h.gate.RequirePage)
-	pages.GET("/units/:id/leaflets", h.unitLeaflets, h.gate.RequirePage)
+func (h *Handler) registerPosters(pages *echo.Group, gate *auth.Gate) {
+	pages.GET("/qr/:file", h.qrImage, gate.RequirePage)
+	pages.GET("/desks/:id/poster", h.deskPoster, gate.RequirePage)
+	pages.GET("/units/:id/posters", h.unitPostersSheet, gate.RequirePage)
+	pages.GET("/units/:id/leaflets", h.unitLeaflets, gate.RequirePage)
 }
 
 // unitsWith maps unit ids to units and makes sure unit id is there and in
@@ -89,7 +89,7 @@ func (h *Handler) unitsWith(c echo.Context, id string) (map[string]survey.Unit, 
 // poster is what desk d's notice shows; units must hold d's unit.
 func (h *Handler) poster(d *survey.Desk, units map[string]survey.Unit) Poster {
 	u := units[d.Unit]
-	full := h.surveyURL(d)
+	full := h.links.Survey(d)
 	short := full
 	if i := strings.Index(short, "://"); i >= 0 {
 		short = short[i+3:]
@@ -116,7 +116,7 @@ func (h *Handler) deskPoster(c echo.Context) error {
 	case posterA5:
 		other = posterA4
 	default:
-		return web.NewError(http.StatusBadRequest, "err.param_enum", nil, "size", "a4, a5")
+		return derrors.Param("err.param_enum", "size", "a4, a5")
 	}
 	d, err := h.desk(c, c.Param("id"))
 	if err != nil {

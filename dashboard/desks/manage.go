@@ -1,9 +1,8 @@
-package dashboard
+package desks
 
 import (
 	"errors"
 	"net/http"
-	"sort"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,16 +11,6 @@ import (
 	"hailong/internal/web"
 	"hailong/survey"
 )
-
-// fieldError turns a validation error into a 400 naming the first field.
-func fieldError(ve *survey.ValidationError) error {
-	fields := make([]string, 0, len(ve.Fields))
-	for f := range ve.Fields {
-		fields = append(fields, f)
-	}
-	sort.Strings(fields)
-	return web.NewError(http.StatusBadRequest, "err.field_"+ve.Fields[fields[0]], ve, fields[0])
-}
 
 func (h *Handler) apiUnits(c echo.Context) error {
 	units, err := h.store.Units(c.Request().Context())
@@ -110,11 +99,12 @@ func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) 
 	if err != nil {
 		return 0, err
 	}
+	// A validation error answers 400 naming its first field (derrors).
 	if ve := survey.ValidateUnit(u, units); ve != nil {
-		return 0, fieldError(ve)
+		return 0, ve
 	}
 	if (old == nil || old.Parent != u.Parent) && inactiveUnit(units, u.Parent) {
-		return 0, web.NewError(http.StatusBadRequest, "err.unit_inactive", nil, u.Parent)
+		return 0, derrors.Param("err.unit_inactive", u.Parent)
 	}
 	status := http.StatusOK
 	if old == nil {
@@ -124,7 +114,7 @@ func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) 
 		err = h.store.ReplaceUnit(ctx, u)
 	}
 	if errors.Is(err, derrors.Duplicate) {
-		return 0, web.NewError(http.StatusConflict, "err.exists", nil, u.ID)
+		return 0, derrors.New(derrors.Duplicate, "err.exists", u.ID)
 	}
 	if err != nil {
 		return 0, err
@@ -234,10 +224,10 @@ func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) 
 		return 0, err
 	}
 	if ve := survey.ValidateDesk(d, units, h.instruments); ve != nil {
-		return 0, fieldError(ve)
+		return 0, ve
 	}
 	if (old == nil || old.Unit != d.Unit) && inactiveUnit(units, d.Unit) {
-		return 0, web.NewError(http.StatusBadRequest, "err.unit_inactive", nil, d.Unit)
+		return 0, derrors.Param("err.unit_inactive", d.Unit)
 	}
 	status := http.StatusOK
 	if old == nil {
@@ -247,7 +237,7 @@ func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) 
 		err = h.store.ReplaceDesk(ctx, d)
 	}
 	if errors.Is(err, derrors.Duplicate) {
-		return 0, web.NewError(http.StatusConflict, "err.exists", nil, d.ID)
+		return 0, derrors.New(derrors.Duplicate, "err.exists", d.ID)
 	}
 	if err != nil {
 		return 0, err

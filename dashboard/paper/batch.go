@@ -1,4 +1,4 @@
-package dashboard
+package paper
 
 import (
 	"errors"
@@ -10,32 +10,15 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/dashboard/auth"
+	"hailong/dashboard/desks"
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
 
-// registerPaper adds printed forms and their keying (issue 9 items 2–3):
-// batches and print views for supervisors, the entry screen for whoever
-// keys, the side-by-side view where a supervisor settles two keyings
-// that disagree.
-func (h *Handler) registerPaper(pages *echo.Group) {
-	pages.GET("/paper", h.paperPage, h.gate.RequirePage, auth.RequireSupervisor)
-	pages.POST("/paper/batches", h.paperCreateBatch, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
-	pages.GET("/paper/batches/:id", h.paperPrint, h.gate.RequirePage, auth.RequireSupervisor)
-	pages.GET("/paper/batches/:id/online.svg", h.paperOnlineQR, h.gate.RequirePage, auth.RequireSupervisor)
-	pages.GET("/paper/batches/:id/online.png", h.paperOnlineQR, h.gate.RequirePage, auth.RequireSupervisor)
-	pages.GET("/paper/qr/:file", h.paperSerialQR, h.gate.RequirePage, auth.RequireSupervisor)
-	pages.GET("/paper/entry", h.paperEntryPage, h.gate.RequirePage, auth.RequireKeyer)
-	pages.POST("/paper/entry", h.paperEntrySave, h.gate.RequirePage, web.RequireCSRF, auth.RequireKeyer)
-	pages.GET("/paper/review", h.paperHeldPage, h.gate.RequirePage, auth.RequireSupervisor)
-	pages.GET("/paper/review/:serial", h.paperResolvePage, h.gate.RequirePage, auth.RequireSupervisor)
-	pages.POST("/paper/review/:serial", h.paperResolve, h.gate.RequirePage, web.RequireCSRF, auth.RequireSupervisor)
-}
-
 // batchRow is one batch as listed.
 type batchRow struct {
-	PaperBatch
+	Batch
 	UnitName, DeskName string
 	First, Last        string
 }
@@ -57,11 +40,11 @@ func (h *Handler) paperPage(c echo.Context) error {
 
 func (h *Handler) renderPaperPage(c echo.Context, status int, form url.Values, errMsg string) error {
 	ctx := c.Request().Context()
-	desks, err := h.store.Desks(ctx)
+	allDesks, err := h.store.Desks(ctx)
 	if err != nil {
 		return err
 	}
-	batches, err := h.paper.Batches(ctx)
+	batches, err := h.forms.Batches(ctx)
 	if err != nil {
 		return err
 	}
@@ -74,7 +57,7 @@ func (h *Handler) renderPaperPage(c echo.Context, status int, form url.Values, e
 	}
 	v.Units = viewer.VisibleUnits(viewer.Tree())
 	deskNames := map[string]string{}
-	for _, d := range desks {
+	for _, d := range allDesks {
 		deskNames[d.ID] = d.Name
 		if in(d.Unit) {
 			v.Desks = append(v.Desks, d)
@@ -82,7 +65,7 @@ func (h *Handler) renderPaperPage(c echo.Context, status int, form url.Values, e
 	}
 	for _, b := range batches {
 		if in(b.Unit) {
-			v.Batches = append(v.Batches, batchRow{PaperBatch: b, UnitName: names[b.Unit], DeskName: deskNames[b.Desk],
+			v.Batches = append(v.Batches, batchRow{Batch: b, UnitName: names[b.Unit], DeskName: deskNames[b.Desk],
 				First: b.Serial(1), Last: b.Serial(b.Count)})
 		}
 	}
@@ -97,7 +80,7 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	lang := web.Lang(c)
 	form, err := c.FormParams()
 	if err != nil {
-		return web.NewError(http.StatusBadRequest, "err.400", err)
+		return derrors.Param("err.400")
 	}
 	fail := func(id string, args ...any) error {
 		return h.renderPaperPage(c, http.StatusUnprocessableEntity, form, h.catalog.T(lang, id, args...))
@@ -112,15 +95,15 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	if err != nil || count < 1 || count > maxBatchForms {
 		return fail("paper.err_count", maxBatchForms)
 	}
-	desks, err := h.store.Desks(ctx)
+	allDesks, err := h.store.Desks(ctx)
 	if err != nil {
 		return err
 	}
 	var desk *survey.Desk
 	if id := strings.TrimSpace(form.Get("desk")); id != "" {
-		for i := range desks {
-			if desks[i].ID == id {
-				desk = &desks[i]
+		for i := range allDesks {
+			if allDesks[i].ID == id {
+				desk = &allDesks[i]
 			}
 		}
 		if desk == nil || desk.Unit != unit {
@@ -129,7 +112,7 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	}
 	instr := strings.TrimSpace(form.Get("instrument"))
 	if instr == "" {
-		instr = defaultInstrument(desk, desks, unit)
+		instr = defaultInstrument(desk, allDesks, unit)
 	}
 	in, ok := h.instruments.Get(instr)
 	if !ok {
@@ -138,14 +121,14 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	if !ok {
 		return fail("paper.err_instrument")
 	}
-	b := &PaperBatch{Unit: unit, Instrument: in.ID(), Count: count, Double: form.Get("double") != "",
+	b := &Batch{Unit: unit, Instrument: in.ID(), Count: count, Double: form.Get("double") != "",
 		CreatedBy: auth.ViewerOf(c).User.Username, CreatedAt: h.now().UTC()}
 	if desk != nil {
 		b.Desk = desk.ID
 	}
 	for try := 0; ; try++ {
 		b.ID = newBatchCode()
-		err = h.paper.InsertBatch(ctx, b)
+		err = h.forms.InsertBatch(ctx, b)
 		if !errors.Is(err, derrors.Duplicate) || try == 5 {
 			break
 		}
@@ -163,11 +146,11 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 // defaultInstrument is the instrument code a batch prints when none is
 // chosen: its desk's, else that of the unit's first active desk, else the
 // counter form.
-func defaultInstrument(desk *survey.Desk, desks []survey.Desk, unit string) string {
+func defaultInstrument(desk *survey.Desk, all []survey.Desk, unit string) string {
 	if desk != nil {
 		return desk.Instrument
 	}
-	for _, d := range desks {
+	for _, d := range all {
 		if d.Unit == unit && d.Active && d.Instrument != "" {
 			return d.Instrument
 		}
@@ -177,12 +160,9 @@ func defaultInstrument(desk *survey.Desk, desks []survey.Desk, unit string) stri
 
 // paperBatch returns the batch of the :id parameter in the official's
 // scope; any other is a 404.
-func (h *Handler) paperBatch(c echo.Context) (*PaperBatch, error) {
+func (h *Handler) paperBatch(c echo.Context) (*Batch, error) {
 	ctx := c.Request().Context()
-	b, err := h.paper.Batch(ctx, strings.ToUpper(c.Param("id")))
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", err)
-	}
+	b, err := h.forms.Batch(ctx, strings.ToUpper(c.Param("id")))
 	if err != nil {
 		return nil, err
 	}
@@ -195,13 +175,13 @@ func (h *Handler) paperBatch(c echo.Context) (*PaperBatch, error) {
 // onlineURL is where a printed form's QR leads: the desk's survey, or the
 // unit's portal survey for unit-level batches and for desks whose printed
 // code would not be accepted (rotating, paused).
-func (h *Handler) onlineURL(c echo.Context, b *PaperBatch) string {
+func (h *Handler) onlineURL(c echo.Context, b *Batch) string {
 	if b.Desk != "" {
 		if d, err := h.store.Desk(c.Request().Context(), b.Desk); err == nil && d.Active && d.QRMode != survey.QRRotating {
-			return h.surveyURL(d)
+			return h.links.Survey(d)
 		}
 	}
-	return h.baseURL + "/p/" + url.PathEscape(b.Unit)
+	return h.links.Portal(b.Unit)
 }
 
 // paperOnlineQR serves the QR of a batch's online survey.
@@ -211,7 +191,7 @@ func (h *Handler) paperOnlineQR(c echo.Context) error {
 		return err
 	}
 	// No-cache: the desk's code, and so this image, changes at a rotation.
-	return serveQR(c, h.onlineURL(c, b), strings.HasSuffix(c.Path(), ".png"), 0, qrNoCache)
+	return desks.ServeQR(c, h.onlineURL(c, b), strings.HasSuffix(c.Path(), ".png"), 0, desks.QRNoCache)
 }
 
 // paperSerialQR serves GET /paper/qr/{serial}.svg|.png: a serial as a QR,
@@ -231,5 +211,5 @@ func (h *Handler) paperSerialQR(c echo.Context) error {
 	if _, err := h.paperBatch(c); err != nil {
 		return err
 	}
-	return serveQR(c, serial, png, 0, qrCacheControl)
+	return desks.ServeQR(c, serial, png, 0, desks.QRCacheControl)
 }

@@ -1,4 +1,4 @@
-package dashboard
+package paper
 
 import (
 	"net/http"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/dashboard/auth"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 )
 
@@ -14,7 +16,7 @@ import (
 // Vietnamese, with the exact question texts of the pinned instrument
 // version.
 type paperPrintView struct {
-	Batch     *PaperBatch
+	Batch     *Batch
 	UnitName  string
 	Parent    string
 	DeskName  string
@@ -47,13 +49,13 @@ func printRange(c echo.Context, count int) (from, to int, err error) {
 		if v := c.QueryParam(p.name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > count {
-				return 0, 0, web.NewError(http.StatusBadRequest, "paper.err_range", err, count)
+				return 0, 0, derrors.Param("paper.err_range", count)
 			}
 			*p.dst = n
 		}
 	}
 	if to < from {
-		return 0, 0, web.NewError(http.StatusBadRequest, "paper.err_range", nil, count)
+		return 0, 0, derrors.Param("paper.err_range", count)
 	}
 	return from, to, nil
 }
@@ -64,20 +66,23 @@ func (h *Handler) paperPrint(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in, ok := h.instruments.Get(b.Instrument)
-	if !ok {
-		return nil
-	}
-	units, err := h.unitsWith(c, b.Unit)
+	in, err := h.instrument(b.Instrument)
 	if err != nil {
 		return err
 	}
-	u := units[b.Unit]
+	viewer := auth.ViewerOf(c)
+	u, err := viewer.Unit(c.Request().Context(), b.Unit)
+	if err != nil {
+		return err
+	}
 	v := paperPrintView{Batch: b, UnitName: u.Name, Title: in.Title.VI,
 		Questions: paperQuestions(in, h.catalog, "vi", nil, nil), OnlineURL: h.onlineURL(c, b),
 		OnlineQR: "/paper/batches/" + b.ID + "/online.svg"}
-	if p, ok := units[u.Parent]; ok {
-		v.Parent = p.Name
+	// The unit above, printed over the unit's name as official notices do.
+	for _, p := range viewer.Tree() {
+		if p.ID == u.Parent {
+			v.Parent = p.Name
+		}
 	}
 	if b.Desk != "" {
 		if d, err := h.store.Desk(c.Request().Context(), b.Desk); err == nil {

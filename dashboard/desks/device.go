@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/dashboard/auth"
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -29,7 +30,7 @@ func (h *Handler) registerDevice(c echo.Context) error {
 	case survey.DeviceDisplay:
 		next = "/desk/" + d.ID + "/display"
 	default:
-		return web.NewError(http.StatusBadRequest, "err.param_enum", nil, "kind", "kiosk, display")
+		return derrors.Param("err.param_enum", "kind", "kiosk, display")
 	}
 	c.SetCookie(&http.Cookie{Name: survey.DeviceCookie, Value: survey.DeviceToken(h.codes, d, kind, h.now()),
 		Path: "/", MaxAge: 400 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(c)})

@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"net/http"

@@ -1,19 +1,19 @@
-package dashboard
+package paper
 
 import (
 	"context"
 	"errors"
-	"fmt"
-	"hailong/internal/derrors"
 	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"hailong/internal/derrors"
 )
 
-// Paper keeps printed forms and what was keyed from them. Every document
+// Store keeps printed forms and what was keyed from them. Every document
 // is inserted once and never updated (updates scan a whole collection on
 // the embedded store); state is read from which documents exist, all by
 // _id:
@@ -28,18 +28,18 @@ import (
 //   - paper_done: _id = serial once its response is stored;
 //   - paper_held: _id = serial while two keyings disagree — the
 //     supervisor's work list, removed once resolved.
-type Paper struct {
+type Store struct {
 	batches, serials, entries, done, held *mongo.Collection
 }
 
-// NewPaper returns the paper store over db.
-func NewPaper(db *mongo.Database) *Paper {
-	return &Paper{batches: db.Collection("paper_batches"), serials: db.Collection("paper_serials"),
+// NewStore returns the paper store over db.
+func NewStore(db *mongo.Database) *Store {
+	return &Store{batches: db.Collection("paper_batches"), serials: db.Collection("paper_serials"),
 		entries: db.Collection("paper_entries"), done: db.Collection("paper_done"), held: db.Collection("paper_held")}
 }
 
-// PaperBatch is one printing of forms.
-type PaperBatch struct {
+// Batch is one printing of forms.
+type Batch struct {
 	ID         string    `bson:"_id" json:"id"`
 	Unit       string    `bson:"unit" json:"unit"`
 	Desk       string    `bson:"desk,omitempty" json:"desk,omitempty"`
@@ -51,13 +51,13 @@ type PaperBatch struct {
 }
 
 // Serial returns the serial of form n (1-based).
-func (b *PaperBatch) Serial(n int) string { return makeSerial(b.ID, n) }
+func (b *Batch) Serial(n int) string { return makeSerial(b.ID, n) }
 
-// PaperSerial is one printed form. The register (paper_serials) records
+// Serial is one printed form. The register (paper_serials) records
 // every serial printed, for the record; keying derives a serial from its
 // batch instead (Serial), because a find among many string _ids is slow on
 // the embedded store.
-type PaperSerial struct {
+type Serial struct {
 	ID         string `bson:"_id"`
 	Batch      string `bson:"batch"`
 	N          int    `bson:"n"`
@@ -76,8 +76,8 @@ const (
 	roundExtra = "x-"
 )
 
-// PaperEntry is one keying of a form, kept for good.
-type PaperEntry struct {
+// Entry is one keying of a form, kept for good.
+type Entry struct {
 	ID       string              `bson:"_id"`
 	Serial   string              `bson:"serial"`
 	Round    string              `bson:"round"`
@@ -88,15 +88,15 @@ type PaperEntry struct {
 	At       time.Time           `bson:"at"`
 }
 
-// PaperDone records that a form's response is stored.
-type PaperDone struct {
+// Done records that a form's response is stored.
+type Done struct {
 	Serial   string        `bson:"_id"`
 	Response bson.ObjectID `bson:"response"`
 	At       time.Time     `bson:"at"`
 }
 
-// PaperHeld is a form whose two keyings disagree.
-type PaperHeld struct {
+// Held is a form whose two keyings disagree.
+type Held struct {
 	Serial string    `bson:"_id"`
 	Unit   string    `bson:"unit"`
 	Batch  string    `bson:"batch"`
@@ -106,39 +106,42 @@ type PaperHeld struct {
 
 // InsertBatch stores a batch and registers its serials. derrors.Duplicate: the
 // batch code is taken (pick another).
-func (p *Paper) InsertBatch(ctx context.Context, b *PaperBatch) error {
-	if err := paperInsert(ctx, p.batches, b); err != nil {
+func (p *Store) InsertBatch(ctx context.Context, b *Batch) error {
+	if err := insertOne(ctx, p.batches, b); err != nil {
 		return err
 	}
 	docs := make([]any, b.Count)
 	for i := range docs {
-		docs[i] = PaperSerial{ID: b.Serial(i + 1), Batch: b.ID, N: i + 1, Unit: b.Unit, Desk: b.Desk, Instrument: b.Instrument, Double: b.Double}
+		docs[i] = Serial{ID: b.Serial(i + 1), Batch: b.ID, N: i + 1, Unit: b.Unit, Desk: b.Desk, Instrument: b.Instrument, Double: b.Double}
 	}
 	if _, err := p.serials.InsertMany(ctx, docs); err != nil {
 		// Without its serials the batch must not be listed as printable.
 		_, _ = p.batches.DeleteOne(ctx, bson.D{{Key: "_id", Value: b.ID}})
-		return fmt.Errorf("register serials: %w", err)
+		return derrors.Store(err, "register serials")
 	}
 	return nil
 }
 
 // Batches returns every batch, newest first.
-func (p *Paper) Batches(ctx context.Context) ([]PaperBatch, error) {
+func (p *Store) Batches(ctx context.Context) ([]Batch, error) {
 	cur, err := p.batches.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))
 	if err != nil {
-		return nil, fmt.Errorf("list batches: %w", err)
+		return nil, derrors.Store(err, "list batches")
 	}
-	var out []PaperBatch
+	var out []Batch
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list batches: %w", err)
+		return nil, derrors.Store(err, "list batches")
 	}
 	return out, nil
 }
 
 // Batch returns one batch, or derrors.NotFound.
-func (p *Paper) Batch(ctx context.Context, id string) (*PaperBatch, error) {
-	var b PaperBatch
-	return &b, paperByID(ctx, p.batches, id, &b)
+func (p *Store) Batch(ctx context.Context, id string) (*Batch, error) {
+	var b Batch
+	if err := findByID(ctx, p.batches, id, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
 }
 
 // Serial returns a registered form (a canonical serial), or
@@ -147,7 +150,7 @@ func (p *Paper) Batch(ctx context.Context, id string) (*PaperBatch, error) {
 // with 20,000 serials registered one read took 65–600 ms against under
 // 1 ms for the batch. The batch decides the same thing: a serial is
 // registered when its batch exists and its number is within the count.
-func (p *Paper) Serial(ctx context.Context, serial string) (*PaperSerial, error) {
+func (p *Store) Serial(ctx context.Context, serial string) (*Serial, error) {
 	if len(serial) != batchCodeLen+serialNumLen+3 {
 		return nil, derrors.NotFound
 	}
@@ -162,31 +165,37 @@ func (p *Paper) Serial(ctx context.Context, serial string) (*PaperSerial, error)
 	if n < 1 || n > b.Count || b.Serial(n) != serial {
 		return nil, derrors.NotFound
 	}
-	return &PaperSerial{ID: serial, Batch: b.ID, N: n, Unit: b.Unit, Desk: b.Desk, Instrument: b.Instrument, Double: b.Double}, nil
+	return &Serial{ID: serial, Batch: b.ID, N: n, Unit: b.Unit, Desk: b.Desk, Instrument: b.Instrument, Double: b.Double}, nil
 }
 
 // Entry returns one keying of serial, or derrors.NotFound.
-func (p *Paper) Entry(ctx context.Context, serial, round string) (*PaperEntry, error) {
-	var e PaperEntry
-	return &e, paperByID(ctx, p.entries, serial+"/"+round, &e)
+func (p *Store) Entry(ctx context.Context, serial, round string) (*Entry, error) {
+	var e Entry
+	if err := findByID(ctx, p.entries, serial+"/"+round, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
 }
 
 // InsertEntry stores a keying; derrors.Duplicate if that round of the
 // serial was keyed already (by someone quicker).
-func (p *Paper) InsertEntry(ctx context.Context, e *PaperEntry) error {
+func (p *Store) InsertEntry(ctx context.Context, e *Entry) error {
 	e.ID = e.Serial + "/" + e.Round
-	return paperInsert(ctx, p.entries, e)
+	return insertOne(ctx, p.entries, e)
 }
 
 // Done returns the record of a stored form, or derrors.NotFound.
-func (p *Paper) Done(ctx context.Context, serial string) (*PaperDone, error) {
-	var d PaperDone
-	return &d, paperByID(ctx, p.done, serial, &d)
+func (p *Store) Done(ctx context.Context, serial string) (*Done, error) {
+	var d Done
+	if err := findByID(ctx, p.done, serial, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
 
 // MarkDone records a stored form; a second record of it changes nothing.
-func (p *Paper) MarkDone(ctx context.Context, d *PaperDone) error {
-	if err := paperInsert(ctx, p.done, d); err != nil && !errors.Is(err, derrors.Duplicate) {
+func (p *Store) MarkDone(ctx context.Context, d *Done) error {
+	if err := insertOne(ctx, p.done, d); err != nil && !errors.Is(err, derrors.Duplicate) {
 		return err
 	}
 	return nil
@@ -194,8 +203,8 @@ func (p *Paper) MarkDone(ctx context.Context, d *PaperDone) error {
 
 // Hold puts a form on the supervisor's list; added is false when it was
 // there already.
-func (p *Paper) Hold(ctx context.Context, h *PaperHeld) (added bool, err error) {
-	err = paperInsert(ctx, p.held, h)
+func (p *Store) Hold(ctx context.Context, h *Held) (added bool, err error) {
+	err = insertOne(ctx, p.held, h)
 	if errors.Is(err, derrors.Duplicate) {
 		return false, nil
 	}
@@ -203,44 +212,35 @@ func (p *Paper) Hold(ctx context.Context, h *PaperHeld) (added bool, err error) 
 }
 
 // Release takes a resolved form off the supervisor's list.
-func (p *Paper) Release(ctx context.Context, serial string) error {
+func (p *Store) Release(ctx context.Context, serial string) error {
 	if _, err := p.held.DeleteOne(ctx, bson.D{{Key: "_id", Value: serial}}); err != nil {
-		return fmt.Errorf("release held form: %w", err)
+		return derrors.Store(err, "release held form")
 	}
 	return nil
 }
 
 // Held lists the forms waiting for a supervisor, oldest first.
-func (p *Paper) Held(ctx context.Context) ([]PaperHeld, error) {
+func (p *Store) Held(ctx context.Context) ([]Held, error) {
 	cur, err := p.held.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("list held forms: %w", err)
+		return nil, derrors.Store(err, "list held forms")
 	}
-	var out []PaperHeld
+	var out []Held
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list held forms: %w", err)
+		return nil, derrors.Store(err, "list held forms")
 	}
 	return out, nil
 }
 
-func paperInsert(ctx context.Context, c *mongo.Collection, doc any) error {
+// insertOne stores doc in c: derrors.Duplicate when its _id is taken.
+func insertOne(ctx context.Context, c *mongo.Collection, doc any) error {
 	_, err := c.InsertOne(ctx, doc)
-	if mongo.IsDuplicateKeyError(err) {
-		return derrors.Duplicate
-	}
-	if err != nil {
-		return fmt.Errorf("insert into %s: %w", c.Name(), err)
-	}
-	return nil
+	return derrors.Store(err, "insert into "+c.Name())
 }
 
-func paperByID(ctx context.Context, c *mongo.Collection, id string, out any) error {
+// findByID reads the document of c with _id id into out:
+// derrors.NotFound when there is none.
+func findByID(ctx context.Context, c *mongo.Collection, id string, out any) error {
 	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(out)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return derrors.NotFound
-	}
-	if err != nil {
-		return fmt.Errorf("read %s: %w", c.Name(), err)
-	}
-	return nil
+	return derrors.Store(err, "read "+c.Name())
 }

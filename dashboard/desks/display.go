@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"encoding/base64"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/survey"
@@ -32,7 +33,7 @@ func (h *Handler) display(c echo.Context) error {
 		return err
 	}
 	if !survey.DeviceAllowed(c, h.codes, d, survey.DeviceDisplay) {
-		return web.NewError(http.StatusForbidden, "err.kiosk_unregistered", nil)
+		return derrors.New(derrors.Forbidden, "err.kiosk_unregistered")
 	}
 	u, err := h.store.Unit(ctx, d.Unit)
 	if err != nil {
@@ -43,7 +44,7 @@ func (h *Handler) display(c echo.Context) error {
 	if d.QRMode == survey.QRRotating {
 		code = h.codes.DeskCodeAt(d.ID, d.Generation, survey.RotationWindow(now))
 	}
-	url := h.baseURL + "/s/" + code
+	url := h.links.SurveyCode(code)
 	svg, err := qr.SVG(url)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"crypto/sha256"
@@ -10,38 +10,21 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
-	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/survey"
 )
 
-// qrCacheControl lets the official's browser keep a QR image for five
+// QRCacheControl lets the official's browser keep a QR image for five
 // minutes, never a shared cache: the image reveals a valid desk code. Only
 // versioned URLs (qrVersion) get it: their address changes with the code,
 // so a rotated desk is fetched afresh. Anything else must revalidate
-// (qrNoCache), or a poster printed right after "Đổi mã QR" would carry the
+// (QRNoCache), or a poster printed right after "Đổi mã QR" would carry the
 // old, dead code from the browser's cache.
 const (
-	qrCacheControl = "private, max-age=300"
-	qrNoCache      = "private, no-cache"
+	QRCacheControl = "private, max-age=300"
+	QRNoCache      = "private, no-cache"
 )
-
-// desk returns a desk by id for the request's viewer: NotFound for an
-// unknown desk and for one outside the official's scope alike. Device
-// pages (no viewer) check their device cookie instead.
-func (h *Handler) desk(c echo.Context, id string) (*survey.Desk, error) {
-	if v := auth.ViewerOf(c); v != nil {
-		return v.Desk(c.Request().Context(), id)
-	}
-	return h.store.Desk(c.Request().Context(), id)
-}
-
-// surveyURL is the full address a desk's QR code opens.
-func (h *Handler) surveyURL(d *survey.Desk) string {
-	return h.baseURL + "/s/" + h.codes.DeskCode(d.ID, d.Generation)
-}
 
 // qrImage serves GET /qr/{desk}.png?size= and /qr/{desk}.svg: the desk's
 // survey URL as an image, for posters and for staff to download.
@@ -61,7 +44,7 @@ func (h *Handler) qrImage(c echo.Context) error {
 		if s := c.QueryParam("size"); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return web.NewError(http.StatusBadRequest, "poster.err_size", err, qr.MinSize, qr.MaxSize)
+				return derrors.Param("poster.err_size", qr.MinSize, qr.MaxSize)
 			}
 			size = n
 		}
@@ -70,11 +53,11 @@ func (h *Handler) qrImage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cache := qrNoCache
+	cache := QRNoCache
 	if v := c.QueryParam("v"); v != "" && v == h.qrVersion(d) {
-		cache = qrCacheControl
+		cache = QRCacheControl
 	}
-	return serveQR(c, h.surveyURL(d), ctype == "image/png", size, cache)
+	return ServeQR(c, h.links.Survey(d), ctype == "image/png", size, cache)
 }
 
 // qrVersion is the MAC of the desk's current code: pages add it to QR image
@@ -90,10 +73,10 @@ func (h *Handler) qrURL(d *survey.Desk, ext string) string {
 	return "/qr/" + url.PathEscape(d.ID) + "." + ext + "?v=" + h.qrVersion(d)
 }
 
-// serveQR writes content as a PNG (size pixels, 0: the default) or SVG QR
+// ServeQR writes content as a PNG (size pixels, 0: the default) or SVG QR
 // image with the given Cache-Control, and a weak ETag (the compressing
 // handler may send the SVG compressed).
-func serveQR(c echo.Context, content string, png bool, size int, cacheControl string) error {
+func ServeQR(c echo.Context, content string, png bool, size int, cacheControl string) error {
 	var body []byte
 	var err error
 	ctype := "image/svg+xml"

@@ -1,4 +1,4 @@
-package dashboard
+package paper
 
 import (
 	"net/url"
@@ -95,7 +95,7 @@ type keyedAnswers struct {
 	Comment string
 }
 
-func answersOf(e *PaperEntry) keyedAnswers {
+func answersOf(e *Entry) keyedAnswers {
 	return keyedAnswers{Scores: e.Scores, Choices: e.Choices, Comment: e.Comment}
 }
 

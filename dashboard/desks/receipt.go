@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"encoding/base64"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/survey"
@@ -46,38 +47,38 @@ func (h *Handler) apiReceiptLink(c echo.Context) error {
 	req.DossierCode = strings.TrimSpace(req.DossierCode)
 	switch {
 	case req.Desk == "":
-		return web.NewError(http.StatusBadRequest, "err.field_required", nil, "desk")
+		return derrors.Param("err.field_required", "desk")
 	case req.DossierCode == "":
-		return web.NewError(http.StatusBadRequest, "err.field_required", nil, "dossier_code")
+		return derrors.Param("err.field_required", "dossier_code")
 	case utf8.RuneCountInString(req.DossierCode) > 100 || strings.ContainsAny(req.DossierCode, "\x00\r\n"):
-		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "dossier_code")
+		return derrors.Param("err.field_format", "dossier_code")
 	// Characters, not bytes: a Vietnamese letter takes 2 or 3 bytes.
 	case utf8.RuneCountInString(req.Procedure) > 200:
-		return web.NewError(http.StatusBadRequest, "err.field_too_long", nil, "procedure", 200)
+		return derrors.Param("err.field_too_long", "procedure", 200)
 	case strings.ContainsAny(req.Procedure, "\x00\x1f\r\n"):
-		return web.NewError(http.StatusBadRequest, "err.field_chars", nil, "procedure")
+		return derrors.Param("err.field_chars", "procedure")
 	case req.Field != "" && !fieldID.MatchString(req.Field):
-		return web.NewError(http.StatusBadRequest, "err.field_format", nil, "field")
+		return derrors.Param("err.field_format", "field")
 	}
 	d, err := h.desk(c, req.Desk)
 	if err != nil {
 		return err
 	}
 	if !d.Active {
-		return web.NewError(http.StatusBadRequest, "err.desk_inactive", nil)
+		return derrors.Param("err.desk_inactive")
 	}
 	// A desk of an inactive unit takes no answers: no new links either.
 	if u, err := h.store.Unit(c.Request().Context(), d.Unit); err == nil && !u.IsActive() {
-		return web.NewError(http.StatusBadRequest, "err.desk_inactive", nil)
+		return derrors.Param("err.desk_inactive")
 	}
 	// The field is stored on the answer and grouped by in reports: only
 	// the desk's own fields (any well-formed one if the desk lists none).
 	if req.Field != "" && len(d.Fields) > 0 && !slices.Contains(d.Fields, req.Field) {
-		return web.NewError(http.StatusBadRequest, "err.field_not_desk", nil, req.Field, d.ID, strings.Join(d.Fields, ", "))
+		return derrors.Param("err.field_not_desk", req.Field, d.ID, strings.Join(d.Fields, ", "))
 	}
 	now := h.now()
 	hash := h.codes.Keyed(survey.PurposeReceipt, req.DossierCode)
-	url := h.baseURL + "/r/" + survey.ReceiptToken(h.codes, d.ID, hash, req.Procedure, req.Field, now)
+	url := h.links.Base() + "/r/" + survey.ReceiptToken(h.codes, d.ID, hash, req.Procedure, req.Field, now)
 	png, err := qr.PNG(url, 384)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package dashboard
+package desks
 
 import (
 	"errors"
@@ -50,7 +50,7 @@ func (h *Handler) apiCreateToken(c echo.Context) error {
 func (h *Handler) createToken(c echo.Context, name, unit string) (*auth.APIToken, string, error) {
 	ctx := c.Request().Context()
 	if !auth.ValidTokenName(name) {
-		return nil, "", web.NewError(http.StatusBadRequest, "err.field_format", nil, "name")
+		return nil, "", derrors.Param("err.field_format", "name")
 	}
 	v := auth.ViewerOf(c)
 	u := v.User
@@ -67,7 +67,7 @@ func (h *Handler) createToken(c echo.Context, name, unit string) (*auth.APIToken
 	}
 	secret, t, err := h.tokens.Create(ctx, name, unit, u.Username, h.now())
 	if errors.Is(err, derrors.Duplicate) {
-		return nil, "", web.NewError(http.StatusConflict, "err.exists", nil, name)
+		return nil, "", derrors.New(derrors.Duplicate, "err.exists", name)
 	}
 	if err != nil {
 		return nil, "", err

@@ -1,4 +1,4 @@
-package dashboard
+package paper
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 
 // heldRow is a form waiting for a supervisor, as listed.
 type heldRow struct {
-	PaperHeld
+	Held
 	UnitName string
 }
 
@@ -30,7 +30,7 @@ type paperHeldView struct {
 // disagree, in the supervisor's scope, oldest first.
 func (h *Handler) paperHeldPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	held, err := h.paper.Held(ctx)
+	held, err := h.forms.Held(ctx)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (h *Handler) paperHeldPage(c echo.Context) error {
 	}
 	for _, hd := range held {
 		if viewer.SeesUnit(hd.Unit) {
-			v.Held = append(v.Held, heldRow{PaperHeld: hd, UnitName: names[hd.Unit]})
+			v.Held = append(v.Held, heldRow{Held: hd, UnitName: names[hd.Unit]})
 		}
 	}
 	return web.RenderPage(c, http.StatusOK, "paper_review", web.NewPage(c, "paper.title_review", v))
@@ -79,7 +79,7 @@ type paperResolveView struct {
 // heldForm is a form keyed twice and not yet stored, with both keyings.
 type heldForm struct {
 	t             *paperTarget
-	first, second *PaperEntry
+	first, second *Entry
 	diffs         []string
 }
 
@@ -91,29 +91,25 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 	if !ok {
 		return nil, derrors.NotFound
 	}
-	s, err := h.paper.Serial(ctx, serial)
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", err)
-	}
+	s, err := h.forms.Serial(ctx, serial)
 	if err != nil {
 		return nil, err
 	}
 	if !auth.ViewerOf(c).SeesUnit(s.Unit) {
 		return nil, derrors.NotFound
 	}
-	in, ok := h.instruments.Get(s.Instrument)
-	if !ok {
-		return nil, nil
+	in, err := h.instrument(s.Instrument)
+	if err != nil {
+		return nil, err
 	}
-	if d, err := h.paper.Done(ctx, serial); err == nil {
-		return nil, web.NewError(http.StatusConflict, "paper.err_done", nil, serial, web.FormatDate(d.At))
+	if d, err := h.forms.Done(ctx, serial); err == nil {
+		return nil, derrors.New(derrors.Conflict, "paper.err_done", serial, web.FormatDate(d.At))
+	} else if !errors.Is(err, derrors.NotFound) {
+		return nil, err
 	}
 	f := &heldForm{t: &paperTarget{Serial: s, Instr: in}}
-	if f.first, err = h.paper.Entry(ctx, serial, roundFirst); err == nil {
-		f.second, err = h.paper.Entry(ctx, serial, roundSecond)
-	}
-	if errors.Is(err, derrors.NotFound) {
-		return nil, web.NewError(http.StatusNotFound, "err.404", err)
+	if f.first, err = h.forms.Entry(ctx, serial, roundFirst); err == nil {
+		f.second, err = h.forms.Entry(ctx, serial, roundSecond)
 	}
 	if err != nil {
 		return nil, err
@@ -194,14 +190,14 @@ func (h *Handler) paperResolve(c echo.Context) error {
 	}
 	form, err := c.FormParams()
 	if err != nil {
-		return web.NewError(http.StatusBadRequest, "err.400", err)
+		return derrors.Param("err.400")
 	}
 	serial := f.t.Serial.ID
 	me := auth.ViewerOf(c).User.Username
 	who := paperPeople{Operator: f.first.Operator, Second: f.second.Operator, ResolvedBy: me}
 	// A resolution already kept (a stop before its response was stored)
 	// is finished, never replaced.
-	if prev, err := h.paper.Entry(ctx, serial, roundResolved); err == nil {
+	if prev, err := h.forms.Entry(ctx, serial, roundResolved); err == nil {
 		who.ResolvedBy = prev.Operator
 		if err := h.finishResolution(c, f, answersOf(prev), who); err != nil {
 			return err
@@ -213,62 +209,76 @@ func (h *Handler) paperResolve(c echo.Context) error {
 
 	// Who keyed the form does not judge between the two keyings.
 	if me == f.first.Operator || me == f.second.Operator {
-		return web.NewError(http.StatusConflict, "paper.err_own_keying", nil, serial)
+		return derrors.New(derrors.Conflict, "paper.err_own_keying", serial)
 	}
-	merged := answersOf(f.first).formValues(f.t.Instr)
-	problems := map[string]string{}
-	before, after := map[string]any{}, map[string]any{}
-	v1, v2 := answersOf(f.first).formValues(f.t.Instr), answersOf(f.second).formValues(f.t.Instr)
-	for _, code := range f.diffs {
-		it, _ := f.t.Instr.Item(code)
-		merged.Del(code)
-		picked, ok := form[code]
-		if !ok && it.Type != survey.TypeMulti {
-			problems[code] = survey.ProblemRequired
-			continue
-		}
-		for _, p := range picked {
-			if p = strings.TrimSpace(p); p != "" {
-				merged.Add(code, p)
-			}
-		}
-		// Comments stay out of the audit log: only which keying won.
-		if it.Type == survey.TypeText {
-			before[code] = map[string]string{"1": "keying 1", "2": "keying 2"}
-			after[code] = whichKeying(merged.Get(code), v1.Get(code), v2.Get(code))
-			continue
-		}
-		before[code] = map[string][]string{"1": v1[code], "2": v2[code]}
-		after[code] = merged[code]
-	}
-	a, err := survey.Validate(f.t.Instr, merged)
+	r := mergeResolution(f, form)
+	a, err := survey.Validate(f.t.Instr, r.merged)
 	var ve *survey.ValidationError
 	if errors.As(err, &ve) {
 		for k, p := range ve.Fields {
-			problems[k] = p
+			r.problems[k] = p
 		}
 	} else if err != nil {
 		return err
 	}
-	if len(problems) > 0 {
-		return h.renderResolve(c, http.StatusUnprocessableEntity, f, form, problems)
+	if len(r.problems) > 0 {
+		return h.renderResolve(c, http.StatusUnprocessableEntity, f, form, r.problems)
 	}
-	res := &PaperEntry{Serial: serial, Round: roundResolved, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()}
+	res := &Entry{Serial: serial, Round: roundResolved, Operator: me, Scores: a.Scores, Choices: a.Choices, Comment: a.Comment, At: h.now().UTC()}
 	if len(res.Choices) == 0 {
 		res.Choices = nil
 	}
-	if err := h.paper.InsertEntry(ctx, res); errors.Is(err, derrors.Duplicate) {
-		return web.NewError(http.StatusConflict, "paper.err_resolved", nil, serial)
+	if err := h.forms.InsertEntry(ctx, res); errors.Is(err, derrors.Duplicate) {
+		return derrors.New(derrors.Conflict, "paper.err_resolved", serial)
 	} else if err != nil {
 		return err
 	}
-	if err := h.audit.Log(ctx, me, "paper.resolve", "paper:"+serial, before, after, h.now()); err != nil {
+	if err := h.audit.Log(ctx, me, "paper.resolve", "paper:"+serial, r.before, r.after, h.now()); err != nil {
 		return err
 	}
 	if err := h.finishResolution(c, f, answersOf(res), who); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/paper/review?resolved="+url.QueryEscape(serial))
+}
+
+// resolution is a supervisor's answers over those both keyings agree on,
+// the problems of what was picked, and what the audit log keeps of it.
+type resolution struct {
+	merged        url.Values
+	problems      map[string]string
+	before, after map[string]any
+}
+
+// mergeResolution takes form's pick for each item the two keyings of f
+// disagree on; the other items keep their agreed answers.
+func mergeResolution(f *heldForm, form url.Values) resolution {
+	v1, v2 := answersOf(f.first).formValues(f.t.Instr), answersOf(f.second).formValues(f.t.Instr)
+	r := resolution{merged: answersOf(f.first).formValues(f.t.Instr), problems: map[string]string{},
+		before: map[string]any{}, after: map[string]any{}}
+	for _, code := range f.diffs {
+		it, _ := f.t.Instr.Item(code)
+		r.merged.Del(code)
+		picked, ok := form[code]
+		if !ok && it.Type != survey.TypeMulti {
+			r.problems[code] = survey.ProblemRequired
+			continue
+		}
+		for _, p := range picked {
+			if p = strings.TrimSpace(p); p != "" {
+				r.merged.Add(code, p)
+			}
+		}
+		// Comments stay out of the audit log: only which keying won.
+		if it.Type == survey.TypeText {
+			r.before[code] = map[string]string{"1": "keying 1", "2": "keying 2"}
+			r.after[code] = whichKeying(r.merged.Get(code), v1.Get(code), v2.Get(code))
+			continue
+		}
+		r.before[code] = map[string][]string{"1": v1[code], "2": v2[code]}
+		r.after[code] = r.merged[code]
+	}
+	return r
 }
 
 // finishResolution stores the resolved response and takes the form off
@@ -279,7 +289,7 @@ func (h *Handler) finishResolution(c echo.Context, f *heldForm, a keyedAnswers, 
 	if err != nil && !errors.As(err, &refusal) {
 		return err
 	}
-	if err := h.paper.Release(c.Request().Context(), f.t.Serial.ID); err != nil {
+	if err := h.forms.Release(c.Request().Context(), f.t.Serial.ID); err != nil {
 		return err
 	}
 	return nil

@@ -1,4 +1,4 @@
-package dashboard
+package paper
 
 import (
 	"strings"
