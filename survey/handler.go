@@ -10,6 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/internal/derrors"
+	"hailong/internal/limit"
+	"hailong/internal/metrics"
 	"hailong/internal/web"
 )
 
@@ -28,9 +30,9 @@ type Handler struct {
 	now         func() time.Time
 	receiptTTL  time.Duration
 	forms       formCache
-	limiter     *Limiter
+	limiter     *limit.Limiter
 	limits      Limits
-	metrics     *Metrics
+	metrics     *metrics.Abuse
 	frameable   echo.MiddlewareFunc
 }
 
@@ -48,9 +50,9 @@ type HandlerConfig struct {
 	ReceiptTTL time.Duration
 	// Limiter enforces Limits across replicas; nil turns the limits off
 	// (the suspicion rules that need no Redis still apply).
-	Limiter *Limiter
+	Limiter *limit.Limiter
 	Limits  Limits
-	Metrics *Metrics
+	Metrics *metrics.Abuse
 	// EmbedAncestors are the CSP frame-ancestors sources that may frame
 	// the portal form (web.ParseFrameAncestors); empty: this site only.
 	EmbedAncestors string

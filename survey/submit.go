@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/internal/derrors"
+	"hailong/internal/metrics"
 	"hailong/internal/web"
 )
 
@@ -39,11 +40,11 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 			return err
 		}
 		if !t.sameSource(c) {
-			h.metrics.Submission(OutcomeInvalid)
+			h.metrics.Submission(metrics.OutcomeInvalid)
 			return h.renderForm(c, http.StatusForbidden, t, form, nil, "err.csrf_form")
 		}
 		if !ticketOK {
-			h.metrics.Submission(OutcomeInvalid)
+			h.metrics.Submission(metrics.OutcomeInvalid)
 			form.Del(FieldTicket)
 			return h.renderForm(c, http.StatusUnprocessableEntity, t, form, nil, "err.expired_form")
 		}
@@ -51,7 +52,7 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 		answers, err := Validate(t.Instrument, rest)
 		var ve *ValidationError
 		if errors.As(err, &ve) || len(pickProblems) > 0 {
-			h.metrics.Submission(OutcomeInvalid)
+			h.metrics.Submission(metrics.OutcomeInvalid)
 			return h.renderForm(c, http.StatusUnprocessableEntity, t, form, mergeProblems(ve, pickProblems), "")
 		}
 		if err != nil {
@@ -83,7 +84,7 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 		honeypot := strings.TrimSpace(form.Get(FieldHoneypot)) != ""
 		v := h.judge(ctx, attempt{t: t, ip: c.RealIP(), device: deviceID(c, false), nonce: tk.Nonce, took: now.Sub(tk.RenderedAt)})
 		if v.limit != "" {
-			h.metrics.Submission(OutcomeLimited)
+			h.metrics.Submission(metrics.OutcomeLimited)
 			h.log.Info("submission limited", "desk", t.Desk.ID, "limit", v.limit, "retry_after", v.retryAfter.Round(time.Second))
 			if honeypot {
 				return c.Redirect(http.StatusSeeOther, t.Path+"/thanks")
@@ -99,7 +100,7 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 		if t.Dossier != "" {
 			switch err := h.store.ClaimDossier(ctx, t.Dossier, r.Nonce, now); {
 			case errors.Is(err, derrors.Duplicate):
-				h.metrics.Submission(OutcomeDuplicate)
+				h.metrics.Submission(metrics.OutcomeDuplicate)
 				return web.NewError(http.StatusConflict, "err.dossier_answered", nil)
 			case err != nil:
 				h.log.Error("claim dossier", "desk", t.Desk.ID, "err", err)
@@ -108,12 +109,12 @@ func (h *Handler) submitHandler(res resolver) echo.HandlerFunc {
 		}
 		switch err := h.committer.Submit(ctx, r); {
 		case err == nil && r.Status == StatusOK:
-			h.metrics.Submission(OutcomeStored)
+			h.metrics.Submission(metrics.OutcomeStored)
 		case err == nil:
-			h.metrics.Submission(OutcomeSuspect)
+			h.metrics.Submission(metrics.OutcomeSuspect)
 		case errors.Is(err, derrors.Duplicate):
 			// A double tap or a resent POST: the first copy is stored.
-			h.metrics.Submission(OutcomeDuplicate)
+			h.metrics.Submission(metrics.OutcomeDuplicate)
 		default:
 			h.log.Error("store response", "desk", t.Desk.ID, "err", err)
 			h.releaseDossier(ctx, t.Dossier, r.Nonce, err)
