@@ -68,7 +68,7 @@ func (p *portalUnit) hasField(f string) bool {
 // portalUnit returns what a unit's portal form offers, through the
 // store's cache: every view and submission of /p/ needs it.
 func (s *Store) portalUnit(ctx context.Context, id string) (*portalUnit, error) {
-	return s.portalCache.get(ctx, id, func(ctx context.Context) (*portalUnit, error) {
+	return s.portalCache.Get(ctx, id, func(ctx context.Context) (*portalUnit, error) {
 		u, err := s.Unit(ctx, id)
 		if err != nil {
 			return nil, err
