@@ -21,7 +21,7 @@ import (
 // portal (/p/, which other sites may frame).
 type Handler struct {
 	store       *Store
-	committer   *Committer
+	committer   Submitter
 	instruments *Instruments
 	codes       DeskCodes
 	tickets     ticketer
@@ -36,10 +36,19 @@ type Handler struct {
 	frameable   echo.MiddlewareFunc
 }
 
+// Submitter stores a citizen's response durably. Submit returns once it
+// is stored: nil, derrors.Duplicate for a nonce already stored, or the
+// store's error; ctx bounds only the wait.
+type Submitter interface {
+	Submit(ctx context.Context, r *Response) error
+}
+
 // HandlerConfig is what the citizen side needs from main.
 type HandlerConfig struct {
-	Store       *Store
-	Committer   *Committer
+	Store *Store
+	// Committer stores each answer (a *rollup.Committer, which also
+	// counts it into the indicators).
+	Committer   Submitter
 	Instruments *Instruments
 	Codes       DeskCodes
 	Secret      []byte

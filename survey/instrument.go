@@ -29,6 +29,15 @@ const (
 // Elements are the five SIPAS Part II elements (yếu tố) of QĐ 1001/QĐ-BNV.
 var Elements = []string{"A", "B", "C", "D", "E"}
 
+// ElementNames are the names of the five elements.
+var ElementNames = map[string]Text{
+	"A": {"Tiếp cận dịch vụ", "Access to the service"},
+	"B": {"Thủ tục hành chính", "Administrative procedures"},
+	"C": {"Công chức trực tiếp giải quyết công việc", "Officials handling the case"},
+	"D": {"Kết quả giải quyết thủ tục hành chính", "Results of the procedure"},
+	"E": {"Tiếp nhận, xử lý phản ánh, kiến nghị", "Handling of feedback and complaints"},
+}
+
 // Item is one question of an instrument.
 type Item struct {
 	Code     string   `yaml:"code" json:"code"`

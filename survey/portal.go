@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -104,7 +106,7 @@ func newPortalUnit(u *Unit, desks []Desk) *portalUnit {
 	if p.instrument == "" {
 		p.instrument = DefaultInstrument
 	}
-	p.fields = sortedKeys(fields)
+	p.fields = slices.Sorted(maps.Keys(fields))
 	return p
 }
 

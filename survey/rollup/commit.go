@@ -1,4 +1,4 @@
-package survey
+package rollup
 
 import (
 	"context"
@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hailong/internal/derrors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"hailong/internal/derrors"
+	"hailong/survey"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -30,11 +32,11 @@ import (
 // document it touches records the batch (Seq), so after a crash the
 // entries left over are replayed exactly once (see Repair).
 type Committer struct {
-	db         *mongo.Database
+	store      *survey.Store // reviews and the comment archive
 	responses  *mongo.Collection
 	journal    *mongo.Collection
 	rollups    *Rollups
-	comments   *Comments
+	comments   *survey.Comments
 	log        *slog.Logger
 	flushEvery time.Duration
 
@@ -62,9 +64,9 @@ type Committer struct {
 }
 
 type submission struct {
-	r *Response
+	r *survey.Response
 	// review, when set, confirms the stored suspect r instead of storing it.
-	review *Review
+	review *survey.Review
 	done   chan error
 }
 
@@ -72,7 +74,7 @@ type batchDone struct {
 	journalID string
 	seq       int64 // the entry's
 	deltas    deltas
-	comments  []*Response // counted responses whose comments the dashboard lists
+	comments  []*survey.Response // counted responses whose comments the dashboard lists
 	// unsure are the ids of an insert the store never answered (it went
 	// away mid-write): stored or not, they got a 503; the rollup loop looks
 	// them up before it counts the batch.
@@ -103,12 +105,12 @@ func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Commi
 	id := make([]byte, 6)
 	_, _ = rand.Read(id)
 	return &Committer{
-		db:         db,
+		store:      survey.NewStore(db),
 		responses:  db.Collection("responses"),
 		journal:    db.Collection("rollup_journal"),
 		writers:    db.Collection("rollup_writers"),
 		rollups:    rollups,
-		comments:   NewComments(rollups.rdb, db),
+		comments:   survey.NewComments(rollups.rdb, db),
 		log:        log,
 		flushEvery: time.Second,
 		writer:     hex.EncodeToString(id),
@@ -120,7 +122,7 @@ func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Commi
 
 // Submit stores r and returns once it is durable: nil, derrors.Duplicate for a
 // nonce already stored, or the store's error. ctx bounds only the wait.
-func (c *Committer) Submit(ctx context.Context, r *Response) error {
+func (c *Committer) Submit(ctx context.Context, r *survey.Response) error {
 	if r.ID.IsZero() {
 		r.ID = bson.NewObjectID()
 	}
@@ -132,10 +134,10 @@ func (c *Committer) Submit(ctx context.Context, r *Response) error {
 // like a new answer: a journal entry, the review, then r's increments as
 // if its status were ok, so a crash at any point neither loses nor doubles
 // them (see Repair). derrors.Duplicate: r was already reviewed.
-func (c *Committer) Review(ctx context.Context, r *Response, rv *Review) error {
+func (c *Committer) Review(ctx context.Context, r *survey.Response, rv *survey.Review) error {
 	rv.ResponseID = r.ID
-	if rv.Decision != DecisionConfirm {
-		return insertReview(ctx, c.db, rv)
+	if rv.Decision != survey.DecisionConfirm {
+		return c.store.InsertReview(ctx, rv)
 	}
 	return c.enqueue(ctx, &submission{r: r, review: rv, done: make(chan error, 1)})
 }
@@ -275,7 +277,7 @@ func (c *Committer) commit(batch []*submission) {
 		}
 	}
 	d := deltas{}
-	var stored []*Response
+	var stored []*survey.Response
 	for i, s := range batch {
 		if errs[i] == nil {
 			d.addResponse(s.r)
@@ -291,7 +293,7 @@ func (c *Committer) commit(batch []*submission) {
 // listComments adds counted comments to the dashboard's Redis list. It
 // runs in the rollup loop, off the citizens' path, with a short deadline so
 // a Redis outage does not hold up the flushes either.
-func (c *Committer) listComments(ctx context.Context, rs []*Response) {
+func (c *Committer) listComments(ctx context.Context, rs []*survey.Response) {
 	// After a failure the list is skipped for a second: a Redis outage then
 	// costs one timeout per second instead of one per batch, which made this
 	// loop fall behind the commits (and shutdown wait for the backlog).
@@ -323,7 +325,7 @@ func (c *Committer) confirm(ctx context.Context, s *submission) {
 		}
 		s.review.Journal = entry.ID
 	}
-	if err := insertReview(ctx, c.db, s.review); err != nil {
+	if err := c.store.InsertReview(ctx, s.review); err != nil {
 		if !c.noRollups {
 			if _, derr := c.journal.DeleteOne(ctx, bson.D{{Key: "_id", Value: entry.ID}}); derr != nil {
 				c.log.Warn("clear journal entry of a refused review", "err", derr)
@@ -336,14 +338,14 @@ func (c *Committer) confirm(ctx context.Context, s *submission) {
 	d.addResponse(asConfirmed(s.r))
 	s.done <- nil
 	if !c.noRollups {
-		c.applyCh <- batchDone{journalID: entry.ID, seq: entry.Seq, deltas: d, comments: []*Response{asConfirmed(s.r)}}
+		c.applyCh <- batchDone{journalID: entry.ID, seq: entry.Seq, deltas: d, comments: []*survey.Response{asConfirmed(s.r)}}
 	}
 }
 
 // asConfirmed is r counted as an official confirmed it.
-func asConfirmed(r *Response) *Response {
+func asConfirmed(r *survey.Response) *survey.Response {
 	ok := *r
-	ok.Status = StatusOK
+	ok.Status = survey.StatusOK
 	return &ok
 }
 
@@ -359,7 +361,7 @@ func (c *Committer) applyLoop() {
 	// Comments are archived with the flush, in one insert a second rather
 	// than one per batch: each write holds the store's write lock, and the
 	// citizens' inserts wait behind it.
-	var comments []*Response
+	var comments []*survey.Response
 	flush := func() {
 		if len(journals) == 0 || c.applyPaused.Load() {
 			return
@@ -385,7 +387,7 @@ func (c *Committer) applyLoop() {
 			unsure = nil
 		}
 		if len(comments) > 0 {
-			if err := archiveComments(ctx, c.db, comments); err != nil {
+			if err := c.store.ArchiveComments(ctx, comments); err != nil {
 				// Kept with the journal: retried next tick, or rewritten
 				// by Repair after a restart.
 				c.log.Error("archive comments", "err", err)
@@ -427,10 +429,10 @@ func (c *Committer) applyLoop() {
 
 // stored returns the responses of ids that are in the store, one find by
 // _id each (fast on the embedded store, where an $in scans the collection).
-func (c *Committer) stored(ctx context.Context, ids []bson.ObjectID) ([]*Response, error) {
-	var found []*Response
+func (c *Committer) stored(ctx context.Context, ids []bson.ObjectID) ([]*survey.Response, error) {
+	var found []*survey.Response
 	for _, id := range ids {
-		var r Response
+		var r survey.Response
 		err := c.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			continue
@@ -479,16 +481,16 @@ func (c *Committer) Repair(ctx context.Context, staleAfter time.Duration) (int, 
 	// Entries are replayed per writer and per document, all at once: one
 	// write per rollup document instead of one per entry (a restart after
 	// a crash under load replayed 1,148 entries one by one in 13 s).
-	var reviews map[bson.ObjectID]Review
+	var reviews map[bson.ObjectID]survey.Review
 	byWriter := map[string][]replayEntry{}
-	var counted []*Response
+	var counted []*survey.Response
 	var replayed []string
 	for _, e := range entries {
 		if live(e) {
 			continue
 		}
 		if e.Kind == journalConfirm && reviews == nil {
-			if reviews, err = loadReviews(ctx, c.db); err != nil {
+			if reviews, err = c.store.Reviews(ctx); err != nil {
 				return 0, err
 			}
 		}
@@ -504,7 +506,7 @@ func (c *Committer) Repair(ctx context.Context, staleAfter time.Duration) (int, 
 				// Counted only through the entry its review names; a
 				// batch entry counts the response as it was stored
 				// (suspect: nothing), so nothing is counted twice.
-				if rv, ok := reviews[r.ID]; ok && rv.Decision == DecisionConfirm && rv.Journal == e.ID {
+				if rv, ok := reviews[r.ID]; ok && rv.Decision == survey.DecisionConfirm && rv.Journal == e.ID {
 					d.addResponse(asConfirmed(r))
 					counted = append(counted, asConfirmed(r))
 				}
@@ -522,7 +524,7 @@ func (c *Committer) Repair(ctx context.Context, staleAfter time.Duration) (int, 
 		}
 	}
 	// Idempotent: archived comments are keyed by response id.
-	if err := archiveComments(ctx, c.db, counted); err != nil {
+	if err := c.store.ArchiveComments(ctx, counted); err != nil {
 		return 0, err
 	}
 	if len(replayed) > 0 {
@@ -541,13 +543,13 @@ func (c *Committer) Repair(ctx context.Context, staleAfter time.Duration) (int, 
 // Reindex rebuilds the rollups from the responses (see Rollups.Reindex),
 // counting confirmed suspects as ok. The committer must not be running.
 func (c *Committer) Reindex(ctx context.Context) (ReindexStats, error) {
-	reviews, err := loadReviews(ctx, c.db)
+	reviews, err := c.store.Reviews(ctx)
 	if err != nil {
 		return ReindexStats{}, err
 	}
 	confirmed := map[bson.ObjectID]bool{}
 	for id, rv := range reviews {
-		if rv.Decision == DecisionConfirm {
+		if rv.Decision == survey.DecisionConfirm {
 			confirmed[id] = true
 		}
 	}

@@ -1,8 +1,10 @@
-package survey
+package rollup
 
 import (
 	"context"
 	"fmt"
+
+	"hailong/survey"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -25,10 +27,10 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 	var st ReindexStats
 	// The monthly comment archives are rebuilt while streaming, in batches,
 	// so memory does not grow with the number of comments.
-	if err := dropCommentArchives(ctx, r.db); err != nil {
+	if err := r.store.DropCommentArchives(ctx); err != nil {
 		return st, err
 	}
-	var batch []*Response
+	var batch []*survey.Response
 	cur, err := responses.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return st, fmt.Errorf("read responses: %w", err)
@@ -36,19 +38,19 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 	defer cur.Close(ctx)
 	all := deltas{}
 	for cur.Next(ctx) {
-		var resp Response
+		var resp survey.Response
 		if err := cur.Decode(&resp); err != nil {
 			return st, fmt.Errorf("decode response: %w", err)
 		}
-		if resp.Status == StatusSuspect && confirmed[resp.ID] {
-			resp.Status = StatusOK
+		if resp.Status == survey.StatusSuspect && confirmed[resp.ID] {
+			resp.Status = survey.StatusOK
 		}
 		all.addResponse(&resp)
 		st.Responses++
-		if resp.Comment != "" && resp.Status == StatusOK {
+		if resp.Comment != "" && resp.Status == survey.StatusOK {
 			batch = append(batch, &resp)
 			if len(batch) == 1000 {
-				if err := archiveComments(ctx, r.db, batch); err != nil {
+				if err := r.store.ArchiveComments(ctx, batch); err != nil {
 					return st, err
 				}
 				batch = batch[:0]
@@ -58,7 +60,7 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 	if err := cur.Err(); err != nil {
 		return st, fmt.Errorf("read responses: %w", err)
 	}
-	if err := archiveComments(ctx, r.db, batch); err != nil {
+	if err := r.store.ArchiveComments(ctx, batch); err != nil {
 		return st, err
 	}
 

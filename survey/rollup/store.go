@@ -1,14 +1,16 @@
-package survey
+package rollup
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"hailong/survey/period"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
+
+	"hailong/survey"
+	"hailong/survey/period"
 
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -21,6 +23,7 @@ import (
 // current day and month are re-read at most every second.
 type Rollups struct {
 	db    *mongo.Database
+	store *survey.Store // the comment archive, which Reindex rebuilds
 	rdb   *redis.Client // nil: no cross-replica invalidation
 	log   *slog.Logger
 	now   func() time.Time
@@ -38,7 +41,7 @@ const ChangedChannel = "hl:rollups:changed"
 
 // NewRollups returns the rollup store. rdb may be nil in tests.
 func NewRollups(db *mongo.Database, rdb *redis.Client, log *slog.Logger) *Rollups {
-	return &Rollups{db: db, rdb: rdb, log: log, now: time.Now}
+	return &Rollups{db: db, store: survey.NewStore(db), rdb: rdb, log: log, now: time.Now}
 }
 
 // ShareStore is for replicas sharing one store: every apply then holds a

@@ -1,4 +1,4 @@
-package survey
+package rollup
 
 import (
 	"context"
@@ -7,18 +7,10 @@ import (
 	"strconv"
 	"time"
 
+	"hailong/survey"
 	"hailong/survey/period"
 	"hailong/survey/sipas"
 )
-
-// ElementNames are the five SIPAS Part II elements.
-var ElementNames = map[string]Text{
-	"A": {"Tiếp cận dịch vụ", "Access to the service"},
-	"B": {"Thủ tục hành chính", "Administrative procedures"},
-	"C": {"Công chức trực tiếp giải quyết công việc", "Officials handling the case"},
-	"D": {"Kết quả giải quyết thủ tục hành chính", "Results of the procedure"},
-	"E": {"Tiếp nhận, xử lý phản ánh, kiến nghị", "Handling of feedback and complaints"},
-}
 
 // Aggregations across units.
 const (
@@ -28,7 +20,7 @@ const (
 
 // Query selects what an indicator figure covers.
 type Query struct {
-	Instrument *Instrument
+	Instrument *survey.Instrument
 	// Units is the set of units counted (a unit's subtree); nil counts all.
 	Units   map[string]bool
 	Desk    string
@@ -215,17 +207,17 @@ type Figures struct {
 	Comments     int64          `json:"comments"`
 }
 
-var gradeLabels = map[sipas.Grade]Text{
-	sipas.GradeExcellent: {"Xuất sắc", "Excellent"},
-	sipas.GradeGood:      {"Tốt", "Good"},
-	sipas.GradeFair:      {"Khá", "Fair"},
-	sipas.GradeAverage:   {"Trung bình", "Average"},
-	sipas.GradePoor:      {"Yếu", "Poor"},
+var gradeLabels = map[sipas.Grade]survey.Text{
+	sipas.GradeExcellent: {VI: "Xuất sắc", EN: "Excellent"},
+	sipas.GradeGood:      {VI: "Tốt", EN: "Good"},
+	sipas.GradeFair:      {VI: "Khá", EN: "Fair"},
+	sipas.GradeAverage:   {VI: "Trung bình", EN: "Average"},
+	sipas.GradePoor:      {VI: "Yếu", EN: "Poor"},
 }
 
 // Compute turns a tally into figures. With AggUnits, rates are the mean of
 // the per-unit rates of units that have answers.
-func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
+func Compute(in *survey.Instrument, t *Tally, agg, lang string) Figures {
 	f := Figures{N: t.Total.N, Comments: t.Total.Comments}
 	cells := []*Cell{&t.Total}
 	if agg == AggUnits {
@@ -249,7 +241,7 @@ func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
 	byElement := map[string][]sipas.Rate{}
 	var service []sipas.Rate
 	var points []sipas.Hist
-	var pointItems []*Item
+	var pointItems []*survey.Item
 	for i := range in.Items {
 		it := &in.Items[i]
 		label := it.Text.In(lang)
@@ -266,20 +258,20 @@ func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
 			f.Criteria = append(f.Criteria, fig)
 			byElement[it.Element] = append(byElement[it.Element], r)
 			service = append(service, r)
-		case it.Type == TypeScale && it.Scale == "expectation4":
+		case it.Type == survey.TypeScale && it.Scale == "expectation4":
 			r := rate(it.Code, func(h sipas.Hist) sipas.Rate { return sipas.Share(h, []int{1, 2, 3, 4}, []int{3, 4}) })
 			f.Expectations = append(f.Expectations, figure(it.Code, label, r))
-		case it.Type == TypePoints:
+		case it.Type == survey.TypePoints:
 			points = append(points, t.Total.Hist(it.Code))
 			pointItems = append(pointItems, it)
-		case it.Type == TypeScale || it.Type == TypeChoice:
+		case it.Type == survey.TypeScale || it.Type == survey.TypeChoice:
 			d := distribution(it, t.Total.Hist(it.Code), lang)
-			if it.Type == TypeScale && (it.Scale == "harassment3" || it.Scale == "suitability4") {
+			if it.Type == survey.TypeScale && (it.Scale == "harassment3" || it.Scale == "suitability4") {
 				f.Perceptions = append(f.Perceptions, d)
 			} else {
 				f.Choices = append(f.Choices, d)
 			}
-		case it.Type == TypeMulti:
+		case it.Type == survey.TypeMulti:
 			f.Multi = append(f.Multi, multiDistribution(it, &t.Total, lang))
 		}
 	}
@@ -292,9 +284,9 @@ func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
 			}
 		}
 	}
-	for _, e := range Elements {
+	for _, e := range survey.Elements {
 		if rs, ok := byElement[e]; ok {
-			fig := figure(e, ElementNames[e].In(lang), sipas.MeanOfRates(rs))
+			fig := figure(e, survey.ElementNames[e].In(lang), sipas.MeanOfRates(rs))
 			f.Elements = append(f.Elements, fig)
 		}
 	}
@@ -327,7 +319,7 @@ func Compute(in *Instrument, t *Tally, agg, lang string) Figures {
 	return f
 }
 
-func distribution(it *Item, h sipas.Hist, lang string) Distribution {
+func distribution(it *survey.Item, h sipas.Hist, lang string) Distribution {
 	var codes []int
 	for _, o := range it.Choices() {
 		codes = append(codes, o.Code)
@@ -346,7 +338,7 @@ func distribution(it *Item, h sipas.Hist, lang string) Distribution {
 
 // multiDistribution shares each option among everyone who answered the
 // form: several options per person, so shares add up to more than 100 %.
-func multiDistribution(it *Item, c *Cell, lang string) Distribution {
+func multiDistribution(it *survey.Item, c *Cell, lang string) Distribution {
 	d := Distribution{Code: it.Code, Label: it.Text.In(lang), N: c.N, LowN: c.N < sipas.MinN}
 	for _, o := range it.Options {
 		k := c.M[it.Code][o.Key]
