@@ -12,6 +12,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/limit"
+	"hailong/internal/metrics"
 	"hailong/internal/web"
 	"hailong/survey/period"
 )
@@ -91,7 +93,7 @@ type attempt struct {
 // verdict is the abuse rules' answer: refused by a limit, or accepted
 // with the reasons (if any) to store it as suspect.
 type verdict struct {
-	limit      string // LimitIP or LimitDevice when refused
+	limit      string // metrics.LimitIP or metrics.LimitDevice when refused
 	retryAfter time.Duration
 	reasons    []string
 }
@@ -108,25 +110,25 @@ func (h *Handler) judge(ctx context.Context, a attempt) verdict {
 	nonceKey := "hl:nonce:" + a.nonce
 	if lim != nil && !lm.off() && lim.FirstUse(ctx, nonceKey, nonceMarkTTL) {
 		desk := a.t.limitKey()
-		refuse := func(name string, d Decision) verdict {
+		refuse := func(name string, d limit.Decision) verdict {
 			lim.Forget(ctx, nonceKey) // a later retry is judged afresh
 			return verdict{limit: name, retryAfter: d.RetryAfter}
 		}
 		// The address first: a refusal there must not spend the phone's
 		// one answer, which the device limit would then hold for hours.
 		if a.ip != "" {
-			d := lim.Allow(ctx, LimitIP, "hl:ip:"+desk+":"+lim.Hash("ip", addressKey(a.ip)), Limit{N: lm.IPPerHour, Per: time.Hour})
+			d := lim.Allow(ctx, metrics.LimitIP, "hl:ip:"+desk+":"+lim.Hash("ip", addressKey(a.ip)), limit.Rate{N: lm.IPPerHour, Per: time.Hour})
 			if !d.Allowed {
-				return refuse(LimitIP, d)
+				return refuse(metrics.LimitIP, d)
 			}
 		}
 		if a.device != "" && a.t.Channel != ChannelKiosk && a.t.Channel != ChannelReceipt {
-			d := lim.Allow(ctx, LimitDevice, "hl:dev:"+desk+":"+lim.Hash("device", a.device), Limit{N: lm.DevicePerWindow, Per: lm.DeviceWindow})
+			d := lim.Allow(ctx, metrics.LimitDevice, "hl:dev:"+desk+":"+lim.Hash("device", a.device), limit.Rate{N: lm.DevicePerWindow, Per: lm.DeviceWindow})
 			if !d.Allowed {
-				return refuse(LimitDevice, d)
+				return refuse(metrics.LimitDevice, d)
 			}
 		}
-		if d := lim.Allow(ctx, LimitDesk, "hl:desk:"+desk, Limit{N: lm.DeskPerMinute, Per: time.Minute}); !d.Allowed {
+		if d := lim.Allow(ctx, metrics.LimitDesk, "hl:desk:"+desk, limit.Rate{N: lm.DeskPerMinute, Per: time.Minute}); !d.Allowed {
 			v.reasons = append(v.reasons, ReasonBurst)
 		}
 	}

@@ -16,13 +16,15 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/internal/limit"
+	"hailong/internal/metrics"
 	"hailong/internal/testdb"
 )
 
 func TestJudge(t *testing.T) {
 	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
 		ctx := context.Background()
-		h := &Handler{limiter: NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")}), limits: DefaultLimits()}
+		h := &Handler{limiter: limit.New(limit.Config{Redis: r.Client, Secret: []byte("s")}), limits: DefaultLimits()}
 		unit := &Unit{ID: "vt-p1", StaffCIDRs: []string{"10.20.0.0/16"}}
 		desk := &Desk{ID: fmt.Sprintf("q-%d", time.Now().UnixNano())}
 		qrTarget := &target{Desk: desk, Unit: unit, Channel: ChannelQR}
@@ -45,7 +47,7 @@ func TestJudge(t *testing.T) {
 		}
 		// One phone answering again.
 		v := try(qrTarget, "203.0.113.7", "phone-0", time.Minute)
-		if v.limit != LimitDevice || v.retryAfter < 11*time.Hour || v.retryAfter > 12*time.Hour {
+		if v.limit != metrics.LimitDevice || v.retryAfter < 11*time.Hour || v.retryAfter > 12*time.Hour {
 			t.Errorf("second answer of a phone: %+v, want refused by the device limit for ~12 h", v)
 		}
 		// A resent form (same nonce) is never refused: its first copy is stored.
@@ -83,7 +85,7 @@ func TestJudge(t *testing.T) {
 				t.Fatalf("answer %d refused: %+v", i+1, v)
 			}
 		}
-		if v := try(small, "198.51.100.1", "d5", time.Minute); v.limit != LimitIP || v.retryAfter <= 0 {
+		if v := try(small, "198.51.100.1", "d5", time.Minute); v.limit != metrics.LimitIP || v.retryAfter <= 0 {
 			t.Errorf("6th answer from one address at 5/h: %+v, want refused by the address limit", v)
 		}
 	})
@@ -144,10 +146,10 @@ func TestSubmitLimited(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
 	t.Cleanup(func() { rdb.Close() })
 	reg := prometheus.NewRegistry()
-	metrics := NewMetrics(reg)
+	counters := metrics.NewAbuse(reg)
 	s := newTestSite(t, HandlerConfig{
-		Limiter: NewLimiter(LimiterConfig{Redis: rdb, Secret: []byte("s"), Metrics: metrics}),
-		Limits:  Limits{IPPerHour: 60, DevicePerWindow: 1, DeviceWindow: 12 * time.Hour}, Metrics: metrics,
+		Limiter: limit.New(limit.Config{Redis: rdb, Secret: []byte("s"), Metrics: counters}),
+		Limits:  Limits{IPPerHour: 60, DevicePerWindow: 1, DeviceWindow: 12 * time.Hour}, Metrics: counters,
 	})
 	phone := &http.Cookie{Name: DeviceIDCookie, Value: "phone-1"}
 	first := validForm()
@@ -185,9 +187,54 @@ func TestSubmitLimited(t *testing.T) {
 	if n, _ := s.store.responses.CountDocuments(context.Background(), bson.D{}); n != 1 {
 		t.Errorf("%d responses stored, want 1", n)
 	}
-	for outcome, want := range map[string]float64{OutcomeStored: 1, OutcomeLimited: 2, OutcomeDuplicate: 1} {
+	for outcome, want := range map[string]float64{metrics.OutcomeStored: 1, metrics.OutcomeLimited: 2, metrics.OutcomeDuplicate: 1} {
 		if got := metricValue(t, reg, "hailong_submissions_total", map[string]string{"outcome": outcome}); got != want {
 			t.Errorf("submissions{outcome=%s} = %v, want %v", outcome, got, want)
+		}
+	}
+}
+
+// metricValue reads a counter (or the sum of a vector's matching series) from reg.
+func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	metric:
+		for _, m := range mf.GetMetric() {
+			for _, lp := range m.GetLabel() {
+				if v, ok := labels[lp.GetName()]; ok && v != lp.GetValue() {
+					continue metric
+				}
+			}
+			sum += m.GetCounter().GetValue()
+		}
+	}
+	return sum
+}
+
+func TestWaitText(t *testing.T) {
+	cat := testCatalog(t)
+	for _, tt := range []struct {
+		d    time.Duration
+		lang string
+		want string
+	}{
+		{40 * time.Second, "vi", "40 giây"},
+		{90 * time.Second, "vi", "2 phút"},
+		{time.Hour, "vi", "1 giờ"},
+		{11*time.Hour + 59*time.Minute + 1*time.Second, "vi", "12 giờ"},
+		{150 * time.Minute, "vi", "2 giờ 30 phút"},
+		{150 * time.Minute, "en", "2 h 30 min"},
+	} {
+		if got := WaitText(cat, tt.lang, tt.d); got != tt.want {
+			t.Errorf("WaitText(%v, %s) = %q, want %q", tt.d, tt.lang, got, tt.want)
 		}
 	}
 }

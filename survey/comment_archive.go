@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hailong/survey/period"
 	"strings"
 	"time"
+
+	"hailong/internal/derrors"
+	"hailong/survey/period"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -37,16 +39,16 @@ func commentArchive(db *mongo.Database, at time.Time) *mongo.Collection {
 	return db.Collection(commentArchivePrefix + period.MonthOf(at).Start.Format("200601"))
 }
 
-// archiveComments stores the comments of counted responses; a comment
+// ArchiveComments stores the comments of counted responses; a comment
 // already archived (a replayed batch) is left as it is.
-func archiveComments(ctx context.Context, db *mongo.Database, rs []*Response) error {
+func (s *Store) ArchiveComments(ctx context.Context, rs []*Response) error {
 	byMonth := map[string][]any{}
 	colls := map[string]*mongo.Collection{}
 	for _, r := range rs {
 		if r.Comment == "" || r.Status != StatusOK {
 			continue
 		}
-		c := commentArchive(db, r.SubmittedAt)
+		c := commentArchive(s.db, r.SubmittedAt)
 		colls[c.Name()] = c
 		byMonth[c.Name()] = append(byMonth[c.Name()], ArchivedComment{ID: r.ID, Unit: r.Unit, Desk: r.Desk, At: r.SubmittedAt, Text: r.Comment, Channel: r.Channel})
 	}
@@ -56,13 +58,13 @@ func archiveComments(ctx context.Context, db *mongo.Database, rs []*Response) er
 		if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
 			for _, we := range bwe.WriteErrors {
 				if !mongo.IsDuplicateKeyError(we) {
-					return fmt.Errorf("archive comments: %w", we)
+					return derrors.Store(we, "archive comments")
 				}
 			}
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("archive comments: %w", err)
+			return derrors.Store(err, "archive comments")
 		}
 	}
 	return nil
@@ -88,16 +90,16 @@ func (s *Store) MonthComments(ctx context.Context, at time.Time, units map[strin
 	return out, nil
 }
 
-// dropCommentArchives removes every monthly archive (before a reindex).
-func dropCommentArchives(ctx context.Context, db *mongo.Database) error {
-	names, err := db.ListCollectionNames(ctx, bson.D{})
+// DropCommentArchives removes every monthly archive (before a reindex).
+func (s *Store) DropCommentArchives(ctx context.Context) error {
+	names, err := s.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
-		return fmt.Errorf("list collections: %w", err)
+		return derrors.Store(err, "list collections")
 	}
 	for _, n := range names {
 		if strings.HasPrefix(n, commentArchivePrefix) {
-			if err := db.Collection(n).Drop(ctx); err != nil {
-				return fmt.Errorf("drop %s: %w", n, err)
+			if err := s.db.Collection(n).Drop(ctx); err != nil {
+				return derrors.Store(err, "drop "+n)
 			}
 		}
 	}

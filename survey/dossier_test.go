@@ -28,7 +28,7 @@ func TestDossierClaimReleasedWhenStoreFails(t *testing.T) {
 }
 
 func TestDossierClaimStaleTakeover(t *testing.T) {
-	s, _, _, _ := testSetup(t)
+	s, _ := testSetup(t)
 	ctx := t.Context()
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	if err := s.ClaimDossier(ctx, "d1", "nonce-a", t0); err != nil {

@@ -10,6 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"hailong/internal/derrors"
+	"hailong/internal/limit"
+	"hailong/internal/metrics"
 	"hailong/internal/web"
 )
 
@@ -19,7 +21,7 @@ import (
 // portal (/p/, which other sites may frame).
 type Handler struct {
 	store       *Store
-	committer   *Committer
+	committer   Submitter
 	instruments *Instruments
 	codes       DeskCodes
 	tickets     ticketer
@@ -28,16 +30,25 @@ type Handler struct {
 	now         func() time.Time
 	receiptTTL  time.Duration
 	forms       formCache
-	limiter     *Limiter
+	limiter     *limit.Limiter
 	limits      Limits
-	metrics     *Metrics
+	metrics     *metrics.Abuse
 	frameable   echo.MiddlewareFunc
+}
+
+// Submitter stores a citizen's response durably. Submit returns once it
+// is stored: nil, derrors.Duplicate for a nonce already stored, or the
+// store's error; ctx bounds only the wait.
+type Submitter interface {
+	Submit(ctx context.Context, r *Response) error
 }
 
 // HandlerConfig is what the citizen side needs from main.
 type HandlerConfig struct {
-	Store       *Store
-	Committer   *Committer
+	Store *Store
+	// Committer stores each answer (a *rollup.Committer, which also
+	// counts it into the indicators).
+	Committer   Submitter
 	Instruments *Instruments
 	Codes       DeskCodes
 	Secret      []byte
@@ -48,9 +59,9 @@ type HandlerConfig struct {
 	ReceiptTTL time.Duration
 	// Limiter enforces Limits across replicas; nil turns the limits off
 	// (the suspicion rules that need no Redis still apply).
-	Limiter *Limiter
+	Limiter *limit.Limiter
 	Limits  Limits
-	Metrics *Metrics
+	Metrics *metrics.Abuse
 	// EmbedAncestors are the CSP frame-ancestors sources that may frame
 	// the portal form (web.ParseFrameAncestors); empty: this site only.
 	EmbedAncestors string

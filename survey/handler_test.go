@@ -2,18 +2,20 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"hailong/internal/testdb"
 	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/static"
@@ -45,8 +47,7 @@ const testCSRF = "0123456789012345678901234567890123456789abc" // 43 characters,
 
 func newTestSite(t testing.TB, cfg HandlerConfig) *testSite {
 	t.Helper()
-	s, _, _, desks := testSetup(t)
-	db, ctx := s.db, context.Background()
+	s, desks := testSetup(t)
 	instruments, err := LoadInstruments()
 	if err != nil {
 		t.Fatal(err)
@@ -61,13 +62,7 @@ func newTestSite(t testing.TB, cfg HandlerConfig) *testSite {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	c := NewCommitter(db, NewRollups(db, nil, log), log)
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { c.Run(runCtx); close(done) }()
-	var once sync.Once
-	stopCommitter := func() { once.Do(func() { stop(); <-done }) }
-	t.Cleanup(stopCommitter)
+	c := &storeSubmitter{store: s}
 
 	codes := qr.NewSigner([]byte("a test secret of at least 32 characters"))
 	cfg.Store, cfg.Committer, cfg.Instruments, cfg.Codes, cfg.Catalog, cfg.Log = s, c, instruments, codes, cat, log
@@ -85,7 +80,40 @@ func newTestSite(t testing.TB, cfg HandlerConfig) *testSite {
 		}
 	}
 	return &testSite{e: e, h: h, store: s, codes: codes, desk: d, path: "/s/" + codes.DeskCode(d.ID, d.Generation),
-		stopCommitter: stopCommitter}
+		stopCommitter: func() { c.stopped.Store(true) }}
+}
+
+// storeSubmitter stores each answer straight into the store, as the
+// handler's Submitter. (The rollup writer main wires in is
+// survey/rollup's Committer, tested there and end to end in cmd.)
+type storeSubmitter struct {
+	store   *Store
+	stopped atomic.Bool
+}
+
+func (c *storeSubmitter) Submit(ctx context.Context, r *Response) error {
+	if c.stopped.Load() {
+		return errors.New("committer stopped")
+	}
+	return c.store.InsertResponse(ctx, r)
+}
+
+// testSetup is a fresh store holding the demo city, and its desks.
+func testSetup(t testing.TB) (*Store, []Desk) {
+	t.Helper()
+	ctx := context.Background()
+	s := NewStore(testdb.Mongo(t))
+	if err := s.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SeedDemo(ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	desks, err := s.Desks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, desks
 }
 
 // post sends body to the desk's form with a fresh valid ticket and CSRF

@@ -29,6 +29,15 @@ const (
 // Elements are the five SIPAS Part II elements (yếu tố) of QĐ 1001/QĐ-BNV.
 var Elements = []string{"A", "B", "C", "D", "E"}
 
+// ElementNames are the names of the five elements.
+var ElementNames = map[string]Text{
+	"A": {"Tiếp cận dịch vụ", "Access to the service"},
+	"B": {"Thủ tục hành chính", "Administrative procedures"},
+	"C": {"Công chức trực tiếp giải quyết công việc", "Officials handling the case"},
+	"D": {"Kết quả giải quyết thủ tục hành chính", "Results of the procedure"},
+	"E": {"Tiếp nhận, xử lý phản ánh, kiến nghị", "Handling of feedback and complaints"},
+}
+
 // Item is one question of an instrument.
 type Item struct {
 	Code     string   `yaml:"code" json:"code"`
@@ -89,98 +98,117 @@ func (in *Instrument) Item(code string) (*Item, bool) {
 
 var codePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 
+// problems collects every problem of an instrument file.
+type problems []error
+
+func (p *problems) add(format string, a ...any) { *p = append(*p, fmt.Errorf(format, a...)) }
+
 // validate checks the instrument and indexes its items. Every problem is
 // reported, prefixed with the item it concerns, so a broken file is fixed in
 // one pass.
 func (in *Instrument) validate() error {
-	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	var p problems
 	if !codePattern.MatchString(strings.ReplaceAll(in.Code, "-", "_")) {
-		bad("code %q: use lower-case letters, digits, - or _", in.Code)
+		p.add("code %q: use lower-case letters, digits, - or _", in.Code)
 	}
 	if in.Version < 1 {
-		bad("version must be a positive integer")
+		p.add("version must be a positive integer")
 	}
 	if in.Title.VI == "" {
-		bad("title.vi is required")
+		p.add("title.vi is required")
 	}
 	if len(in.Items) == 0 {
-		bad("no items")
+		p.add("no items")
 	}
 	in.byCode = make(map[string]*Item, len(in.Items))
 	for i := range in.Items {
 		it := &in.Items[i]
 		where := fmt.Sprintf("item %d (%s)", i+1, it.Code)
 		if !codePattern.MatchString(it.Code) {
-			bad("%s: code must match %s", where, codePattern)
+			p.add("%s: code must match %s", where, codePattern)
 		}
 		if _, dup := in.byCode[it.Code]; dup {
-			bad("%s: duplicate code", where)
+			p.add("%s: duplicate code", where)
 		}
 		in.byCode[it.Code] = it
 		if it.Text.VI == "" {
-			bad("%s: text.vi is required", where)
+			p.add("%s: text.vi is required", where)
 		}
-		switch it.Type {
-		case TypeScale:
-			s, ok := LookupScale(it.Scale)
-			if !ok {
-				bad("%s: unknown scale %q", where, it.Scale)
-				continue
-			}
-			if s.Satisfaction && !it.Overall && !isElement(it.Element) {
-				bad("%s: satisfaction item must name a SIPAS element A–E (or be overall)", where)
-			}
-			if it.NA && s.Has(NotApplicable) {
-				bad("%s: scale %q uses code 0, which is reserved for \"không áp dụng\"", where, it.Scale)
-			}
-		case TypeChoice, TypeMulti, TypePoints:
-			if len(it.Options) < 2 {
-				bad("%s: needs at least two options", where)
-			}
-			seen := map[string]bool{}
-			for _, o := range it.Options {
-				k := o.Key
-				switch {
-				case it.Type == TypeChoice:
-					k = fmt.Sprint(o.Code)
-					if o.Code < 1 {
-						bad("%s: option codes start at 1", where)
-					}
-				case it.Type == TypePoints:
-					k = fmt.Sprint(o.Code)
-					if o.Code < 0 {
-						bad("%s: point codes must not be negative", where)
-					}
-				case !codePattern.MatchString(o.Key):
-					bad("%s: option key %q must match %s", where, o.Key, codePattern)
-				}
-				if seen[k] {
-					bad("%s: duplicate option %s", where, k)
-				}
-				seen[k] = true
-				if o.Label.VI == "" {
-					bad("%s: option %s needs label.vi", where, k)
-				}
-			}
-			if it.Exclusive != "" && !seen[it.Exclusive] {
-				bad("%s: exclusive option %q is not an option", where, it.Exclusive)
-			}
-		case TypeText:
-			if it.Max < 1 || it.Max > 5000 {
-				bad("%s: text items need max between 1 and 5000", where)
-			}
-		default:
-			bad("%s: unknown type %q", where, it.Type)
+		if !it.validateType(&p, where) {
+			continue
 		}
 		if it.Element != "" && !isElement(it.Element) {
-			bad("%s: unknown element %q", where, it.Element)
+			p.add("%s: unknown element %q", where, it.Element)
 		}
 		if it.NA && it.Type != TypeScale {
-			bad("%s: only scale items can offer \"không áp dụng\"", where)
+			p.add("%s: only scale items can offer \"không áp dụng\"", where)
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(p...)
+}
+
+// validateType checks what the item's type asks of it. It reports false
+// for a scale item whose scale is unknown: nothing more can be checked.
+func (it *Item) validateType(p *problems, where string) bool {
+	switch it.Type {
+	case TypeScale:
+		s, ok := LookupScale(it.Scale)
+		if !ok {
+			p.add("%s: unknown scale %q", where, it.Scale)
+			return false
+		}
+		if s.Satisfaction && !it.Overall && !isElement(it.Element) {
+			p.add("%s: satisfaction item must name a SIPAS element A–E (or be overall)", where)
+		}
+		if it.NA && s.Has(NotApplicable) {
+			p.add("%s: scale %q uses code 0, which is reserved for \"không áp dụng\"", where, it.Scale)
+		}
+	case TypeChoice, TypeMulti, TypePoints:
+		it.validateOptions(p, where)
+	case TypeText:
+		if it.Max < 1 || it.Max > 5000 {
+			p.add("%s: text items need max between 1 and 5000", where)
+		}
+	default:
+		p.add("%s: unknown type %q", where, it.Type)
+	}
+	return true
+}
+
+// validateOptions checks the item's own options: at least two, codes (or
+// keys) well formed and unique, each labelled.
+func (it *Item) validateOptions(p *problems, where string) {
+	if len(it.Options) < 2 {
+		p.add("%s: needs at least two options", where)
+	}
+	seen := map[string]bool{}
+	for _, o := range it.Options {
+		k := o.Key
+		switch {
+		case it.Type == TypeChoice:
+			k = fmt.Sprint(o.Code)
+			if o.Code < 1 {
+				p.add("%s: option codes start at 1", where)
+			}
+		case it.Type == TypePoints:
+			k = fmt.Sprint(o.Code)
+			if o.Code < 0 {
+				p.add("%s: point codes must not be negative", where)
+			}
+		case !codePattern.MatchString(o.Key):
+			p.add("%s: option key %q must match %s", where, o.Key, codePattern)
+		}
+		if seen[k] {
+			p.add("%s: duplicate option %s", where, k)
+		}
+		seen[k] = true
+		if o.Label.VI == "" {
+			p.add("%s: option %s needs label.vi", where, k)
+		}
+	}
+	if it.Exclusive != "" && !seen[it.Exclusive] {
+		p.add("%s: exclusive option %q is not an option", where, it.Exclusive)
+	}
 }
 
 func isElement(e string) bool {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/limit"
 	"hailong/internal/testdb"
 )
 
@@ -19,7 +20,7 @@ import (
 //	HAILONG_TEST_REDIS_URL=redis://127.0.0.1:6379/0 go test ./survey -run '^$' -bench BenchmarkLimiter -benchtime 20000x
 func BenchmarkLimiter(b *testing.B) {
 	rdb := testdb.RealRedis(b)
-	h := &Handler{limiter: NewLimiter(LimiterConfig{Redis: rdb, Secret: []byte(fmt.Sprint(time.Now().UnixNano()))}), limits: DefaultLimits()}
+	h := &Handler{limiter: limit.New(limit.Config{Redis: rdb, Secret: []byte(fmt.Sprint(time.Now().UnixNano()))}), limits: DefaultLimits()}
 	unit := &Unit{ID: "vt-p1", StaffCIDRs: []string{"10.20.0.0/16"}}
 	targets := make([]*target, 50)
 	for i := range targets {

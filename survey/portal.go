@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -68,7 +70,7 @@ func (p *portalUnit) hasField(f string) bool {
 // portalUnit returns what a unit's portal form offers, through the
 // store's cache: every view and submission of /p/ needs it.
 func (s *Store) portalUnit(ctx context.Context, id string) (*portalUnit, error) {
-	return s.portalCache.get(ctx, id, func(ctx context.Context) (*portalUnit, error) {
+	return s.portalCache.Get(ctx, id, func(ctx context.Context) (*portalUnit, error) {
 		u, err := s.Unit(ctx, id)
 		if err != nil {
 			return nil, err
@@ -104,7 +106,7 @@ func newPortalUnit(u *Unit, desks []Desk) *portalUnit {
 	if p.instrument == "" {
 		p.instrument = DefaultInstrument
 	}
-	p.fields = sortedKeys(fields)
+	p.fields = slices.Sorted(maps.Keys(fields))
 	return p
 }
 

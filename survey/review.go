@@ -35,39 +35,28 @@ type Review struct {
 
 func reviewsOf(db *mongo.Database) *mongo.Collection { return db.Collection("reviews") }
 
-// insertReview stores rv; derrors.Duplicate when the response has a review.
-func insertReview(ctx context.Context, db *mongo.Database, rv *Review) error {
-	_, err := reviewsOf(db).InsertOne(ctx, rv)
-	if mongo.IsDuplicateKeyError(err) {
-		return derrors.Duplicate
-	}
-	if err != nil {
-		return fmt.Errorf("insert review: %w", err)
-	}
-	return nil
+// InsertReview stores rv; derrors.Duplicate when the response has a review.
+func (s *Store) InsertReview(ctx context.Context, rv *Review) error {
+	_, err := reviewsOf(s.db).InsertOne(ctx, rv)
+	return derrors.Store(err, "insert review")
 }
 
-// loadReviews reads every review: a small collection (one document per
-// suspect an official looked at).
-func loadReviews(ctx context.Context, db *mongo.Database) (map[bson.ObjectID]Review, error) {
-	cur, err := reviewsOf(db).Find(ctx, bson.D{})
+// Reviews returns every review by response id: a small collection (one
+// document per suspect an official looked at).
+func (s *Store) Reviews(ctx context.Context) (map[bson.ObjectID]Review, error) {
+	cur, err := reviewsOf(s.db).Find(ctx, bson.D{})
 	if err != nil {
-		return nil, fmt.Errorf("read reviews: %w", err)
+		return nil, derrors.Store(err, "read reviews")
 	}
 	var all []Review
 	if err := cur.All(ctx, &all); err != nil {
-		return nil, fmt.Errorf("read reviews: %w", err)
+		return nil, derrors.Store(err, "read reviews")
 	}
 	out := make(map[bson.ObjectID]Review, len(all))
 	for _, rv := range all {
 		out[rv.ResponseID] = rv
 	}
 	return out, nil
-}
-
-// Reviews returns every review by response id.
-func (s *Store) Reviews(ctx context.Context) (map[bson.ObjectID]Review, error) {
-	return loadReviews(ctx, s.db)
 }
 
 // Response returns one stored response.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hailong/internal/cache"
 	"hailong/internal/derrors"
 	"time"
 
@@ -16,9 +17,9 @@ import (
 // subset of MongoDB that embedded FerretDB runs correctly: single-document
 // reads and inserts, unique indexes, no pipelines, no transactions.
 type Store struct {
-	unitsCache  unitsCache
-	deskCache   *ttlCache[deskAndUnit]
-	portalCache *ttlCache[*portalUnit]
+	unitsCache  *cache.Value[[]Unit]
+	deskCache   *cache.TTL[deskAndUnit]
+	portalCache *cache.TTL[*portalUnit]
 
 	db        *mongo.Database
 	units     *mongo.Collection
@@ -28,15 +29,15 @@ type Store struct {
 
 // NewStore returns a store over db.
 func NewStore(db *mongo.Database) *Store {
-	s := &Store{
-		db:        db,
-		units:     db.Collection("units"),
-		desks:     db.Collection("desks"),
-		responses: db.Collection("responses"),
+	return &Store{
+		unitsCache:  cache.NewValue[[]Unit](5 * time.Second),
+		deskCache:   cache.New[deskAndUnit](5 * time.Second),
+		portalCache: cache.New[*portalUnit](5 * time.Second),
+		db:          db,
+		units:       db.Collection("units"),
+		desks:       db.Collection("desks"),
+		responses:   db.Collection("responses"),
 	}
-	s.deskCache = newTTLCache[deskAndUnit](5 * time.Second)
-	s.portalCache = newTTLCache[*portalUnit](5 * time.Second)
-	return s
 }
 
 // EnsureIndexes creates the indexes the store relies on. The unique nonce
@@ -256,7 +257,7 @@ func (s *Store) Units(ctx context.Context) ([]Unit, error) {
 // UnitsRecent returns the units as read at most a few seconds ago: the
 // tree is read on every officials' query and changes rarely.
 func (s *Store) UnitsRecent(ctx context.Context) ([]Unit, error) {
-	return s.unitsCache.get(ctx, s.Units)
+	return s.unitsCache.Get(ctx, s.Units)
 }
 
 // Desks returns every desk, ordered by id.
@@ -273,7 +274,7 @@ func (s *Store) InsertUnit(ctx context.Context, u *Unit) error {
 	if err := insert(ctx, s.units, u); err != nil {
 		return err
 	}
-	s.unitsCache.reset()
+	s.unitsCache.Reset()
 	return nil
 }
 
@@ -282,7 +283,7 @@ func (s *Store) InsertDesk(ctx context.Context, d *Desk) error {
 	if err := insert(ctx, s.desks, d); err != nil {
 		return err
 	}
-	s.portalCache.reset() // the unit's portal offers it at once
+	s.portalCache.Reset() // the unit's portal offers it at once
 	return nil
 }
 
@@ -309,9 +310,9 @@ func (s *Store) ReplaceUnit(ctx context.Context, u *Unit) error {
 	if err := replace(ctx, s.units, u.ID, u); err != nil {
 		return err
 	}
-	s.unitsCache.reset()
-	s.deskCache.reset()
-	s.portalCache.reset()
+	s.unitsCache.Reset()
+	s.deskCache.Reset()
+	s.portalCache.Reset()
 	return nil
 }
 
@@ -320,8 +321,8 @@ func (s *Store) ReplaceDesk(ctx context.Context, d *Desk) error {
 	if err := replace(ctx, s.desks, d.ID, d); err != nil {
 		return err
 	}
-	s.deskCache.reset()
-	s.portalCache.reset()
+	s.deskCache.Reset()
+	s.portalCache.Reset()
 	return nil
 }
 

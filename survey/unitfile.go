@@ -92,29 +92,58 @@ type ImportStats struct {
 // passed to audit.
 func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instruments, now time.Time, audit ImportAudit) (ImportStats, error) {
 	var st ImportStats
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var f UnitFile
-	if err := dec.Decode(&f); err != nil {
-		return st, fmt.Errorf("read units file: %w", err)
-	}
-	// A desk id listed twice would silently land in the last unit.
-	lines := deskLines(data)
-	seen := map[string]string{}
-	for i, e := range f.Units {
-		for j, de := range e.Desks {
-			if first, ok := seen[de.ID]; ok {
-				return st, fmt.Errorf("dòng %d: quầy %q đã có ở %s; mỗi quầy chỉ thuộc một đơn vị (line %d: desk %q is listed twice)",
-					lines[[2]int{i, j}], de.ID, first, lines[[2]int{i, j}], de.ID)
-			}
-			seen[de.ID] = fmt.Sprintf("đơn vị %s (dòng %d)", e.ID, lines[[2]int{i, j}])
-		}
+	f, err := parseUnitFile(data)
+	if err != nil {
+		return st, err
 	}
 	existing, err := s.Units(ctx)
 	if err != nil {
 		return st, err
 	}
-	// Validate against the tree as it will be after the import.
+	merged, err := validateImport(f, existing, instruments)
+	if err != nil {
+		return st, err
+	}
+	for _, e := range f.Units {
+		u := merged[e.ID]
+		if err := s.importUnit(ctx, &u, now, audit, &st); err != nil {
+			return st, err
+		}
+		for _, de := range e.Desks {
+			if err := s.importDesk(ctx, e.ID, de, now, audit, &st); err != nil {
+				return st, err
+			}
+		}
+	}
+	return st, nil
+}
+
+// parseUnitFile decodes a units file, refusing unknown fields and a desk
+// listed twice (it would silently land in the last unit).
+func parseUnitFile(data []byte) (*UnitFile, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var f UnitFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("read units file: %w", err)
+	}
+	lines := deskLines(data)
+	seen := map[string]string{}
+	for i, e := range f.Units {
+		for j, de := range e.Desks {
+			if first, ok := seen[de.ID]; ok {
+				return nil, fmt.Errorf("dòng %d: quầy %q đã có ở %s; mỗi quầy chỉ thuộc một đơn vị (line %d: desk %q is listed twice)",
+					lines[[2]int{i, j}], de.ID, first, lines[[2]int{i, j}], de.ID)
+			}
+			seen[de.ID] = fmt.Sprintf("đơn vị %s (dòng %d)", e.ID, lines[[2]int{i, j}])
+		}
+	}
+	return &f, nil
+}
+
+// validateImport returns the units as they will be after the import, by
+// id, once every unit and desk of f is valid in that tree.
+func validateImport(f *UnitFile, existing []Unit, instruments *Instruments) (map[string]Unit, error) {
 	merged := map[string]Unit{}
 	for _, u := range existing {
 		merged[u.ID] = u
@@ -139,64 +168,75 @@ func (s *Store) ImportUnits(ctx context.Context, data []byte, instruments *Instr
 	for i, e := range f.Units {
 		u := merged[e.ID]
 		if ve := ValidateUnit(&u, all); ve != nil {
-			return st, fmt.Errorf("unit %d (%s): %v", i+1, e.ID, ve)
+			return nil, fmt.Errorf("unit %d (%s): %v", i+1, e.ID, ve)
 		}
 		for j, de := range e.Desks {
 			d := Desk{ID: de.ID, Unit: e.ID, Name: de.Name, Instrument: de.Instrument, Fields: de.Fields, QRMode: de.QRMode}
 			if ve := ValidateDesk(&d, all, instruments); ve != nil {
-				return st, fmt.Errorf("unit %s, desk %d (%s): %v", e.ID, j+1, de.ID, ve)
+				return nil, fmt.Errorf("unit %s, desk %d (%s): %v", e.ID, j+1, de.ID, ve)
 			}
 		}
 	}
-	for _, e := range f.Units {
-		u := merged[e.ID]
-		if old, err := s.Unit(ctx, e.ID); err == nil {
-			u.CreatedAt = old.CreatedAt
-			if err := s.ReplaceUnit(ctx, &u); err != nil {
-				return st, err
-			}
-			if err := audit(ctx, "unit.update", "unit:"+u.ID, old, u); err != nil {
-				return st, err
-			}
-			st.UnitsUpdated++
-		} else if errors.Is(err, derrors.NotFound) {
-			u.CreatedAt = now.UTC()
-			if err := s.InsertUnit(ctx, &u); err != nil {
-				return st, err
-			}
-			if err := audit(ctx, "unit.create", "unit:"+u.ID, nil, u); err != nil {
-				return st, err
-			}
-			st.UnitsCreated++
-		} else {
-			return st, err
+	return merged, nil
+}
+
+// importUnit writes one unit of an import over the stored one, or
+// creates it.
+func (s *Store) importUnit(ctx context.Context, u *Unit, now time.Time, audit ImportAudit, st *ImportStats) error {
+	old, err := s.Unit(ctx, u.ID)
+	switch {
+	case err == nil:
+		u.CreatedAt = old.CreatedAt
+		if err := s.ReplaceUnit(ctx, u); err != nil {
+			return err
 		}
-		for _, de := range e.Desks {
-			d := Desk{ID: de.ID, Unit: e.ID, Name: de.Name, NameEN: de.NameEN, Instrument: de.Instrument, Fields: de.Fields,
-				QRMode: de.QRMode, Active: de.Active == nil || *de.Active, Generation: 1, CreatedAt: now.UTC()}
-			if old, err := s.Desk(ctx, de.ID); err == nil {
-				d.Generation, d.DeviceEpoch, d.CreatedAt = old.Generation, old.DeviceEpoch, old.CreatedAt
-				if err := s.ReplaceDesk(ctx, &d); err != nil {
-					return st, err
-				}
-				if err := audit(ctx, "desk.update", "desk:"+d.ID, old, d); err != nil {
-					return st, err
-				}
-				st.DesksUpdated++
-			} else if errors.Is(err, derrors.NotFound) {
-				if err := s.InsertDesk(ctx, &d); err != nil {
-					return st, err
-				}
-				if err := audit(ctx, "desk.create", "desk:"+d.ID, nil, d); err != nil {
-					return st, err
-				}
-				st.DesksCreated++
-			} else {
-				return st, err
-			}
+		if err := audit(ctx, "unit.update", "unit:"+u.ID, old, *u); err != nil {
+			return err
 		}
+		st.UnitsUpdated++
+	case errors.Is(err, derrors.NotFound):
+		u.CreatedAt = now.UTC()
+		if err := s.InsertUnit(ctx, u); err != nil {
+			return err
+		}
+		if err := audit(ctx, "unit.create", "unit:"+u.ID, nil, *u); err != nil {
+			return err
+		}
+		st.UnitsCreated++
+	default:
+		return err
 	}
-	return st, nil
+	return nil
+}
+
+// importDesk writes one desk of an import over the stored one, keeping
+// its QR generation, or creates it.
+func (s *Store) importDesk(ctx context.Context, unit string, de DeskEntry, now time.Time, audit ImportAudit, st *ImportStats) error {
+	d := Desk{ID: de.ID, Unit: unit, Name: de.Name, NameEN: de.NameEN, Instrument: de.Instrument, Fields: de.Fields,
+		QRMode: de.QRMode, Active: de.Active == nil || *de.Active, Generation: 1, CreatedAt: now.UTC()}
+	old, err := s.Desk(ctx, de.ID)
+	switch {
+	case err == nil:
+		d.Generation, d.DeviceEpoch, d.CreatedAt = old.Generation, old.DeviceEpoch, old.CreatedAt
+		if err := s.ReplaceDesk(ctx, &d); err != nil {
+			return err
+		}
+		if err := audit(ctx, "desk.update", "desk:"+d.ID, old, d); err != nil {
+			return err
+		}
+		st.DesksUpdated++
+	case errors.Is(err, derrors.NotFound):
+		if err := s.InsertDesk(ctx, &d); err != nil {
+			return err
+		}
+		if err := audit(ctx, "desk.create", "desk:"+d.ID, nil, d); err != nil {
+			return err
+		}
+		st.DesksCreated++
+	default:
+		return err
+	}
+	return nil
 }
 
 // deskLines maps (unit index, desk index) to the line of the desk entry in

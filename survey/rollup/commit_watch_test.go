@@ -1,12 +1,13 @@
-package survey
+package rollup
 
 import (
 	"context"
-	"hailong/survey/period"
 	"log/slog"
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"hailong/survey/period"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )

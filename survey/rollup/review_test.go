@@ -1,16 +1,18 @@
-package survey
+package rollup
 
 import (
 	"context"
 	"errors"
-	"hailong/internal/derrors"
-	"hailong/survey/period"
 	"log/slog"
 	"math/rand/v2"
 	"reflect"
 	"sync"
 	"testing"
 	"time"
+
+	"hailong/internal/derrors"
+	"hailong/survey"
+	"hailong/survey/period"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -33,14 +35,14 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 	base := time.Date(2024, 5, 20, 9, 0, 0, 0, period.Vietnam)
 	c1 := NewCommitter(s.db, r, slog.Default())
 	stop1 := runCommitter(c1)
-	var suspects []*Response
+	var suspects []*survey.Response
 	ok, others := 0, 0 // counted answers; suspects by the sample's own honeypot
 	for i := 0; i < 60; i++ {
 		resp := randomResponse(rng, base.Add(time.Duration(i)*time.Minute), desks[rng.IntN(len(desks))])
 		if i%3 == 0 {
-			resp.Status, resp.Reasons = StatusSuspect, []string{ReasonTooFast}
+			resp.Status, resp.Reasons = survey.StatusSuspect, []string{survey.ReasonTooFast}
 			suspects = append(suspects, resp)
-		} else if resp.Status == StatusOK {
+		} else if resp.Status == survey.StatusOK {
 			ok++
 		} else {
 			others++
@@ -49,8 +51,8 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	review := func(c *Committer, resp *Response, decision string) error {
-		return c.Review(ctx, resp, &Review{Decision: decision, User: "admin", At: time.Now().UTC()})
+	review := func(c *Committer, resp *survey.Response, decision string) error {
+		return c.Review(ctx, resp, &survey.Review{Decision: decision, User: "admin", At: time.Now().UTC()})
 	}
 	q := Query{Instrument: in, From: base, To: base, Agg: AggPooled}
 	waitN := func(want int64) {
@@ -67,19 +69,19 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 
 	// Applied normally.
 	for _, resp := range suspects[:3] {
-		if err := review(c1, resp, DecisionConfirm); err != nil {
+		if err := review(c1, resp, survey.DecisionConfirm); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := review(c1, suspects[3], DecisionReject); err != nil {
+	if err := review(c1, suspects[3], survey.DecisionReject); err != nil {
 		t.Fatal(err)
 	}
 	waitN(int64(ok + 3))
 	// Once per answer, whatever the second decision.
-	if err := review(c1, suspects[0], DecisionConfirm); !errors.Is(err, derrors.Duplicate) {
+	if err := review(c1, suspects[0], survey.DecisionConfirm); !errors.Is(err, derrors.Duplicate) {
 		t.Errorf("second confirmation: %v, want derrors.Duplicate", err)
 	}
-	if err := review(c1, suspects[3], DecisionConfirm); !errors.Is(err, derrors.Duplicate) {
+	if err := review(c1, suspects[3], survey.DecisionConfirm); !errors.Is(err, derrors.Duplicate) {
 		t.Errorf("confirming a rejected answer: %v, want derrors.Duplicate", err)
 	}
 
@@ -87,7 +89,7 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 	// another replica races it on one of them.
 	c1.applyPaused.Store(true)
 	for _, resp := range suspects[4:7] {
-		if err := review(c1, resp, DecisionConfirm); err != nil {
+		if err := review(c1, resp, survey.DecisionConfirm); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,7 +100,7 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 	errs := make([]error, 2)
 	for i, c := range []*Committer{c1, c2} {
 		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = review(c, suspects[7], DecisionConfirm) }()
+		go func() { defer wg.Done(); errs[i] = review(c, suspects[7], survey.DecisionConfirm) }()
 	}
 	wg.Wait()
 	if (errs[0] == nil) == (errs[1] == nil) || !(errors.Is(errs[0], derrors.Duplicate) || errors.Is(errs[1], derrors.Duplicate)) {

@@ -1,9 +1,11 @@
-package survey
+package rollup
 
 import (
 	"math"
 	"strconv"
 	"testing"
+
+	"hailong/survey"
 )
 
 // hc builds a cell from hand-written counts: answers per item per code,
@@ -29,9 +31,9 @@ func tallyOfUnits(units map[string]*Cell) *Tally {
 	return t
 }
 
-func instrument(t *testing.T, code string) *Instrument {
+func instrument(t *testing.T, code string) *survey.Instrument {
 	t.Helper()
-	all, err := LoadInstruments()
+	all, err := survey.LoadInstruments()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package survey
+package rollup
 
 import (
 	"context"
@@ -11,13 +11,15 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"hailong/internal/testdb"
+	"hailong/survey"
 	"hailong/survey/period"
 )
 
 // randomResponse is a plausible answer to the counter form at t.
-func randomResponse(rng *rand.Rand, at time.Time, desk Desk) *Response {
+func randomResponse(rng *rand.Rand, at time.Time, desk survey.Desk) *survey.Response {
 	pick := func() int {
 		x := rng.IntN(100)
 		switch {
@@ -29,9 +31,9 @@ func randomResponse(rng *rand.Rand, at time.Time, desk Desk) *Response {
 			return 4 + rng.IntN(2)
 		}
 	}
-	r := &Response{
+	r := &survey.Response{
 		ID: bson.NewObjectID(), Nonce: fmt.Sprint(rng.Uint64()), Instrument: "counter@1",
-		Desk: desk.ID, Unit: desk.Unit, Channel: Channels[rng.IntN(2)], Lang: "vi", Status: StatusOK,
+		Desk: desk.ID, Unit: desk.Unit, Channel: survey.Channels[rng.IntN(2)], Lang: "vi", Status: survey.StatusOK,
 		SubmittedAt: at.UTC(),
 		Answers: map[string]int{
 			"overall": 1 + rng.IntN(5), "a": pick(), "b": pick(), "c": pick(), "d": pick(), "e": pick(),
@@ -43,13 +45,13 @@ func randomResponse(rng *rand.Rand, at time.Time, desk Desk) *Response {
 		r.Comment = "Góp ý số " + fmt.Sprint(rng.IntN(1000))
 	}
 	if rng.IntN(20) == 0 {
-		r.Status, r.Reasons = StatusSuspect, []string{"honeypot"}
+		r.Status, r.Reasons = survey.StatusSuspect, []string{"honeypot"}
 	}
 	return r
 }
 
 // recount builds a tally straight from responses, without rollups.
-func recount(t *testing.T, s *Store, q Query) *Tally {
+func recount(t *testing.T, s *testStore, q Query) *Tally {
 	t.Helper()
 	ctx := context.Background()
 	cur, err := s.responses.Find(ctx, bson.D{})
@@ -59,12 +61,12 @@ func recount(t *testing.T, s *Store, q Query) *Tally {
 	tally := newTally()
 	from, to := period.DayOf(q.From).Start, period.DayOf(q.To).End()
 	for cur.Next(ctx) {
-		var r Response
+		var r survey.Response
 		if err := cur.Decode(&r); err != nil {
 			t.Fatal(err)
 		}
 		key := CellKey{Unit: r.Unit, Desk: r.Desk, Channel: r.Channel}
-		if r.Status != StatusOK || r.Instrument != q.Instrument.ID() || !q.selects(key) ||
+		if r.Status != survey.StatusOK || r.Instrument != q.Instrument.ID() || !q.selects(key) ||
 			r.SubmittedAt.Before(from) || !r.SubmittedAt.Before(to) {
 			continue
 		}
@@ -86,11 +88,21 @@ func recount(t *testing.T, s *Store, q Query) *Tally {
 	return tally
 }
 
-func testSetup(t testing.TB) (*Store, *Rollups, *Instrument, []Desk) {
+// testStore is survey's store, with the collections the tests read
+// straight from the database.
+type testStore struct {
+	*survey.Store
+	db        *mongo.Database
+	responses *mongo.Collection
+}
+
+// testSetup is a fresh database holding the demo city: its store, its
+// rollups, the counter form and the desks.
+func testSetup(t testing.TB) (*testStore, *Rollups, *survey.Instrument, []survey.Desk) {
 	t.Helper()
 	db := testdb.Mongo(t)
 	ctx := context.Background()
-	s := NewStore(db)
+	s := &testStore{Store: survey.NewStore(db), db: db, responses: db.Collection("responses")}
 	if err := s.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +113,7 @@ func testSetup(t testing.TB) (*Store, *Rollups, *Instrument, []Desk) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := LoadInstruments()
+	set, err := survey.LoadInstruments()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +132,7 @@ func figuresOf(t *testing.T, r *Rollups, q Query) Figures {
 	return rep.Figures
 }
 
-func assertMatchesRecount(t *testing.T, s *Store, r *Rollups, q Query) {
+func assertMatchesRecount(t *testing.T, s *testStore, r *Rollups, q Query) {
 	t.Helper()
 	got := figuresOf(t, r, q)
 	want := Compute(q.Instrument, recount(t, s, q), q.Agg, "vi")
@@ -151,7 +163,7 @@ func TestCrashRepair(t *testing.T) {
 	go func() { c1.Run(runCtx); close(done) }()
 	base := time.Date(2024, 5, 31, 20, 0, 0, 0, period.Vietnam)
 	submit := func(c *Committer, n int) {
-		var batch []*Response
+		var batch []*survey.Response
 		for i := 0; i < n; i++ {
 			batch = append(batch, randomResponse(rng, base.Add(time.Duration(rng.IntN(8*3600))*time.Second), desks[rng.IntN(len(desks))]))
 		}
@@ -186,7 +198,7 @@ func TestCrashRepair(t *testing.T) {
 	}
 	d := deltas{}
 	for _, id := range e.Responses {
-		var resp Response
+		var resp survey.Response
 		if err := s.responses.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&resp); err == nil {
 			d.addResponse(&resp)
 		}
@@ -230,7 +242,7 @@ func TestCrashRepair(t *testing.T) {
 
 // assertCommentArchive checks the monthly comment archives hold exactly the
 // comments of counted responses.
-func assertCommentArchive(t *testing.T, s *Store) {
+func assertCommentArchive(t *testing.T, s *testStore) {
 	t.Helper()
 	ctx := context.Background()
 	cur, err := s.responses.Find(ctx, bson.D{})
@@ -239,11 +251,11 @@ func assertCommentArchive(t *testing.T, s *Store) {
 	}
 	want := map[string]int{}
 	for cur.Next(ctx) {
-		var r Response
+		var r survey.Response
 		if err := cur.Decode(&r); err != nil {
 			t.Fatal(err)
 		}
-		if r.Comment != "" && r.Status == StatusOK {
+		if r.Comment != "" && r.Status == survey.StatusOK {
 			want[period.MonthOf(r.SubmittedAt).Label()]++
 		}
 	}
@@ -305,7 +317,7 @@ func TestRollupWritersDoNotOverwrite(t *testing.T) {
 			for i := range each {
 				d := deltas{}
 				resp := randomResponse(rng, at, desks[0])
-				resp.Instrument, resp.Status = in.ID(), StatusOK
+				resp.Instrument, resp.Status = in.ID(), survey.StatusOK
 				d.addResponse(resp)
 				if err := r.apply(ctx, d, fmt.Sprintf("writer-%d", w), int64(i+1)); err != nil {
 					errs <- err

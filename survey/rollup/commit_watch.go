@@ -1,10 +1,11 @@
-package survey
+package rollup
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
+
+	"hailong/internal/derrors"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -39,7 +40,7 @@ func (c *Committer) Beat(ctx context.Context) error {
 	_, err := c.writers.UpdateOne(ctx, bson.D{{Key: "_id", Value: c.writer}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "beat", Value: time.Now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
-		return fmt.Errorf("writer heartbeat: %w", err)
+		return derrors.Store(err, "writer heartbeat")
 	}
 	return nil
 }
@@ -48,11 +49,11 @@ func (c *Committer) Beat(ctx context.Context) error {
 func (c *Committer) beats(ctx context.Context) (map[string]time.Time, error) {
 	cur, err := c.writers.Find(ctx, bson.D{})
 	if err != nil {
-		return nil, fmt.Errorf("read writer heartbeats: %w", err)
+		return nil, derrors.Store(err, "read writer heartbeats")
 	}
 	var all []writerBeat
 	if err := cur.All(ctx, &all); err != nil {
-		return nil, fmt.Errorf("read writer heartbeats: %w", err)
+		return nil, derrors.Store(err, "read writer heartbeats")
 	}
 	out := make(map[string]time.Time, len(all))
 	for _, b := range all {
@@ -68,7 +69,7 @@ func (c *Committer) forgetStale(ctx context.Context, staleAfter time.Duration) e
 	_, err := c.writers.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$ne", Value: c.writer}}},
 		{Key: "beat", Value: bson.D{{Key: "$lt", Value: time.Now().UTC().Add(-staleAfter)}}}})
 	if err != nil {
-		return fmt.Errorf("forget stale writers: %w", err)
+		return derrors.Store(err, "forget stale writers")
 	}
 	return nil
 }

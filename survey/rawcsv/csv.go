@@ -1,4 +1,8 @@
-package survey
+// Package rawcsv writes CSV for spreadsheets: a writer that also quotes
+// the ';' Excel splits on in a Vietnamese locale, the escaping of cells a
+// spreadsheet would run as formulas, and the raw responses export (one row
+// of codes per answer) with its codebook.
+package rawcsv
 
 import (
 	"bufio"
@@ -61,3 +65,13 @@ func (cw *CSVWriter) Flush() {
 
 // Error is the first write error, if any.
 func (cw *CSVWriter) Error() error { return cw.err }
+
+// SafeCell escapes text a spreadsheet would read as a formula (= + - @,
+// and the tab and carriage return some programs also treat so) with a
+// leading apostrophe.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

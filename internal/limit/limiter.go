@@ -1,4 +1,9 @@
-package survey
+// Package limit enforces rate limits whose state is in Redis, so they
+// hold across every replica: GCRA limits (through redis_rate), first-use
+// marks, and the exponential backoff of repeated failures. When Redis fails
+// or is slow, a per-process fallback in memory decides instead: the
+// limiter always answers, and quickly.
+package limit
 
 import (
 	"context"
@@ -13,23 +18,15 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Limit names, the "limit" label of hailong_limiter_decisions_total.
-const (
-	LimitIP     = "ip"
-	LimitDevice = "device"
-	LimitDesk   = "desk"
-	LimitLogin  = "login"
-)
-
-// Limit is a rate: N events per Per, all N of which may come at once.
+// Rate is a limit: N events per Per, all N of which may come at once.
 // N <= 0 turns the limit off.
-type Limit struct {
+type Rate struct {
 	N   int
 	Per time.Duration
 }
 
 // Off reports whether the limit is turned off.
-func (l Limit) Off() bool { return l.N <= 0 || l.Per <= 0 }
+func (r Rate) Off() bool { return r.N <= 0 || r.Per <= 0 }
 
 // Decision is a limiter's answer for one event.
 type Decision struct {
@@ -52,7 +49,7 @@ type Limiter struct {
 	gcra    *redis_rate.Limiter
 	mem     *memLimits
 	key     []byte
-	metrics *Metrics
+	metrics Recorder
 	log     *slog.Logger
 	timeout time.Duration
 	now     func() time.Time
@@ -62,12 +59,22 @@ type Limiter struct {
 	suppressed atomic.Int64 // failures not logged since
 }
 
-// LimiterConfig is what a Limiter needs.
-type LimiterConfig struct {
+// Recorder counts what the limiter does (*metrics.Abuse is one): each
+// decision by the name of its limit, each decision taken by the fallback,
+// each Redis call that failed or timed out.
+type Recorder interface {
+	Decision(limit string, allowed bool)
+	FellBack()
+	RedisError()
+}
+
+// Config is what a Limiter needs.
+type Config struct {
 	// Redis holds the shared state; nil runs on the fallback alone.
-	Redis   *redis.Client
-	Secret  []byte
-	Metrics *Metrics
+	Redis  *redis.Client
+	Secret []byte
+	// Metrics counts the decisions and failures; nil counts nothing.
+	Metrics Recorder
 	Log     *slog.Logger
 	// Timeout bounds every Redis call (default 50 ms).
 	Timeout time.Duration
@@ -81,8 +88,15 @@ const redisRetryAfter = time.Second
 // warnEvery bounds the warnings about Redis failures.
 const warnEvery = 10 * time.Second
 
-// NewLimiter returns a limiter.
-func NewLimiter(cfg LimiterConfig) *Limiter {
+// noRecorder counts nothing.
+type noRecorder struct{}
+
+func (noRecorder) Decision(string, bool) {}
+func (noRecorder) FellBack()             {}
+func (noRecorder) RedisError()           {}
+
+// New returns a limiter.
+func New(cfg Config) *Limiter {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 50 * time.Millisecond
 	}
@@ -91,6 +105,9 @@ func NewLimiter(cfg LimiterConfig) *Limiter {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = noRecorder{}
 	}
 	// A key of its own, derived like the desk-code key: the secret itself
 	// never signs two kinds of thing.
@@ -120,7 +137,7 @@ func (l *Limiter) Hash(kind, value string) string {
 
 // Allow takes one event of key under lim; name is the limit's metric label.
 // It always answers: from Redis, or from the fallback.
-func (l *Limiter) Allow(ctx context.Context, name, key string, lim Limit) Decision {
+func (l *Limiter) Allow(ctx context.Context, name, key string, lim Rate) Decision {
 	if lim.Off() {
 		return Decision{Allowed: true}
 	}
@@ -137,7 +154,7 @@ func (l *Limiter) Allow(ctx context.Context, name, key string, lim Limit) Decisi
 	} else {
 		d = l.mem.allow(key, lim, l.now())
 	}
-	l.metrics.decision(name, d.Allowed)
+	l.metrics.Decision(name, d.Allowed)
 	return d
 }
 
@@ -175,11 +192,11 @@ func redisCall[T any](l *Limiter, ctx context.Context, f func(context.Context) (
 func redisCallWithin[T any](l *Limiter, ctx context.Context, timeout time.Duration, f func(context.Context) (T, error)) (T, bool) {
 	var zero T
 	if l.rdb == nil {
-		l.metrics.fellBack()
+		l.metrics.FellBack()
 		return zero, false
 	}
 	if l.now().UnixNano() < l.downUntil.Load() {
-		l.metrics.fellBack()
+		l.metrics.FellBack()
 		return zero, false
 	}
 	type result struct {
@@ -209,8 +226,8 @@ func redisCallWithin[T any](l *Limiter, ctx context.Context, timeout time.Durati
 // failed records a Redis failure: a metric, a rest for Redis, and a
 // warning at most every warnEvery.
 func (l *Limiter) failed(err error) {
-	l.metrics.redisError()
-	l.metrics.fellBack()
+	l.metrics.RedisError()
+	l.metrics.FellBack()
 	now := l.now().UnixNano()
 	l.downUntil.Store(now + int64(redisRetryAfter))
 	last := l.warnedAt.Load()

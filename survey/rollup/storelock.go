@@ -1,12 +1,13 @@
-package survey
+package rollup
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"time"
+
+	"hailong/internal/derrors"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -43,7 +44,7 @@ func (l *storeLock) acquire(ctx context.Context) error {
 			return nil
 		}
 		if !mongo.IsDuplicateKeyError(err) {
-			return fmt.Errorf("lock %s: %w", l.id, err)
+			return derrors.Store(err, "lock "+l.id)
 		}
 		var held struct {
 			Owner string    `bson:"owner"`
@@ -54,7 +55,7 @@ func (l *storeLock) acquire(ctx context.Context) error {
 		case errors.Is(err, mongo.ErrNoDocuments):
 			continue // released meanwhile
 		case err != nil:
-			return fmt.Errorf("lock %s: %w", l.id, err)
+			return derrors.Store(err, "lock "+l.id)
 		case held.Owner == l.owner:
 			return nil
 		case time.Since(held.At) > l.stale:
@@ -63,7 +64,7 @@ func (l *storeLock) acquire(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("lock %s: %w", l.id, ctx.Err())
+			return derrors.Store(ctx.Err(), "lock "+l.id)
 		case <-time.After(10 * time.Millisecond):
 		}
 	}

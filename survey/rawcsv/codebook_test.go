@@ -1,17 +1,19 @@
-package survey
+package rawcsv
 
 import (
 	"bytes"
 	"encoding/csv"
 	"strings"
 	"testing"
+
+	"hailong/survey"
 )
 
 // The codebook gives code 0 "Không áp dụng" for every item that allows it,
 // and describes the fixed columns, with the codes of channel, status and
 // served and the '|' of multi-choice answers.
 func TestCodebookNAAndFixedColumns(t *testing.T) {
-	ins, err := LoadInstruments()
+	ins, err := survey.LoadInstruments()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +39,7 @@ func TestCodebookNAAndFixedColumns(t *testing.T) {
 		}
 	}
 	want := []string{"id=", "submitted_at=", "status=ok", "status=suspect", "served=online_full"}
-	for _, ch := range Channels {
+	for _, ch := range survey.Channels {
 		want = append(want, "channel="+ch)
 	}
 	for _, k := range want {

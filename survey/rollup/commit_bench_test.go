@@ -1,4 +1,4 @@
-package survey
+package rollup
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"hailong/internal/testdb"
+	"hailong/survey"
 	"hailong/survey/period"
 )
 
@@ -18,19 +18,12 @@ import (
 func BenchmarkSubmit(b *testing.B) {
 	for _, mode := range []string{"rollups=off", "rollups=on"} {
 		b.Run(mode, func(b *testing.B) {
-			db := testdb.Mongo(b)
-			s := NewStore(db)
-			if err := s.EnsureIndexes(context.Background()); err != nil {
-				b.Fatal(err)
-			}
-			set, _ := LoadInstruments()
-			in, _ := set.Latest("counter")
-			c := NewCommitter(db, NewRollups(db, nil, slog.Default()), slog.Default())
+			s, _, in, desks := testSetup(b)
+			c := NewCommitter(s.db, NewRollups(s.db, nil, slog.Default()), slog.Default())
 			c.noRollups = mode == "rollups=off"
 			ctx, stop := context.WithCancel(context.Background())
 			done := make(chan struct{})
 			go func() { c.Run(ctx); close(done) }()
-			desks := demoDesks
 			var seed atomic.Uint64
 			base := time.Date(2024, 5, 1, 8, 0, 0, 0, period.Vietnam)
 			b.SetParallelism(32) // 2 cores × 32 = 64 goroutines
@@ -38,7 +31,7 @@ func BenchmarkSubmit(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {
 				rng := rand.New(rand.NewPCG(seed.Add(1), 1))
 				for pb.Next() {
-					r, err := SampleResponse(rng, in, &desks[rng.IntN(len(desks))], base.Add(time.Duration(rng.IntN(30*24*3600))*time.Second))
+					r, err := survey.SampleResponse(rng, in, &desks[rng.IntN(len(desks))], base.Add(time.Duration(rng.IntN(30*24*3600))*time.Second))
 					if err != nil {
 						b.Error(err)
 						return

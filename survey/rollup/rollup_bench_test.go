@@ -1,12 +1,14 @@
-package survey
+package rollup
 
 import (
 	"context"
 	"fmt"
-	"hailong/survey/period"
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // BenchmarkRollupFlush measures one flush of a busy second: answers at
@@ -21,8 +23,8 @@ func BenchmarkRollupFlush(b *testing.B) {
 			second := func() deltas {
 				d := deltas{}
 				for i := range nDesks * 10 {
-					resp := randomResponse(rng, at, Desk{ID: fmt.Sprintf("d%02d", i%nDesks), Unit: "vt-p1"})
-					resp.Instrument, resp.Status = in.ID(), StatusOK
+					resp := randomResponse(rng, at, survey.Desk{ID: fmt.Sprintf("d%02d", i%nDesks), Unit: "vt-p1"})
+					resp.Instrument, resp.Status = in.ID(), survey.StatusOK
 					d.addResponse(resp)
 				}
 				return d

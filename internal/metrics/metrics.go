@@ -1,8 +1,13 @@
-package survey
+// Package metrics holds the abuse-protection counters: what became of each
+// citizen submission, and what the rate limiter decided and how often Redis
+// failed it. main creates the registry and passes it down, so tests and
+// several app instances in one process never share (or collide in) the
+// global default registry.
+package metrics
 
 import "github.com/prometheus/client_golang/prometheus"
 
-// Submission outcomes counted by hailong_submissions_total.
+// Submission outcomes, the "outcome" label of hailong_submissions_total.
 const (
 	OutcomeStored    = "stored"
 	OutcomeDuplicate = "duplicate"
@@ -11,20 +16,26 @@ const (
 	OutcomeSuspect   = "suspect"
 )
 
-// Metrics are the abuse-protection counters. main creates the registry and
-// passes it down, so tests and several app instances in one process never
-// share (or collide in) the global default registry.
-type Metrics struct {
+// Limit names, the "limit" label of hailong_limiter_decisions_total.
+const (
+	LimitIP     = "ip"
+	LimitDevice = "device"
+	LimitDesk   = "desk"
+	LimitLogin  = "login"
+)
+
+// Abuse are the abuse-protection counters. A nil *Abuse counts nothing.
+type Abuse struct {
 	submissions *prometheus.CounterVec
 	decisions   *prometheus.CounterVec
 	fallback    prometheus.Counter
 	redisErrors prometheus.Counter
 }
 
-// NewMetrics registers the counters on reg; a nil reg gives counters that
+// NewAbuse registers the counters on reg; a nil reg gives counters that
 // are kept but exported nowhere (tests).
-func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
+func NewAbuse(reg prometheus.Registerer) *Abuse {
+	m := &Abuse{
 		submissions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hailong_submissions_total",
 			Help: "Survey submissions by outcome: stored, duplicate, invalid, limited (refused with 429), suspect (stored, not counted).",
@@ -58,13 +69,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 }
 
 // Submission counts one submission's outcome.
-func (m *Metrics) Submission(outcome string) {
+func (m *Abuse) Submission(outcome string) {
 	if m != nil {
 		m.submissions.WithLabelValues(outcome).Inc()
 	}
 }
 
-func (m *Metrics) decision(limit string, allowed bool) {
+// Decision counts one decision of the limit named limit.
+func (m *Abuse) Decision(limit string, allowed bool) {
 	if m == nil {
 		return
 	}
@@ -75,13 +87,15 @@ func (m *Metrics) decision(limit string, allowed bool) {
 	m.decisions.WithLabelValues(limit, d).Inc()
 }
 
-func (m *Metrics) fellBack() {
+// FellBack counts a decision taken without Redis.
+func (m *Abuse) FellBack() {
 	if m != nil {
 		m.fallback.Inc()
 	}
 }
 
-func (m *Metrics) redisError() {
+// RedisError counts a Redis call that failed or timed out.
+func (m *Abuse) RedisError() {
 	if m != nil {
 		m.redisErrors.Inc()
 	}

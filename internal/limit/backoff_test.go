@@ -1,4 +1,4 @@
-package survey
+package limit
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/metrics"
 	"hailong/internal/testdb"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestBackoffParallelAttempts(t *testing.T) {
 	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
 		ctx := context.Background()
-		l := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
+		l := New(Config{Redis: r.Client, Secret: []byte("s")})
 		keys := []string{uniqueKey(t, "acct"), uniqueKey(t, "ip")}
 		policies := []Backoff{{Free: 5, Max: 15 * time.Minute}, {Free: 20, Max: 15 * time.Minute}}
 		allowed, refused := parallelAttempts(ctx, l, 40, func(int) []string { return keys }, policies)
@@ -35,15 +36,15 @@ func TestBackoffParallelAttempts(t *testing.T) {
 func TestBackoffOneAddressManyAccounts(t *testing.T) {
 	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
 		ctx := context.Background()
-		l := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
+		l := New(Config{Redis: r.Client, Secret: []byte("s")})
 		ip := uniqueKey(t, "ip")
 		policies := []Backoff{{Free: 5, Max: 15 * time.Minute}, {Free: 20, Max: 15 * time.Minute}}
 		for i := 0; i < 21; i++ {
-			if d := l.Attempt(ctx, LimitLogin, []string{uniqueKey(t, fmt.Sprint("acct", i)), ip}, policies); !d.Allowed {
+			if d := l.Attempt(ctx, metrics.LimitLogin, []string{uniqueKey(t, fmt.Sprint("acct", i)), ip}, policies); !d.Allowed {
 				t.Fatalf("account %d: refused %+v, want counted", i+1, d)
 			}
 		}
-		if d := l.Attempt(ctx, LimitLogin, []string{uniqueKey(t, "acct-next"), ip}, policies); d.Allowed || d.RetryAfter <= 0 {
+		if d := l.Attempt(ctx, metrics.LimitLogin, []string{uniqueKey(t, "acct-next"), ip}, policies); d.Allowed || d.RetryAfter <= 0 {
 			t.Errorf("22nd account from one address: %+v, want refused", d)
 		}
 		// In parallel as well: 40 accounts at once, 21 get through.
@@ -57,7 +58,7 @@ func TestBackoffOneAddressManyAccounts(t *testing.T) {
 
 // The in-memory fallback (Redis down) counts the same way.
 func TestBackoffParallelFallback(t *testing.T) {
-	l := NewLimiter(LimiterConfig{Secret: []byte("s")})
+	l := New(Config{Secret: []byte("s")})
 	keys := []string{"acct", "ip"}
 	allowed, _ := parallelAttempts(context.Background(), l, 40, func(int) []string { return keys }, []Backoff{{Free: 5, Max: time.Minute}, {Free: 20, Max: time.Minute}})
 	if allowed != 6 {
@@ -65,7 +66,7 @@ func TestBackoffParallelFallback(t *testing.T) {
 	}
 	l.Refund(context.Background(), "ip")
 	l.Succeeded(context.Background(), "acct")
-	if d := l.Attempt(context.Background(), LimitLogin, keys[:1], []Backoff{{Free: 5, Max: time.Minute}}); !d.Allowed {
+	if d := l.Attempt(context.Background(), metrics.LimitLogin, keys[:1], []Backoff{{Free: 5, Max: time.Minute}}); !d.Allowed {
 		t.Errorf("fallback: account still blocked after a success: %+v", d)
 	}
 }
@@ -79,7 +80,7 @@ func parallelAttempts(ctx context.Context, l *Limiter, n int, keys func(int) []s
 		go func() {
 			defer wg.Done()
 			<-start
-			d := l.Attempt(ctx, LimitLogin, keys(i), policies)
+			d := l.Attempt(ctx, metrics.LimitLogin, keys(i), policies)
 			mu.Lock()
 			defer mu.Unlock()
 			if d.Allowed {
@@ -99,12 +100,12 @@ func parallelAttempts(ctx context.Context, l *Limiter, n int, keys func(int) []s
 func TestBackoffSuccessesRefundAddress(t *testing.T) {
 	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
 		ctx := context.Background()
-		l := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
+		l := New(Config{Redis: r.Client, Secret: []byte("s")})
 		ip := uniqueKey(t, "ip")
 		policies := []Backoff{{Free: 2, Max: time.Minute}, {Free: 8, Max: time.Minute}}
 		for i := 0; i < 30; i++ {
 			acct := uniqueKey(t, fmt.Sprint("acct", i))
-			if d := l.Attempt(ctx, LimitLogin, []string{acct, ip}, policies); !d.Allowed {
+			if d := l.Attempt(ctx, metrics.LimitLogin, []string{acct, ip}, policies); !d.Allowed {
 				t.Fatalf("sign-in %d from the office: refused %+v", i+1, d)
 			}
 			l.Succeeded(ctx, acct)

@@ -1,4 +1,4 @@
-package survey
+package limit
 
 import (
 	"sync"
@@ -52,7 +52,7 @@ func (m *memLimits) entry(key string, now time.Time) *memEntry {
 }
 
 // allow is redis_rate's GCRA with a cost of one.
-func (m *memLimits) allow(key string, lim Limit, now time.Time) Decision {
+func (m *memLimits) allow(key string, lim Rate, now time.Time) Decision {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e := m.entry("gcra:"+key, now)

@@ -1,4 +1,4 @@
-package survey
+package limit
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"hailong/internal/metrics"
 	"hailong/internal/testdb"
 )
 
@@ -51,22 +52,22 @@ func TestLimiterAllow(t *testing.T) {
 	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
 		ctx := context.Background()
 		reg := prometheus.NewRegistry()
-		l := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s"), Metrics: NewMetrics(reg)})
+		l := New(Config{Redis: r.Client, Secret: []byte("s"), Metrics: metrics.NewAbuse(reg)})
 		key := uniqueKey(t, "ip")
-		lim := Limit{N: 3, Per: time.Hour}
+		lim := Rate{N: 3, Per: time.Hour}
 		for i := 0; i < 3; i++ {
-			if d := l.Allow(ctx, LimitIP, key, lim); !d.Allowed {
+			if d := l.Allow(ctx, metrics.LimitIP, key, lim); !d.Allowed {
 				t.Fatalf("event %d refused: %+v", i+1, d)
 			}
 		}
-		d := l.Allow(ctx, LimitIP, key, lim)
+		d := l.Allow(ctx, metrics.LimitIP, key, lim)
 		if d.Allowed || d.RetryAfter < 19*time.Minute || d.RetryAfter > 20*time.Minute {
 			t.Fatalf("4th event in an hour at 3/h: %+v, want refused for about 20 min", d)
 		}
-		if d := l.Allow(ctx, LimitIP, uniqueKey(t, "other"), lim); !d.Allowed {
+		if d := l.Allow(ctx, metrics.LimitIP, uniqueKey(t, "other"), lim); !d.Allowed {
 			t.Error("another key is limited too")
 		}
-		if d := l.Allow(ctx, LimitIP, key, Limit{}); !d.Allowed {
+		if d := l.Allow(ctx, metrics.LimitIP, key, Rate{}); !d.Allowed {
 			t.Error("a limit of 0 (off) refused")
 		}
 		if got := metricValue(t, reg, "hailong_limiter_decisions_total", map[string]string{"limit": "ip", "decision": "deny"}); got != 1 {
@@ -82,8 +83,8 @@ func TestLimiterAllow(t *testing.T) {
 func TestLimiterSharedAcrossReplicas(t *testing.T) {
 	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
 		ctx := context.Background()
-		a := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
-		b := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
+		a := New(Config{Redis: r.Client, Secret: []byte("s")})
+		b := New(Config{Redis: r.Client, Secret: []byte("s")})
 		key := uniqueKey(t, "dev")
 		allowed := 0
 		for i := 0; i < 10; i++ {
@@ -91,7 +92,7 @@ func TestLimiterSharedAcrossReplicas(t *testing.T) {
 			if i%2 == 1 {
 				l = b
 			}
-			if l.Allow(ctx, LimitDevice, key, Limit{N: 4, Per: 12 * time.Hour}).Allowed {
+			if l.Allow(ctx, metrics.LimitDevice, key, Rate{N: 4, Per: 12 * time.Hour}).Allowed {
 				allowed++
 			}
 		}
@@ -104,7 +105,7 @@ func TestLimiterSharedAcrossReplicas(t *testing.T) {
 func TestLimiterNonceMark(t *testing.T) {
 	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
 		ctx := context.Background()
-		l := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
+		l := New(Config{Redis: r.Client, Secret: []byte("s")})
 		key := uniqueKey(t, "nonce")
 		if !l.FirstUse(ctx, key, time.Hour) || l.FirstUse(ctx, key, time.Hour) {
 			t.Fatal("FirstUse: want true then false")
@@ -119,7 +120,7 @@ func TestLimiterNonceMark(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	testdb.EachRedis(t, func(t *testing.T, r testdb.Redis) {
 		ctx := context.Background()
-		l := NewLimiter(LimiterConfig{Redis: r.Client, Secret: []byte("s")})
+		l := New(Config{Redis: r.Client, Secret: []byte("s")})
 		acct, ip := uniqueKey(t, "acct"), uniqueKey(t, "ip")
 		keys := []string{acct, ip}
 		policies := []Backoff{{Free: 2, Max: 5 * time.Second}, {Free: 8, Max: 5 * time.Second}}
@@ -127,7 +128,7 @@ func TestBackoff(t *testing.T) {
 		// lifts it, as if the guesser had waited.
 		wantBlocks := []time.Duration{0, 0, time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}
 		for i, want := range wantBlocks {
-			if d := l.Attempt(ctx, LimitLogin, keys, policies); !d.Allowed {
+			if d := l.Attempt(ctx, metrics.LimitLogin, keys, policies); !d.Allowed {
 				t.Fatalf("attempt %d: refused %v, want counted", i+1, d.RetryAfter)
 			}
 			block := r.Client.PTTL(ctx, "hl:block:"+acct).Val()
@@ -135,17 +136,17 @@ func TestBackoff(t *testing.T) {
 				t.Fatalf("attempt %d: account blocked for %v, want %v", i+1, block, want)
 			}
 			if want > 0 {
-				if d := l.Attempt(ctx, LimitLogin, keys, policies); d.Allowed || d.RetryAfter > want {
+				if d := l.Attempt(ctx, metrics.LimitLogin, keys, policies); d.Allowed || d.RetryAfter > want {
 					t.Fatalf("attempt during a %v block: %+v", want, d)
 				}
 				r.Client.Del(ctx, "hl:block:"+acct)
 			}
 		}
-		if d := l.Attempt(ctx, LimitLogin, []string{uniqueKey(t, "acct2"), ip}, policies); !d.Allowed {
+		if d := l.Attempt(ctx, metrics.LimitLogin, []string{uniqueKey(t, "acct2"), ip}, policies); !d.Allowed {
 			t.Errorf("another account from an address below its threshold is refused: %+v", d)
 		}
 		l.Succeeded(ctx, acct)
-		if d := l.Attempt(ctx, LimitLogin, []string{acct}, policies[:1]); !d.Allowed {
+		if d := l.Attempt(ctx, metrics.LimitLogin, []string{acct}, policies[:1]); !d.Allowed {
 			t.Errorf("after a success the account is still blocked: %+v", d)
 		}
 	})
@@ -199,13 +200,13 @@ func TestLimiterFallback(t *testing.T) {
 			defer rdb.Close()
 			reg := prometheus.NewRegistry()
 			var logs bytes.Buffer
-			l := NewLimiter(LimiterConfig{Redis: rdb, Secret: []byte("s"), Metrics: NewMetrics(reg),
+			l := New(Config{Redis: rdb, Secret: []byte("s"), Metrics: metrics.NewAbuse(reg),
 				Log: slog.New(slog.NewTextHandler(&logs, nil))})
-			lim := Limit{N: 3, Per: time.Hour}
+			lim := Rate{N: 3, Per: time.Hour}
 			allowed := 0
 			for i := 0; i < 5; i++ {
 				start := time.Now()
-				if l.Allow(ctx, LimitIP, "k", lim).Allowed {
+				if l.Allow(ctx, metrics.LimitIP, "k", lim).Allowed {
 					allowed++
 				}
 				if took := time.Since(start); took > 150*time.Millisecond {
@@ -223,7 +224,7 @@ func TestLimiterFallback(t *testing.T) {
 				t.Errorf("Redis errors = %v, want 1 (then a rest)", got)
 			}
 			time.Sleep(redisRetryAfter + 50*time.Millisecond)
-			l.Allow(ctx, LimitIP, "k2", lim)
+			l.Allow(ctx, metrics.LimitIP, "k2", lim)
 			if got := metricValue(t, reg, "hailong_redis_errors_total", nil); got != 2 {
 				t.Errorf("Redis errors after the rest = %v, want 2", got)
 			}
@@ -238,7 +239,7 @@ func TestMemLimitsBounded(t *testing.T) {
 	m := newMemLimits(100)
 	now := time.Now()
 	for i := 0; i < 10_000; i++ {
-		m.allow(fmt.Sprint("k", i), Limit{N: 1, Per: time.Hour}, now)
+		m.allow(fmt.Sprint("k", i), Rate{N: 1, Per: time.Hour}, now)
 		m.firstUse(fmt.Sprint("n", i), time.Hour, now)
 		m.attempt([]string{fmt.Sprint("f", i)}, []Backoff{{Free: 1, Max: time.Minute}}, now)
 	}
@@ -248,30 +249,10 @@ func TestMemLimitsBounded(t *testing.T) {
 	// Expired entries go first: a fresh key after an hour finds room
 	// without clearing the live ones.
 	m2 := newMemLimits(2)
-	m2.allow("old", Limit{N: 1, Per: time.Second}, now)
-	m2.allow("live", Limit{N: 1, Per: time.Hour}, now)
-	m2.allow("new", Limit{N: 1, Per: time.Hour}, now.Add(time.Minute))
-	if d := m2.allow("live", Limit{N: 1, Per: time.Hour}, now.Add(time.Minute)); d.Allowed {
+	m2.allow("old", Rate{N: 1, Per: time.Second}, now)
+	m2.allow("live", Rate{N: 1, Per: time.Hour}, now)
+	m2.allow("new", Rate{N: 1, Per: time.Hour}, now.Add(time.Minute))
+	if d := m2.allow("live", Rate{N: 1, Per: time.Hour}, now.Add(time.Minute)); d.Allowed {
 		t.Error("the live entry was dropped while an expired one could go")
-	}
-}
-
-func TestWaitText(t *testing.T) {
-	cat := testCatalog(t)
-	for _, tt := range []struct {
-		d    time.Duration
-		lang string
-		want string
-	}{
-		{40 * time.Second, "vi", "40 giây"},
-		{90 * time.Second, "vi", "2 phút"},
-		{time.Hour, "vi", "1 giờ"},
-		{11*time.Hour + 59*time.Minute + 1*time.Second, "vi", "12 giờ"},
-		{150 * time.Minute, "vi", "2 giờ 30 phút"},
-		{150 * time.Minute, "en", "2 h 30 min"},
-	} {
-		if got := WaitText(cat, tt.lang, tt.d); got != tt.want {
-			t.Errorf("WaitText(%v, %s) = %q, want %q", tt.d, tt.lang, got, tt.want)
-		}
 	}
 }

@@ -1,10 +1,19 @@
-package survey
+// Package rollup is the index engine: pre-aggregated counts of the stored
+// responses (rollups) and the indicator math over them (Query, Tally,
+// Compute, Report, Series), the group-commit writer that stores citizens'
+// answers and keeps the rollups in step with them (Committer, with its
+// journal, crash repair and heartbeats), and the rebuild from the
+// responses (Reindex). It reads survey's responses and instruments;
+// survey knows it only as the Submitter its citizen handler is given.
+package rollup
 
 import (
 	"fmt"
-	"hailong/survey/period"
 	"strconv"
 	"strings"
+
+	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // Rollups are pre-aggregated counts, one document per instrument version
@@ -104,8 +113,8 @@ func (d deltas) merge(o deltas) {
 
 // addResponse adds the increments one response makes. Only responses that
 // count (status ok) add anything.
-func (d deltas) addResponse(r *Response) {
-	if r.Status != StatusOK {
+func (d deltas) addResponse(r *survey.Response) {
+	if r.Status != survey.StatusOK {
 		return
 	}
 	key := CellKey{Unit: r.Unit, Desk: r.Desk, Channel: r.Channel}.String()

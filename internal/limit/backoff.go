@@ -1,4 +1,4 @@
-package survey
+package limit
 
 import (
 	"context"
@@ -105,7 +105,7 @@ func (l *Limiter) Attempt(ctx context.Context, name string, keys []string, polic
 		wait = l.mem.attempt(keys, policies, l.now())
 	}
 	d := Decision{Allowed: wait <= 0, RetryAfter: max(wait, 0)}
-	l.metrics.decision(name, d.Allowed)
+	l.metrics.Decision(name, d.Allowed)
 	return d
 }
 

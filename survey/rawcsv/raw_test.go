@@ -1,4 +1,4 @@
-package survey
+package rawcsv
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hailong/survey"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -22,19 +24,19 @@ func TestSafeCell(t *testing.T) {
 }
 
 func TestRawWriterAndCodebook(t *testing.T) {
-	ins, err := LoadInstruments()
+	ins, err := survey.LoadInstruments()
 	if err != nil {
 		t.Fatal(err)
 	}
 	in, _ := ins.Latest("counter")
 	var buf bytes.Buffer
 	flushes := 0
-	rw, err := NewRawWriter(&buf, in, func() { flushes++ })
+	rw, err := NewWriter(&buf, in, func() { flushes++ })
 	if err != nil {
 		t.Fatal(err)
 	}
 	at := time.Date(2024, 5, 31, 16, 30, 0, 0, time.UTC) // 23:30 in Vietnam
-	r := &Response{ID: bson.NewObjectID(), Instrument: in.ID(), Desk: "p1-q1", Unit: "vt-p1", Channel: ChannelQR, Status: StatusOK,
+	r := &survey.Response{ID: bson.NewObjectID(), Instrument: in.ID(), Desk: "p1-q1", Unit: "vt-p1", Channel: survey.ChannelQR, Status: survey.StatusOK,
 		Answers: map[string]int{"a": 4, "d": 0}, Choices: map[string][]string{"heard": {"radio", "portal"}}, Comment: "=cmd", SubmittedAt: at}
 	for i := 0; i < 1500; i++ {
 		if err := rw.Write(r); err != nil {

@@ -1,8 +1,11 @@
-package survey
+package rollup
 
 import (
 	"context"
 	"fmt"
+
+	"hailong/internal/derrors"
+	"hailong/survey"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -25,30 +28,30 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 	var st ReindexStats
 	// The monthly comment archives are rebuilt while streaming, in batches,
 	// so memory does not grow with the number of comments.
-	if err := dropCommentArchives(ctx, r.db); err != nil {
+	if err := r.store.DropCommentArchives(ctx); err != nil {
 		return st, err
 	}
-	var batch []*Response
+	var batch []*survey.Response
 	cur, err := responses.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
-		return st, fmt.Errorf("read responses: %w", err)
+		return st, derrors.Store(err, "read responses")
 	}
 	defer cur.Close(ctx)
 	all := deltas{}
 	for cur.Next(ctx) {
-		var resp Response
+		var resp survey.Response
 		if err := cur.Decode(&resp); err != nil {
 			return st, fmt.Errorf("decode response: %w", err)
 		}
-		if resp.Status == StatusSuspect && confirmed[resp.ID] {
-			resp.Status = StatusOK
+		if resp.Status == survey.StatusSuspect && confirmed[resp.ID] {
+			resp.Status = survey.StatusOK
 		}
 		all.addResponse(&resp)
 		st.Responses++
-		if resp.Comment != "" && resp.Status == StatusOK {
+		if resp.Comment != "" && resp.Status == survey.StatusOK {
 			batch = append(batch, &resp)
 			if len(batch) == 1000 {
-				if err := archiveComments(ctx, r.db, batch); err != nil {
+				if err := r.store.ArchiveComments(ctx, batch); err != nil {
 					return st, err
 				}
 				batch = batch[:0]
@@ -56,9 +59,9 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 		}
 	}
 	if err := cur.Err(); err != nil {
-		return st, fmt.Errorf("read responses: %w", err)
+		return st, derrors.Store(err, "read responses")
 	}
-	if err := archiveComments(ctx, r.db, batch); err != nil {
+	if err := r.store.ArchiveComments(ctx, batch); err != nil {
 		return st, err
 	}
 
@@ -68,7 +71,7 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 	}
 	for _, name := range old {
 		if err := r.db.Collection(name).Drop(ctx); err != nil {
-			return st, fmt.Errorf("drop %s: %w", name, err)
+			return st, derrors.Store(err, "drop "+name)
 		}
 	}
 	for t, cells := range all {
@@ -77,13 +80,29 @@ func (r *Rollups) Reindex(ctx context.Context, responses *mongo.Collection, jour
 			doc.Cells[k] = *c
 		}
 		if _, err := r.db.Collection(t.Coll).InsertOne(ctx, &doc); err != nil {
-			return st, fmt.Errorf("write rollup %s/%s: %w", t.Coll, t.ID, err)
+			return st, derrors.Store(err, "write rollup "+t.Coll+"/"+t.ID)
 		}
 		st.Documents++
 	}
 	if _, err := journal.DeleteMany(ctx, bson.D{}); err != nil {
-		return st, fmt.Errorf("clear rollup journal: %w", err)
+		return st, derrors.Store(err, "clear rollup journal")
 	}
 	r.forget()
 	return st, nil
+}
+
+// Reindex rebuilds the rollups from the responses (see Rollups.Reindex),
+// counting confirmed suspects as ok. The committer must not be running.
+func (c *Committer) Reindex(ctx context.Context) (ReindexStats, error) {
+	reviews, err := c.store.Reviews(ctx)
+	if err != nil {
+		return ReindexStats{}, err
+	}
+	confirmed := map[bson.ObjectID]bool{}
+	for id, rv := range reviews {
+		if rv.Decision == survey.DecisionConfirm {
+			confirmed[id] = true
+		}
+	}
+	return c.rollups.Reindex(ctx, c.responses, c.journal, confirmed)
 }

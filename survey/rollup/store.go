@@ -1,14 +1,17 @@
-package survey
+package rollup
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"hailong/survey/period"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
+
+	"hailong/internal/derrors"
+	"hailong/survey"
+	"hailong/survey/period"
 
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -21,6 +24,7 @@ import (
 // current day and month are re-read at most every second.
 type Rollups struct {
 	db    *mongo.Database
+	store *survey.Store // the comment archive, which Reindex rebuilds
 	rdb   *redis.Client // nil: no cross-replica invalidation
 	log   *slog.Logger
 	now   func() time.Time
@@ -38,7 +42,7 @@ const ChangedChannel = "hl:rollups:changed"
 
 // NewRollups returns the rollup store. rdb may be nil in tests.
 func NewRollups(db *mongo.Database, rdb *redis.Client, log *slog.Logger) *Rollups {
-	return &Rollups{db: db, rdb: rdb, log: log, now: time.Now}
+	return &Rollups{db: db, store: survey.NewStore(db), rdb: rdb, log: log, now: time.Now}
 }
 
 // ShareStore is for replicas sharing one store: every apply then holds a
@@ -102,7 +106,7 @@ func (r *Rollups) replay(ctx context.Context, writer string, es []replayEntry) e
 		var doc RollupDoc
 		err := r.db.Collection(t.Coll).FindOne(ctx, bson.D{{Key: "_id", Value: t.ID}}).Decode(&doc)
 		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return fmt.Errorf("read rollup %s/%s: %w", t.Coll, t.ID, err)
+			return derrors.Store(err, "read rollup "+t.Coll+"/"+t.ID)
 		}
 		recorded := doc.Seq[writer]
 		merged := deltas{}
@@ -149,7 +153,7 @@ func (r *Rollups) applyDoc(ctx context.Context, t docRef, cells map[string]*Cell
 			if errors.Is(err, mongo.ErrNoDocuments) {
 				exists = false
 			} else if err != nil {
-				return false, fmt.Errorf("read rollup %s/%s: %w", t.Coll, t.ID, err)
+				return false, derrors.Store(err, "read rollup "+t.Coll+"/"+t.ID)
 			}
 		}
 		if base.Seq[writer] >= seq {
@@ -174,12 +178,12 @@ func (r *Rollups) applyDoc(ctx context.Context, t docRef, cells map[string]*Cell
 			}
 		}
 		if err != nil {
-			return false, fmt.Errorf("write rollup %s/%s: %w", t.Coll, t.ID, err)
+			return false, derrors.Store(err, "write rollup "+t.Coll+"/"+t.ID)
 		}
 		r.cache.Store(t, cached{doc: doc, fetched: r.now()})
 		return true, nil
 	}
-	return false, fmt.Errorf("write rollup %s/%s: %d conflicting writes in a row", t.Coll, t.ID, maxConflicts)
+	return false, fmt.Errorf("write rollup %s/%s: %d conflicting writes in a row: %w", t.Coll, t.ID, maxConflicts, derrors.Unavailable)
 }
 
 // cachedVersion returns the cached document of t if a writer wrote it
@@ -278,7 +282,7 @@ func (r *Rollups) Read(ctx context.Context, instrument string, p period.Period) 
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		doc = RollupDoc{ID: instrument}
 	} else if err != nil {
-		return nil, fmt.Errorf("read rollup %s/%s: %w", t.Coll, t.ID, err)
+		return nil, derrors.Store(err, "read rollup "+t.Coll+"/"+t.ID)
 	}
 	r.cache.Store(t, cached{doc: &doc, fetched: now})
 	return &doc, nil
@@ -298,7 +302,7 @@ func (r *Rollups) maxAge(p period.Period, now time.Time) time.Duration {
 func (r *Rollups) Collections(ctx context.Context) ([]string, error) {
 	names, err := r.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
-		return nil, fmt.Errorf("list collections: %w", err)
+		return nil, derrors.Store(err, "list collections")
 	}
 	var out []string
 	for _, n := range names {
