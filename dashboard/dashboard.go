@@ -21,6 +21,7 @@ import (
 	"hailong/dashboard/suspects"
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // Config is what the officials' side needs from main.
@@ -33,7 +34,7 @@ type Config struct {
 	Comments    *survey.Comments
 	Live        *overview.Live
 	Store       *survey.Store
-	Rollups     *survey.Rollups
+	Rollups     *rollup.Rollups
 	Instruments *survey.Instruments
 	Codes       survey.DeskCodes
 	BaseURL     string
@@ -41,7 +42,7 @@ type Config struct {
 	Log         *slog.Logger
 	Now         func() time.Time
 	// Committer counts confirmed suspect answers into the rollups.
-	Committer *survey.Committer
+	Committer *rollup.Committer
 	// Exports builds the monthly exports and closes months; the app
 	// shares it with the automatic month closing.
 	Exports *exports.Exporter

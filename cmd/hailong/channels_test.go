@@ -16,6 +16,7 @@ import (
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // TestIndicatorsByChannel: for a mix of QR, portal and receipt answers,
@@ -87,7 +88,7 @@ func TestIndicatorsByChannel(t *testing.T) {
 		v, _ := url.ParseQuery(q)
 		agg := v.Get("agg")
 		if agg == "" {
-			agg = survey.AggPooled
+			agg = rollup.AggPooled
 		}
 		var rep struct {
 			ByChannel map[string]json.RawMessage `json:"by_channel"`
@@ -100,7 +101,7 @@ func TestIndicatorsByChannel(t *testing.T) {
 			sel := func(r survey.Response) bool {
 				return r.Channel == ch && (v.Get("unit") == "" || r.Unit == v.Get("unit"))
 			}
-			w := survey.Compute(in, tallyOf(all, sel), agg, "vi")
+			w := rollup.Compute(in, tallyOf(all, sel), agg, "vi")
 			if w.N == 0 {
 				if _, ok := rep.ByChannel[ch]; ok {
 					t.Errorf("%s: by_channel has %s, which has no answers", q, ch)
@@ -118,7 +119,7 @@ func TestIndicatorsByChannel(t *testing.T) {
 		ByChannel map[string]json.RawMessage `json:"by_channel"`
 	}
 	_ = json.Unmarshal(got[queries[0]], &rep)
-	var a1, a2 survey.Figures
+	var a1, a2 rollup.Figures
 	_ = json.Unmarshal(rep.ByChannel["portal"], &a1)
 	_ = json.Unmarshal(filtered, &a2)
 	if b1, b2 := mustJSON(t, a1), mustJSON(t, a2); b1 != b2 {
@@ -142,7 +143,7 @@ func mustJSON(t *testing.T, v any) string {
 func checkChannelPages(t *testing.T, a *testApp, report json.RawMessage, counts map[string]int) {
 	t.Helper()
 	var rep struct {
-		ByChannel map[string]survey.Figures `json:"by_channel"`
+		ByChannel map[string]rollup.Figures `json:"by_channel"`
 	}
 	if err := json.Unmarshal(report, &rep); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"hailong/internal/derrors"
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // openData locks the data dir (embedded mode) and opens the stores; the
@@ -43,7 +44,7 @@ func reindex(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	}
 	defer closeStores()
 	start := time.Now()
-	c := survey.NewCommitter(st.db, survey.NewRollups(st.db, st.redis, log), log)
+	c := rollup.NewCommitter(st.db, rollup.NewRollups(st.db, st.redis, log), log)
 	stats, err := c.Reindex(ctx)
 	if err != nil {
 		return err
@@ -149,7 +150,7 @@ func generate(ctx context.Context, cfg config, g generateConfig, stdout, stderr 
 		}
 	}
 	inserted := time.Since(start)
-	c := survey.NewCommitter(st.db, survey.NewRollups(st.db, st.redis, log), log)
+	c := rollup.NewCommitter(st.db, rollup.NewRollups(st.db, st.redis, log), log)
 	stats, err := c.Reindex(ctx)
 	if err != nil {
 		return err

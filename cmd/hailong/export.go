@@ -18,6 +18,7 @@ import (
 	"hailong/static"
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 
 	"github.com/labstack/echo/v4"
 )
@@ -77,7 +78,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	}
 	defer closeStores()
 	store := survey.NewStore(st.db)
-	x := &exports.Exporter{Store: store, Rollups: survey.NewRollups(st.db, st.redis, log), Instruments: instr,
+	x := &exports.Exporter{Store: store, Rollups: rollup.NewRollups(st.db, st.redis, log), Instruments: instr,
 		Tasks: plan.NewTasks(st.db), Comments: survey.NewComments(st.redis, st.db), Catalog: cat,
 		Snapshots: st.db.Collection("snapshots")}
 	scope, err := monthScope(ctx, x, store, m)

@@ -13,6 +13,7 @@ import (
 
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // storedResponses reads every stored response.
@@ -75,7 +76,7 @@ func indicatorsOver(t *testing.T, base string, from, to time.Time) indicatorsSna
 	s := indicatorsSnap{raw: map[string]json.RawMessage{}}
 	s.from, _ = time.ParseInLocation("2006-01-02", day1, period.Vietnam)
 	s.to, _ = time.ParseInLocation("2006-01-02", day2, period.Vietnam)
-	for _, agg := range []string{survey.AggPooled, survey.AggUnits} {
+	for _, agg := range []string{rollup.AggPooled, rollup.AggUnits} {
 		q := url.Values{"from": {day1}, "to": {day2}, "agg": {agg}}
 		var raw json.RawMessage
 		if code := getJSON(t, base+"/api/v1/indicators?"+q.Encode(), &raw); code != http.StatusOK {
@@ -102,7 +103,7 @@ func (s indicatorsSnap) equalRecount(t *testing.T, all []survey.Response) int64 
 	}
 	var n int64
 	for agg, raw := range s.raw {
-		want := survey.Compute(in, tallyOf(all, sel), agg, "vi")
+		want := rollup.Compute(in, tallyOf(all, sel), agg, "vi")
 		assertSameFigures(t, "indicators agg="+agg, raw, want)
 		n = want.N
 	}

@@ -15,6 +15,7 @@ import (
 
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // answersFor fills every item of an instrument at random from its own
@@ -175,9 +176,9 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 		}
 		agg := v.Get("agg")
 		if agg == "" {
-			agg = survey.AggPooled
+			agg = rollup.AggPooled
 		}
-		want := survey.Compute(in, tallyOf(all, sel(from, to)), agg, "vi")
+		want := rollup.Compute(in, tallyOf(all, sel(from, to)), agg, "vi")
 		assertSameFigures(t, q, got[q], want)
 		var rep struct {
 			Method string `json:"method"`
@@ -198,7 +199,7 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 		}
 		// The output says which figures agg=units leaves pooled, and what
 		// the mean score and the points are.
-		pooled := map[string]string{survey.AggUnits: survey.AggPooled}[agg]
+		pooled := map[string]string{rollup.AggUnits: rollup.AggPooled}[agg]
 		dists := append(rep.Perceptions, rep.Choices...)
 		if len(dists) == 0 || dists[0].Aggregation != pooled || dists[0].LowN == nil ||
 			(rep.Points != nil && rep.Points.Aggregation != pooled) {
@@ -213,7 +214,7 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 				t.Fatalf("%s: %d series points, want %d", q, len(rep.Series), len(bounds))
 			}
 			for i, b := range bounds {
-				assertSameFigures(t, fmt.Sprintf("%s series %d", q, i), rep.Series[i], survey.Compute(in, tallyOf(all, sel(b[0], b[1])), agg, "vi"))
+				assertSameFigures(t, fmt.Sprintf("%s series %d", q, i), rep.Series[i], rollup.Compute(in, tallyOf(all, sel(b[0], b[1])), agg, "vi"))
 			}
 		}
 	}

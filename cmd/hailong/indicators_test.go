@@ -15,6 +15,7 @@ import (
 
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // randomAnswers is a realistic mix: mostly 4–5, some 1–3, some "không áp dụng".
@@ -183,9 +184,9 @@ func TestRollupsEqualRecount(t *testing.T) {
 		}
 		agg := v.Get("agg")
 		if agg == "" {
-			agg = survey.AggPooled
+			agg = rollup.AggPooled
 		}
-		want := survey.Compute(in, tallyOf(all, func(r survey.Response) bool { return sel(r, from, to) }), agg, "vi")
+		want := rollup.Compute(in, tallyOf(all, func(r survey.Response) bool { return sel(r, from, to) }), agg, "vi")
 		assertSameFigures(t, q, got[q], want)
 
 		if by := v.Get("by"); by != "" {
@@ -208,7 +209,7 @@ func TestRollupsEqualRecount(t *testing.T) {
 				if i+1 < len(buckets) {
 					bEnd = buckets[i+1].AddDate(0, 0, -1)
 				}
-				w := survey.Compute(in, tallyOf(all, func(r survey.Response) bool { return sel(r, b, bEnd) }), agg, "vi")
+				w := rollup.Compute(in, tallyOf(all, func(r survey.Response) bool { return sel(r, b, bEnd) }), agg, "vi")
 				assertSameFigures(t, fmt.Sprintf("%s series %d", q, i), rep.Series[i], w)
 			}
 		}
@@ -217,13 +218,13 @@ func TestRollupsEqualRecount(t *testing.T) {
 }
 
 // tallyOf counts the selected responses directly, without rollups.
-func tallyOf(all []survey.Response, sel func(survey.Response) bool) *survey.Tally {
-	t := &survey.Tally{ByUnit: map[string]*survey.Cell{}, ByDesk: map[string]*survey.Cell{}, Channel: map[string]int64{}}
+func tallyOf(all []survey.Response, sel func(survey.Response) bool) *rollup.Tally {
+	t := &rollup.Tally{ByUnit: map[string]*rollup.Cell{}, ByDesk: map[string]*rollup.Cell{}, Channel: map[string]int64{}}
 	for _, r := range all {
 		if !sel(r) {
 			continue
 		}
-		c := survey.Cell{N: 1, H: map[string]map[string]int64{}, M: map[string]map[string]int64{}}
+		c := rollup.Cell{N: 1, H: map[string]map[string]int64{}, M: map[string]map[string]int64{}}
 		for item, code := range r.Answers {
 			c.H[item] = map[string]int64{"c" + strconv.Itoa(code): 1}
 		}
@@ -238,11 +239,11 @@ func tallyOf(all []survey.Response, sel func(survey.Response) bool) *survey.Tall
 		}
 		t.Total.Add(c)
 		for _, m := range []struct {
-			m map[string]*survey.Cell
+			m map[string]*rollup.Cell
 			k string
 		}{{t.ByUnit, r.Unit}, {t.ByDesk, r.Desk}} {
 			if m.m[m.k] == nil {
-				m.m[m.k] = &survey.Cell{}
+				m.m[m.k] = &rollup.Cell{}
 			}
 			m.m[m.k].Add(c)
 		}
@@ -253,12 +254,12 @@ func tallyOf(all []survey.Response, sel func(survey.Response) bool) *survey.Tall
 
 // assertSameFigures compares the API's figures with the recount's, to
 // the last digit of every float.
-func assertSameFigures(t *testing.T, name string, api json.RawMessage, want survey.Figures) {
+func assertSameFigures(t *testing.T, name string, api json.RawMessage, want rollup.Figures) {
 	t.Helper()
 	if want.N == 0 {
 		t.Fatalf("%s: the recount selects nothing; the comparison would prove nothing", name)
 	}
-	var got survey.Figures
+	var got rollup.Figures
 	if err := json.Unmarshal(api, &got); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"hailong/internal/limit"
+	"hailong/internal/metrics"
 	"hailong/internal/web"
 	"hailong/survey"
 )
@@ -17,8 +19,8 @@ import (
 // office share it. A successful sign-in clears the account's failures, not
 // the address's: signing into one's own account must not reset a guesser.
 type loginGuard struct {
-	lim         *survey.Limiter
-	account, ip survey.Backoff
+	lim         *limit.Limiter
+	account, ip limit.Backoff
 }
 
 // Backoff configures the sign-in backoff: Failures failed attempts per
@@ -26,7 +28,7 @@ type loginGuard struct {
 // one doubles the wait, up to MaxWait. A nil Limiter or 0 failures turns
 // it off.
 type Backoff struct {
-	Limiter  *survey.Limiter
+	Limiter  *limit.Limiter
 	Failures int
 	MaxWait  time.Duration
 }
@@ -39,8 +41,8 @@ func newLoginGuard(b Backoff) loginGuard {
 		b.MaxWait = 15 * time.Minute
 	}
 	return loginGuard{lim: b.Limiter,
-		account: survey.Backoff{Free: b.Failures, Max: b.MaxWait},
-		ip:      survey.Backoff{Free: 4 * b.Failures, Max: b.MaxWait}}
+		account: limit.Backoff{Free: b.Failures, Max: b.MaxWait},
+		ip:      limit.Backoff{Free: 4 * b.Failures, Max: b.MaxWait}}
 }
 
 // keys are the limiter keys of an attempt: hashes, never the name or IP.
@@ -59,7 +61,7 @@ func (g loginGuard) attempt(c echo.Context, name string) time.Duration {
 	if g.lim == nil {
 		return 0
 	}
-	d := g.lim.Attempt(c.Request().Context(), survey.LimitLogin, g.keys(c, name), []survey.Backoff{g.account, g.ip})
+	d := g.lim.Attempt(c.Request().Context(), metrics.LimitLogin, g.keys(c, name), []limit.Backoff{g.account, g.ip})
 	if d.Allowed {
 		return 0
 	}

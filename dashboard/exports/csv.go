@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"hailong/internal/web"
-	"hailong/survey"
+	"hailong/survey/rawcsv"
 )
 
 // WriteCSV writes one table of mt (see csvTables) as UTF-8 CSV with a BOM,
@@ -20,7 +20,7 @@ func WriteCSV(w io.Writer, mt *MonthTables, cat *web.Catalog, key string) error 
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
 		}
-		cw := survey.NewCSVWriter(w)
+		cw := rawcsv.NewCSVWriter(w)
 		if err := cw.Write(t.Head); err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func WriteCSV(w io.Writer, mt *MonthTables, cat *web.Catalog, key string) error 
 func csvCell(v any) string {
 	switch v := v.(type) {
 	case string:
-		return survey.SafeCell(v)
+		return rawcsv.SafeCell(v)
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case int:

@@ -10,6 +10,7 @@ import (
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -20,7 +21,7 @@ import (
 // code, so both give the same data.
 type Exporter struct {
 	Store       *survey.Store
-	Rollups     *survey.Rollups
+	Rollups     *rollup.Rollups
 	Instruments *survey.Instruments
 	Tasks       *plan.Tasks
 	Comments    *survey.Comments
@@ -49,7 +50,7 @@ type Fig struct {
 	LowN   bool     `json:"low_n"`
 }
 
-func figOf(f *survey.Figure) Fig {
+func figOf(f *rollup.Figure) Fig {
 	if f == nil {
 		return Fig{LowN: true}
 	}
@@ -109,7 +110,7 @@ func (x *Exporter) Build(ctx context.Context, s Scope) (*MonthTables, error) {
 	in := s.Instrument
 	m := period.MonthOf(s.Month)
 	last := m.End().AddDate(0, 0, -1)
-	q := survey.Query{Instrument: in, Units: s.Units, From: m.Start, To: last, Agg: survey.AggPooled, Breakdown: true}
+	q := rollup.Query{Instrument: in, Units: s.Units, From: m.Start, To: last, Agg: rollup.AggPooled, Breakdown: true}
 	t, err := x.Rollups.Tally(ctx, q, period.Cover(q.From, q.To))
 	if err != nil {
 		return nil, err
@@ -161,8 +162,8 @@ func (x *Exporter) Build(ctx context.Context, s Scope) (*MonthTables, error) {
 
 // channelTallies tallies q once per channel, by unit: the tally keeps
 // channels for the total only, and each unit's channel mix needs them.
-func (x *Exporter) channelTallies(ctx context.Context, q survey.Query) (map[string]map[string]*survey.Cell, error) {
-	perChannel := map[string]map[string]*survey.Cell{}
+func (x *Exporter) channelTallies(ctx context.Context, q rollup.Query) (map[string]map[string]*rollup.Cell, error) {
+	perChannel := map[string]map[string]*rollup.Cell{}
 	for _, ch := range survey.Channels {
 		qc := q
 		qc.Channel = ch
@@ -177,13 +178,13 @@ func (x *Exporter) channelTallies(ctx context.Context, q survey.Query) (map[stri
 
 // unitRows is one row per unit in scope (nil: every unit), each summing
 // its subtree, with its answers per channel.
-func unitRows(in *survey.Instrument, scope map[string]bool, units []survey.Unit, t *survey.Tally, perChannel map[string]map[string]*survey.Cell) []SummaryRow {
+func unitRows(in *survey.Instrument, scope map[string]bool, units []survey.Unit, t *rollup.Tally, perChannel map[string]map[string]*rollup.Cell) []SummaryRow {
 	var rows []SummaryRow
 	for _, u := range units {
 		if scope != nil && !scope[u.ID] {
 			continue
 		}
-		var cell survey.Cell
+		var cell rollup.Cell
 		ch := map[string]int64{}
 		for id := range survey.Subtree(units, u.ID) {
 			if c := t.ByUnit[id]; c != nil {
@@ -201,7 +202,7 @@ func unitRows(in *survey.Instrument, scope map[string]bool, units []survey.Unit,
 }
 
 // deskRows is one row per desk of a unit in scope (nil: every unit), by id.
-func deskRows(in *survey.Instrument, scope map[string]bool, desks []survey.Desk, t *survey.Tally, unitName map[string]string) []SummaryRow {
+func deskRows(in *survey.Instrument, scope map[string]bool, desks []survey.Desk, t *rollup.Tally, unitName map[string]string) []SummaryRow {
 	var rows []SummaryRow
 	for _, d := range desks {
 		if scope != nil && !scope[d.Unit] {
@@ -209,7 +210,7 @@ func deskRows(in *survey.Instrument, scope map[string]bool, desks []survey.Desk,
 		}
 		cell := t.ByDesk[d.ID]
 		if cell == nil {
-			cell = &survey.Cell{}
+			cell = &rollup.Cell{}
 		}
 		row := summary(in, d.ID, d.Name, unitName[d.Unit], cell, nil)
 		row.UnitID = d.Unit
@@ -220,8 +221,8 @@ func deskRows(in *survey.Instrument, scope map[string]bool, desks []survey.Desk,
 }
 
 // summary computes one row's figures from its cell, pooled.
-func summary(in *survey.Instrument, id, name, unit string, c *survey.Cell, channels map[string]int64) SummaryRow {
-	f := survey.Compute(in, &survey.Tally{Total: *c}, survey.AggPooled, "vi")
+func summary(in *survey.Instrument, id, name, unit string, c *rollup.Cell, channels map[string]int64) SummaryRow {
+	f := rollup.Compute(in, &rollup.Tally{Total: *c}, rollup.AggPooled, "vi")
 	r := SummaryRow{ID: id, Name: name, Unit: unit, N: f.N, Service: figOf(f.Service),
 		Elements: map[string]Fig{}, Criteria: map[string]Fig{}, Channels: channels}
 	for i := range f.Elements {

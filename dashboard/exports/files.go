@@ -13,6 +13,7 @@ import (
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/rawcsv"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,7 +110,7 @@ func (h *Handler) exportRaw(c echo.Context) error {
 	attach(c, "phieu-tra-loi-"+pj.From+"-"+pj.To+suffix(scope.Unit)+".csv")
 	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	res.WriteHeader(http.StatusOK)
-	rw, err := survey.NewRawWriter(res, q.Instrument, web.Streaming(res.Writer))
+	rw, err := rawcsv.NewWriter(res, q.Instrument, web.Streaming(res.Writer))
 	if err != nil {
 		return nil // the client went away
 	}
@@ -143,7 +144,7 @@ func (h *Handler) exportCodebook(c echo.Context) error {
 	}
 	q := f.Query
 	var buf bytes.Buffer
-	if err := survey.WriteCodebook(&buf, q.Instrument); err != nil {
+	if err := rawcsv.WriteCodebook(&buf, q.Instrument); err != nil {
 		return fmt.Errorf("write codebook: %w", err) // a bug: 500
 	}
 	attach(c, "bang-ma-"+q.Instrument.Code+".csv")

@@ -6,7 +6,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"hailong/internal/web"
-	"hailong/survey"
+	"hailong/survey/rawcsv"
 )
 
 // WriteXLSX writes mt as a workbook: one sheet per table, then the method.
@@ -85,7 +85,7 @@ func writeSheet(f *excelize.File, t table, title string, titleStyle, head, pctSt
 			switch v := v.(type) {
 			case string:
 				if v != "" {
-					err = f.SetCellStr(s, cell, survey.SafeCell(v))
+					err = f.SetCellStr(s, cell, rawcsv.SafeCell(v))
 				}
 			case int64:
 				err = f.SetCellInt(s, cell, v)

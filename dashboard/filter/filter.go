@@ -15,6 +15,7 @@ import (
 	"hailong/internal/derrors"
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // MaxDays bounds one query's period.
@@ -22,7 +23,7 @@ const MaxDays = 366
 
 // Filter is a request's filters, resolved.
 type Filter struct {
-	Query  survey.Query
+	Query  rollup.Query
 	Scope  Scope
 	Period Period
 }
@@ -147,9 +148,9 @@ func (f *Filter) options(c echo.Context) error {
 	}
 	q.Agg = c.QueryParam("agg")
 	if q.Agg == "" {
-		q.Agg = survey.AggPooled
+		q.Agg = rollup.AggPooled
 	}
-	if !oneOf(q.Agg, survey.AggPooled, survey.AggUnits) {
+	if !oneOf(q.Agg, rollup.AggPooled, rollup.AggUnits) {
 		return derrors.Param("err.param_enum", "agg", "pooled, units")
 	}
 	switch b := c.QueryParam("breakdown"); b {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"hailong/internal/web"
-	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // burstWindow is how far back the suspect burst alert looks.
@@ -17,7 +17,7 @@ const burstWindow = 24 * time.Hour
 // h.alertSuspects suspect answers (too fast, burst, repeated device…) in
 // the last 24 hours: someone may be stuffing the box, and the suspects
 // page is where officials look. 0 turns the alert off.
-func (h *Handler) burstAlerts(ctx context.Context, q survey.Query, names places, lang string) []alert {
+func (h *Handler) burstAlerts(ctx context.Context, q rollup.Query, names places, lang string) []alert {
 	if h.alertSuspects <= 0 {
 		return nil
 	}

@@ -7,8 +7,8 @@ import (
 
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
-	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // alertThreshold is the 7-day service index under which a desk with enough
@@ -18,7 +18,7 @@ const alertThreshold = 70.0
 // alerts lists desks whose last 7 days fall under the threshold with
 // enough answers, desks with a burst of suspect answers, and overdue plan
 // tasks.
-func (h *Handler) alerts(ctx context.Context, q survey.Query, tasks []plan.Task, names places, lang string) []alert {
+func (h *Handler) alerts(ctx context.Context, q rollup.Query, tasks []plan.Task, names places, lang string) []alert {
 	out := h.lowIndexAlerts(ctx, q, names, lang)
 	out = append(out, h.burstAlerts(ctx, q, names, lang)...)
 	out = append(out, h.taskAlerts(tasks, lang)...)
@@ -28,16 +28,16 @@ func (h *Handler) alerts(ctx context.Context, q survey.Query, tasks []plan.Task,
 
 // lowIndexAlerts names the desks whose last 7 days fall under the
 // threshold with enough answers; a failed read shows none.
-func (h *Handler) lowIndexAlerts(ctx context.Context, q survey.Query, names places, lang string) []alert {
+func (h *Handler) lowIndexAlerts(ctx context.Context, q rollup.Query, names places, lang string) []alert {
 	today := period.DayOf(h.now()).Start
-	week := survey.Query{Instrument: q.Instrument, Units: q.Units, Channel: q.Channel, From: today.AddDate(0, 0, -6), To: today, Breakdown: true}
+	week := rollup.Query{Instrument: q.Instrument, Units: q.Units, Channel: q.Channel, From: today.AddDate(0, 0, -6), To: today, Breakdown: true}
 	t, err := h.rollups.Tally(ctx, week, period.Cover(week.From, week.To))
 	if err != nil {
 		return nil
 	}
 	var out []alert
 	for id, cell := range t.ByDesk {
-		f := survey.Compute(q.Instrument, &survey.Tally{Total: *cell}, survey.AggPooled, lang)
+		f := rollup.Compute(q.Instrument, &rollup.Tally{Total: *cell}, rollup.AggPooled, lang)
 		if f.Service != nil && f.Service.HL != nil && !f.Service.LowN && *f.Service.HL < alertThreshold {
 			out = append(out, alert{Kind: "low", Href: "/?desk=" + url.QueryEscape(id),
 				Text: h.catalog.T(lang, "ov.alert_low", names.desk[id], web.FormatPercent(lang, *f.Service.HL), f.N)})

@@ -9,11 +9,12 @@ import (
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // buildView reads and computes everything the overview shows for one
 // scope and set of filters; nothing in it depends on who asks.
-func (h *Handler) buildView(ctx context.Context, q survey.Query, pj filter.Period, lang string, params url.Values) (*pageView, error) {
+func (h *Handler) buildView(ctx context.Context, q rollup.Query, pj filter.Period, lang string, params url.Values) (*pageView, error) {
 	t, err := h.rollups.Tally(ctx, q, period.Cover(q.From, q.To))
 	if err != nil {
 		return nil, err
@@ -33,7 +34,7 @@ func (h *Handler) buildView(ctx context.Context, q survey.Query, pj filter.Perio
 	pct := func(v float64) string { return web.FormatPercent(lang, v) }
 	v := pageView{
 		Filters: params, From: pj.From, To: pj.To, Instr: h.instruments.IDs(), Channels: survey.Channels,
-		Figures: survey.Compute(q.Instrument, t, q.Agg, lang), Pct: pct, Method: h.method(lang, q),
+		Figures: rollup.Compute(q.Instrument, t, q.Agg, lang), Pct: pct, Method: h.method(lang, q),
 	}
 	v.Query = params.Encode()
 	v.APIHref = "/api/v1/indicators?" + v.Query

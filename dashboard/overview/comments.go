@@ -10,6 +10,7 @@ import (
 
 	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // commentRow is a comment as the overview lists it.
@@ -25,7 +26,7 @@ type commentRow struct {
 // comment archives in MongoDB (not the Redis list, which an embedded
 // Redis loses at every restart), with the page's period, unit, desk and
 // channel filters, without hidden ones.
-func (h *Handler) recentComments(ctx context.Context, q survey.Query, names places) ([]commentRow, error) {
+func (h *Handler) recentComments(ctx context.Context, q rollup.Query, names places) ([]commentRow, error) {
 	hidden, err := h.comments.HiddenIDs(ctx)
 	if err != nil {
 		return nil, err

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"html/template"
 
-	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // elementBars draws the elements' indices with their intervals; each bar
 // links to its criteria breakdown.
-func elementBars(f survey.Figures, pct func(float64) string, title string) template.HTML {
+func elementBars(f rollup.Figures, pct func(float64) string, title string) template.HTML {
 	var bars []bar
 	for _, e := range f.Elements {
 		bars = append(bars, bar{Label: e.Code + ". " + e.Label, Value: e.HL, Low: e.CILow, High: e.CIHigh, N: e.N, LowN: e.LowN, Format: pct, Href: "#criteria"})
@@ -18,7 +18,7 @@ func elementBars(f survey.Figures, pct func(float64) string, title string) templ
 }
 
 // weekHours sums the tally's answers by weekday and hour.
-func weekHours(t *survey.Tally) [7][24]int64 {
+func weekHours(t *rollup.Tally) [7][24]int64 {
 	var heat [7][24]int64
 	for k, n := range t.Total.W {
 		if d, hr, ok := hourKey(k); ok {

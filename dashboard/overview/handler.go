@@ -14,13 +14,14 @@ import (
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // Handler serves the overview, its live stream, the indicators API and
 // comment moderation.
 type Handler struct {
 	store       *survey.Store
-	rollups     *survey.Rollups
+	rollups     *rollup.Rollups
 	instruments *survey.Instruments
 	comments    *survey.Comments
 	tasks       *plan.Tasks
@@ -42,7 +43,7 @@ type Handler struct {
 // Config is what the overview needs.
 type Config struct {
 	Store       *survey.Store
-	Rollups     *survey.Rollups
+	Rollups     *rollup.Rollups
 	Instruments *survey.Instruments
 	// Comments holds the comment lists, their hiding and suspect counts.
 	Comments *survey.Comments

@@ -8,13 +8,14 @@ import (
 	"hailong/dashboard/filter"
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // indicatorsJSON is the answer of GET /api/v1/indicators.
 type indicatorsJSON struct {
 	Scope  filter.Scope  `json:"scope"`
 	Period filter.Period `json:"period"`
-	*survey.Report
+	*rollup.Report
 	Method string `json:"method"`
 }
 
@@ -34,7 +35,7 @@ func (h *Handler) apiIndicators(c echo.Context) error {
 
 // method is the formulas in words: the SIPAS rates, then the TT 01/2018
 // points for an instrument that has them.
-func (h *Handler) method(lang string, q survey.Query) string {
+func (h *Handler) method(lang string, q rollup.Query) string {
 	m := h.catalog.T(lang, "method."+q.Agg)
 	for _, it := range q.Instrument.Items {
 		if it.Type == survey.TypePoints {

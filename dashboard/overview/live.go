@@ -12,7 +12,7 @@ import (
 
 // Live tells open dashboards that figures changed. Every replica's rollup
 // writer announces its flushes on Redis; each process's one subscription
-// (survey.Rollups.Listen) calls Notify, which fans the news out to its
+// (rollup.Rollups.Listen) calls Notify, which fans the news out to its
 // Server-Sent Events clients, so a dashboard on any replica sees answers
 // submitted on any other.
 type Live struct {

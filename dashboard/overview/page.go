@@ -16,6 +16,7 @@ import (
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // pageView is everything the overview page shows.
@@ -33,8 +34,8 @@ type pageView struct {
 	DeskLabel map[string]string
 	Instr     []string
 	Channels  []string
-	Figures   survey.Figures
-	Online    *survey.OptionFigure
+	Figures   rollup.Figures
+	Online    *rollup.OptionFigure
 	Elements  template.HTML
 	Trend     template.HTML // by day
 	// TrendMonth is the last 12 months up to the period's end.

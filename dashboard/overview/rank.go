@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 type rankRow struct {
@@ -24,16 +25,16 @@ type chanRow struct {
 	Href    string // the overview filtered to the channel, other filters kept
 	N       int64
 	Share   float64
-	Service *survey.Figure
-	Overall *survey.Figure
+	Service *rollup.Figure
+	Overall *rollup.Figure
 }
 
 // rank orders units or desks by service index; those with fewer than 30
 // answers are listed after, greyed and unranked.
-func rank(cells map[string]*survey.Cell, in *survey.Instrument, agg, lang string, names map[string]string, href func(string) string) []rankRow {
+func rank(cells map[string]*rollup.Cell, in *survey.Instrument, agg, lang string, names map[string]string, href func(string) string) []rankRow {
 	var rows []rankRow
 	for id, cell := range cells {
-		f := survey.Compute(in, &survey.Tally{Total: *cell}, survey.AggPooled, lang)
+		f := rollup.Compute(in, &rollup.Tally{Total: *cell}, rollup.AggPooled, lang)
 		r := rankRow{ID: id, Name: names[id], N: f.N, LowN: true, Href: href(id)}
 		if r.Name == "" {
 			r.Name = id
@@ -65,13 +66,13 @@ func rank(cells map[string]*survey.Cell, in *survey.Instrument, agg, lang string
 
 // channelMix lists the channels that received answers, each with its
 // share and its own figures, linked to the page filtered to it.
-func channelMix(t *survey.Tally, q survey.Query, lang string, params url.Values) []chanRow {
+func channelMix(t *rollup.Tally, q rollup.Query, lang string, params url.Values) []chanRow {
 	var out []chanRow
 	for _, ch := range survey.Channels {
 		if n := t.Channel[ch]; n > 0 {
 			row := chanRow{Channel: ch, Href: "/?" + with(params, "channel", ch), N: n, Share: 100 * float64(n) / float64(max(t.Total.N, 1))}
 			if sub := t.ByChannel[ch]; sub != nil {
-				f := survey.Compute(q.Instrument, sub, q.Agg, lang)
+				f := rollup.Compute(q.Instrument, sub, q.Agg, lang)
 				row.Service, row.Overall = f.Service, f.Overall
 			}
 			out = append(out, row)

@@ -5,7 +5,7 @@ import (
 
 	"hailong/dashboard/plan"
 	"hailong/internal/web"
-	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // channelJoin sets a communication channel's plan tasks beside the share
@@ -34,7 +34,7 @@ func (h *Handler) scopedTasks(ctx context.Context, scope map[string]bool) ([]pla
 	return out, nil
 }
 
-func joinChannels(tasks []plan.Task, f survey.Figures, lang string, cat *web.Catalog) []channelJoin {
+func joinChannels(tasks []plan.Task, f rollup.Figures, lang string, cat *web.Catalog) []channelJoin {
 	heard := map[string]*float64{}
 	for _, m := range f.Multi {
 		if m.Code == "heard" {

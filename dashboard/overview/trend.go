@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"hailong/internal/web"
-	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // trendDays caps the daily trend: a longer period shows its last 62 days,
@@ -16,9 +16,9 @@ const trendDays = 62
 
 // trends draws the service index by day (the period's days, at most the
 // last trendDays) and by month (the 12 months up to the period's end).
-func (h *Handler) trends(ctx context.Context, q survey.Query, lang string) (byDay, byMonth template.HTML, dayFrom string, err error) {
+func (h *Handler) trends(ctx context.Context, q rollup.Query, lang string) (byDay, byMonth template.HTML, dayFrom string, err error) {
 	pct := func(v float64) string { return web.FormatPercent(lang, v) }
-	base := survey.Query{Instrument: q.Instrument, Units: q.Units, Desk: q.Desk, Channel: q.Channel, To: q.To, Agg: q.Agg}
+	base := rollup.Query{Instrument: q.Instrument, Units: q.Units, Desk: q.Desk, Channel: q.Channel, To: q.To, Agg: q.Agg}
 
 	d := base
 	d.By, d.From = period.GrainDay, q.From
@@ -41,7 +41,7 @@ func (h *Handler) trends(ctx context.Context, q survey.Query, lang string) (byDa
 	return byDay, byMonth, web.FormatDate(d.From), nil
 }
 
-func points(series []survey.SeriesPoint) []point {
+func points(series []rollup.SeriesPoint) []point {
 	pts := make([]point, 0, len(series))
 	for _, p := range series {
 		pt := point{Label: shortPeriod(p.Period), N: p.N}

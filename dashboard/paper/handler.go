@@ -16,13 +16,14 @@ import (
 	"hailong/internal/derrors"
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // Handler serves the paper forms to officials in their scope.
 type Handler struct {
 	forms       *Store
 	store       *survey.Store
-	committer   *survey.Committer
+	committer   *rollup.Committer
 	instruments *survey.Instruments
 	// links are the online surveys a printed form's QR code offers.
 	links   desks.Links
@@ -39,7 +40,7 @@ type Config struct {
 	// Store reads units and desks, and finds a stored response by nonce.
 	Store *survey.Store
 	// Committer stores a keyed form's response and counts it.
-	Committer   *survey.Committer
+	Committer   *rollup.Committer
 	Instruments *survey.Instruments
 	Links       desks.Links
 	Catalog     *web.Catalog

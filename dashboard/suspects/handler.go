@@ -11,12 +11,13 @@ import (
 	"hailong/dashboard/filter"
 	"hailong/internal/web"
 	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // Handler serves the suspect answers and their review.
 type Handler struct {
 	store       *survey.Store
-	committer   *survey.Committer
+	committer   *rollup.Committer
 	instruments *survey.Instruments
 	filters     *filter.Reader
 	audit       *auth.Audit
@@ -28,7 +29,7 @@ type Handler struct {
 type Config struct {
 	Store *survey.Store
 	// Committer counts confirmed suspect answers into the rollups.
-	Committer   *survey.Committer
+	Committer   *rollup.Committer
 	Instruments *survey.Instruments
 	Filters     *filter.Reader
 	Audit       *auth.Audit

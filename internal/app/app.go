@@ -21,10 +21,13 @@ import (
 	"hailong/dashboard/overview"
 	"hailong/dashboard/paper"
 	"hailong/dashboard/plan"
+	"hailong/internal/limit"
+	"hailong/internal/metrics"
 	"hailong/internal/web"
 	"hailong/qr"
 	"hailong/static"
 	"hailong/survey"
+	"hailong/survey/rollup"
 )
 
 // Config is what the app needs to know, already validated.
@@ -107,8 +110,8 @@ type App struct {
 
 	Codes     *qr.Signer
 	Survey    *survey.Store
-	Rollups   *survey.Rollups
-	Committer *survey.Committer
+	Rollups   *rollup.Rollups
+	Committer *rollup.Committer
 	Tasks     *plan.Tasks
 	Users     *auth.Users
 	Sessions  *auth.Sessions
@@ -118,8 +121,8 @@ type App struct {
 	Paper     *paper.Store
 	Exporter  *exports.Exporter
 	Live      *overview.Live
-	Limiter   *survey.Limiter
-	Metrics   *survey.Metrics
+	Limiter   *limit.Limiter
+	Metrics   *metrics.Abuse
 	// Registry holds the app's Prometheus metrics (one per app: tests
 	// run several apps in one process).
 	Registry *prometheus.Registry
@@ -145,8 +148,8 @@ func Build(cfg Config, st Stores, ui *UI, log *slog.Logger, now func() time.Time
 	a := &App{cfg: cfg, ui: ui, stores: st, log: log, now: now, Codes: qr.NewSigner(cfg.Secret)}
 	a.Survey = survey.NewStore(st.DB)
 	a.Tasks = plan.NewTasks(st.DB)
-	a.Rollups = survey.NewRollups(st.DB, st.Redis, log)
-	a.Committer = survey.NewCommitter(st.DB, a.Rollups, log)
+	a.Rollups = rollup.NewRollups(st.DB, st.Redis, log)
+	a.Committer = rollup.NewCommitter(st.DB, a.Rollups, log)
 	if cfg.SharedStore {
 		// Other replicas write the same rollups; each writer keeps a
 		// heartbeat, and the journal of writers silent for a minute is
@@ -165,8 +168,8 @@ func Build(cfg Config, st Stores, ui *UI, log *slog.Logger, now func() time.Time
 	a.Live = overview.NewLive()
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.Metrics = survey.NewMetrics(a.Registry)
-	a.Limiter = survey.NewLimiter(survey.LimiterConfig{
+	a.Metrics = metrics.NewAbuse(a.Registry)
+	a.Limiter = limit.New(limit.Config{
 		Redis: st.Redis, Secret: cfg.Secret, Metrics: a.Metrics, Log: log, Timeout: cfg.RedisTimeout,
 	})
 	return a
