@@ -88,39 +88,3 @@ func TestOfficialLogin(t *testing.T) {
 		t.Errorf("after logout GET /: %d, want redirect", res.StatusCode)
 	}
 }
-
-func TestCitizenErrorPages(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desk := apiDesks(t, a)[0]
-	forged := desk.SurveyURL[:len(desk.SurveyURL)-3] + "zzz"
-	for _, tt := range []struct {
-		url  string
-		want int
-	}{
-		{a.URL + "/s/khong-co-quay-abcdefghij", http.StatusNotFound},
-		{a.URL + "/s/x", http.StatusNotFound},
-		{forged, http.StatusNotFound},
-		{a.URL + "/khong-ton-tai", http.StatusNotFound},
-	} {
-		res, err := http.Get(tt.url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, _ := goquery.NewDocumentFromReader(res.Body)
-		res.Body.Close()
-		if res.StatusCode != tt.want {
-			t.Errorf("GET %s: %d, want %d", tt.url, res.StatusCode, tt.want)
-		}
-		if h := doc.Find("h1").Text(); !strings.Contains(h, "Không tìm thấy") {
-			t.Errorf("GET %s: heading %q is not the Vietnamese not-found message", tt.url, h)
-		}
-	}
-	res, err := http.Get(a.URL + "/healthz")
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("healthz: %v", err)
-	}
-	res, err = http.Get(a.URL + "/readyz")
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("readyz: %v %v", res.StatusCode, err)
-	}
-}
