@@ -1,6 +1,6 @@
 package main
 
-// Helpers of the tests that start the binary: desks and forms.
+// Helpers of the tests that start the binary: forms, desks, sign-in.
 
 import (
 	"encoding/json"
@@ -148,4 +148,30 @@ func portalPost(t *testing.T, c *http.Client, a *testApp, form surveyForm, where
 	res := post(t, c, a.URL+form.Action, form.Hidden, mergeValues(pick, answers))
 	b, _ := io.ReadAll(res.Body)
 	return res, string(b)
+}
+
+// loginFormCSRF opens the login form with c and returns its CSRF token.
+func loginFormCSRF(t testing.TB, a *testApp, c *http.Client) string {
+	t.Helper()
+	res, err := c.Get(a.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	csrf, _ := doc.Find(`input[name=_csrf]`).Attr("value")
+	return csrf
+}
+
+// loginAs signs in through the login form and returns the client and CSRF token.
+func loginAs(t testing.TB, a *testApp, user, pass string) (*http.Client, string) {
+	t.Helper()
+	c := client(t)
+	csrf := loginFormCSRF(t, a, c)
+	res, err := c.PostForm(a.URL+"/login", url.Values{"_csrf": {csrf}, "username": {user}, "password": {pass}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: %v %v", user, res.StatusCode, err)
+	}
+	res.Body.Close()
+	return c, csrf
 }
