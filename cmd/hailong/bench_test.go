@@ -56,36 +56,6 @@ func BenchmarkIndicatorsYear(b *testing.B) {
 	reportLatency(b, get)
 }
 
-// BenchmarkSubmitHTTP measures one citizen's submission over HTTP (form
-// GET, then POST → 303) on the embedded stores, one at a time: the latency
-// a phone sees, without load. Reports p50/p99 of the POST.
-func BenchmarkSubmitHTTP(b *testing.B) {
-	a := startApp(b, b.TempDir(), nil)
-	desks := apiDesks(b, a)
-	c := client(b)
-	var lat []time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		form := getForm(b, c, desks[i%len(desks)].SurveyURL)
-		b.StartTimer()
-		start := time.Now()
-		res, err := c.PostForm(a.URL+form.Action, mergeValues(form.Hidden, validAnswers()))
-		if err != nil {
-			b.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusSeeOther {
-			b.Fatalf("POST: %d", res.StatusCode)
-		}
-		lat = append(lat, time.Since(start))
-	}
-	b.StopTimer()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-}
-
 // BenchmarkOverviewYear measures the officials' overview page for the whole
 // city over 2024 (HAILONG_BENCH_DATA_DIR as for BenchmarkIndicatorsYear, or
 // 10,000 generated responses), signed in with a session.

@@ -1,4 +1,4 @@
-package main
+package auth_test
 
 // Sessions over real HTTP (issue 6, "session: fixation, expiry, logout,
 // CSRF rejection"): every check replays an old cookie value on a fresh
@@ -11,10 +11,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"hailong/internal/app/apptest"
 )
 
 // sessionValue is the hl_session cookie c holds for a ("" when none).
-func sessionValue(t *testing.T, a *testApp, c *http.Client) string {
+func sessionValue(t *testing.T, a *apptest.Site, c *http.Client) string {
 	t.Helper()
 	u, _ := url.Parse(a.URL)
 	for _, ck := range c.Jar.Cookies(u) {
@@ -26,9 +28,9 @@ func sessionValue(t *testing.T, a *testApp, c *http.Client) string {
 }
 
 // withSession is a fresh client carrying only session cookie value.
-func withSession(t *testing.T, a *testApp, value string) *http.Client {
+func withSession(t *testing.T, a *apptest.Site, value string) *http.Client {
 	t.Helper()
-	c := client(t)
+	c := apptest.Client(t)
 	u, _ := url.Parse(a.URL)
 	c.Jar.SetCookies(u, []*http.Cookie{{Name: "hl_session", Value: value, Path: "/"}})
 	return c
@@ -36,7 +38,7 @@ func withSession(t *testing.T, a *testApp, value string) *http.Client {
 
 // signedIn reports whether c's session opens the overview: 200, or a 303
 // to the login page.
-func signedIn(t *testing.T, a *testApp, c *http.Client) bool {
+func signedIn(t *testing.T, a *apptest.Site, c *http.Client) bool {
 	t.Helper()
 	res, err := c.Get(a.URL + "/")
 	if err != nil {
@@ -53,32 +55,19 @@ func signedIn(t *testing.T, a *testApp, c *http.Client) bool {
 	return false
 }
 
-// loginWith signs in on c itself (keeping whatever cookies c holds).
-func loginWith(t *testing.T, a *testApp, c *http.Client, user, pass string) string {
-	t.Helper()
-	csrf := loginFormCSRF(t, a, c)
-	res, err := c.PostForm(a.URL+"/login", url.Values{"_csrf": {csrf}, "username": {user}, "password": {pass}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login %s: %v %v", user, res.StatusCode, err)
-	}
-	res.Body.Close()
-	return csrf
-}
-
 func TestSessionFixationLogoutCSRF(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	admin, adminCSRF := adminClient(t, a)
-	addUser(t, a, admin, adminCSRF, "p7", "unit_manager", "vt-p7")
+	a := apptest.Start(t, apptest.Options{})
+	a.AddUser(t, "p7", "unit_manager", "vt-p7")
 
 	// An attacker signs in with their own account and plants that valid
 	// session id in the victim's browser before the victim signs in.
-	attacker, _ := loginAs(t, a, "p7", "matkhau-p7")
+	attacker, _ := apptest.LoginAs(t, a.URL, "p7", "matkhau-p7")
 	planted := sessionValue(t, a, attacker)
 	if planted == "" || !signedIn(t, a, withSession(t, a, planted)) {
 		t.Fatal("the attacker's own session does not work")
 	}
 	victim := withSession(t, a, planted)
-	csrf := loginWith(t, a, victim, "admin", testAdminPassword)
+	csrf := apptest.LoginWith(t, a.URL, victim, "admin", apptest.AdminPassword)
 	got := sessionValue(t, a, victim)
 	if got == "" || got == planted {
 		t.Fatalf("login kept the planted session value %q", planted)
@@ -91,7 +80,7 @@ func TestSessionFixationLogoutCSRF(t *testing.T) {
 	}
 	// A made-up value is replaced too, and never becomes a session.
 	junk := withSession(t, a, "planted.value")
-	loginWith(t, a, junk, "admin", testAdminPassword)
+	apptest.LoginWith(t, a.URL, junk, "admin", apptest.AdminPassword)
 	if v := sessionValue(t, a, junk); v == "" || v == "planted.value" {
 		t.Errorf("login kept a made-up session value: %q", v)
 	}
@@ -140,11 +129,8 @@ func TestSessionAbsoluteExpiry(t *testing.T) {
 	var now atomic.Int64
 	now.Store(time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC).UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	a, err := startAppWith(t, t.TempDir(), nil, nil, clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _ := adminClient(t, a)
+	a := apptest.Start(t, apptest.Options{Now: clock})
+	c, _ := apptest.Admin(t, a.URL)
 	for _, step := range []time.Duration{6 * time.Hour, 6 * time.Hour, 6 * time.Hour, 5*time.Hour + 50*time.Minute} {
 		now.Add(int64(step))
 		if !signedIn(t, a, c) {

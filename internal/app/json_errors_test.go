@@ -1,4 +1,4 @@
-package main
+package app_test
 
 import (
 	"encoding/json"
@@ -7,18 +7,20 @@ import (
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestJSONErrorsSpeakPlainly: a bad JSON body to the officials' API is a
 // 400 whose message says what is wrong in Vietnamese (English with
 // Accept-Language: en), never the decoder's Go text.
 func TestJSONErrorsSpeakPlainly(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
+	a := apptest.Start(t, apptest.Options{})
 	u := a.URL + "/api/v1/responses/" + bson.NewObjectID().Hex() + "/review"
 	send := func(body, lang string) (int, string) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(body))
-		req.SetBasicAuth("admin", testAdminPassword)
+		req.SetBasicAuth("admin", apptest.AdminPassword)
 		req.Header.Set("Content-Type", "application/json")
 		if lang != "" {
 			req.Header.Set("Accept-Language", lang)

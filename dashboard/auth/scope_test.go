@@ -1,58 +1,21 @@
-package main
+package auth_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
+	"hailong/internal/app/apptest"
 )
 
-// loginFormCSRF opens the login form with c and returns its CSRF token.
-func loginFormCSRF(t testing.TB, a *testApp, c *http.Client) string {
-	t.Helper()
-	res, err := c.Get(a.URL + "/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, _ := goquery.NewDocumentFromReader(res.Body)
-	res.Body.Close()
-	csrf, _ := doc.Find(`input[name=_csrf]`).Attr("value")
-	return csrf
-}
-
-// loginAs signs in through the login form and returns the client and CSRF token.
-func loginAs(t testing.TB, a *testApp, user, pass string) (*http.Client, string) {
-	t.Helper()
-	c := client(t)
-	csrf := loginFormCSRF(t, a, c)
-	res, err := c.PostForm(a.URL+"/login", url.Values{"_csrf": {csrf}, "username": {user}, "password": {pass}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login %s: %v %v", user, res.StatusCode, err)
-	}
-	res.Body.Close()
-	return c, csrf
-}
-
 func TestRoleScoping(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	a.Stop(t)
-	for _, args := range [][]string{
-		{"user", "add", "p1", "-role", "unit_manager", "-unit", "vt-p1", "-name", "Cán bộ Phường 1", "-password", "matkhau-p1"},
-		{"user", "add", "tt", "-role", "viewer", "-unit", "vt-thang-tam", "-password", "matkhau-tt"},
-	} {
-		if out, err := runCmd(t, dir, args...); err != nil {
-			t.Fatalf("%v: %v %s", args, err, out)
-		}
-	}
-	a = startApp(t, dir, nil)
-	admin, _ := adminClient(t, a)
-	p1, p1csrf := loginAs(t, a, "p1", "matkhau-p1")
-	tt, _ := loginAs(t, a, "tt", "matkhau-tt")
+	a := apptest.Start(t, apptest.Options{})
+	a.AddUser(t, "p1", "unit_manager", "vt-p1", "matkhau-p1")
+	a.AddUser(t, "tt", "viewer", "vt-thang-tam", "matkhau-tt")
+	admin, _ := apptest.Admin(t, a.URL)
+	p1, p1csrf := apptest.LoginAs(t, a.URL, "p1", "matkhau-p1")
+	tt, _ := apptest.LoginAs(t, a.URL, "tt", "matkhau-tt")
 
 	type call struct {
 		who    string
@@ -61,7 +24,7 @@ func TestRoleScoping(t *testing.T) {
 		body   string
 		want   int
 	}
-	clients := map[string]*http.Client{"admin": admin, "p1": p1, "tt": tt, "anon": client(t)}
+	clients := map[string]*http.Client{"admin": admin, "p1": p1, "tt": tt, "anon": apptest.Client(t)}
 	for _, tc := range []call{
 		{"anon", "GET", "/api/v1/indicators", "", 401},
 		{"anon", "GET", "/", "", 303},
@@ -95,12 +58,12 @@ func TestRoleScoping(t *testing.T) {
 		}
 		c := clients[tc.who]
 		if tc.who == "admin" && tc.method != "GET" {
-			req.SetBasicAuth("admin", testAdminPassword)
-			c = client(t)
+			req.SetBasicAuth("admin", apptest.AdminPassword)
+			c = apptest.Client(t)
 		}
 		if tc.who == "tt" && tc.method != "GET" {
 			req.SetBasicAuth("tt", "matkhau-tt")
-			c = client(t)
+			c = apptest.Client(t)
 		}
 		res, err := c.Do(req)
 		if err != nil {
@@ -113,7 +76,7 @@ func TestRoleScoping(t *testing.T) {
 	}
 
 	// Lists only show the scope.
-	var desks []deskJSON
+	var desks []apptest.Desk
 	req, _ := http.NewRequest("GET", a.URL+"/api/v1/desks", nil)
 	res, _ := p1.Do(req)
 	_ = json.NewDecoder(res.Body).Decode(&desks)
@@ -136,10 +99,6 @@ func TestRoleScoping(t *testing.T) {
 	if scoped.Scope.Unit != "vt-p1" {
 		t.Errorf("p1's default scope = %q, want vt-p1", scoped.Scope.Unit)
 	}
-
-	// A password change signs the account out everywhere.
-	a.Stop(t)
-	if out, err := runCmd(t, dir, "user", "passwd", "p1", "-password", "matkhau-moi"); err != nil || !strings.Contains(out, "signed out") {
-		t.Fatalf("passwd: %v %s", err, out)
-	}
+	// (That "hailong user passwd" signs the account out everywhere is
+	// cmd/hailong's TestUserPasswdSignsOut.)
 }

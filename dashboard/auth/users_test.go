@@ -1,4 +1,4 @@
-package main
+package auth_test
 
 import (
 	"net/http"
@@ -6,11 +6,13 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestUsersPageAndSessions(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	admin, csrf := adminClient(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	admin, csrf := apptest.Admin(t, a.URL)
 	res, err := admin.PostForm(a.URL+"/users", url.Values{"_csrf": {csrf}, "username": {"p7"}, "name": {"Cán bộ Phường 7"},
 		"role": {"unit_manager"}, "unit": {"vt-p7"}, "password": {"matkhau-p7"}})
 	if err != nil || res.StatusCode != http.StatusOK {
@@ -19,7 +21,7 @@ func TestUsersPageAndSessions(t *testing.T) {
 	res.Body.Close()
 
 	// Session fixation is TestSessionFixationLogoutCSRF.
-	p7, _ := loginAs(t, a, "p7", "matkhau-p7")
+	p7, _ := apptest.LoginAs(t, a.URL, "p7", "matkhau-p7")
 	status := func(c *http.Client, path string) int {
 		res, err := c.Get(a.URL + path)
 		if err != nil {
@@ -45,7 +47,7 @@ func TestUsersPageAndSessions(t *testing.T) {
 	if got := status(p7, "/"); got != http.StatusSeeOther {
 		t.Errorf("old session after a password change: %d, want a redirect to login", got)
 	}
-	p7, _ = loginAs(t, a, "p7", "matkhau-moi-p7")
+	p7, _ = apptest.LoginAs(t, a.URL, "p7", "matkhau-moi-p7")
 	res, _ = admin.PostForm(a.URL+"/users/p7/disable", url.Values{"_csrf": {csrf}})
 	res.Body.Close()
 	if got := status(p7, "/"); got != http.StatusSeeOther {

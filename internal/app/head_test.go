@@ -1,18 +1,20 @@
-package main
+package app_test
 
 import (
 	"io"
 	"net/http"
 	"net/url"
 	"testing"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestHeadLikeGet: HEAD (link-preview bots, uptime checkers) gets the
 // status and headers GET gets, and no body, on the citizen, portal and
 // health routes; a route that answers GET 404 answers HEAD 404 too.
 func TestHeadLikeGet(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desks := apiDesks(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	desks := a.Desks(t)
 	if len(desks) == 0 {
 		t.Fatal("demo has no desks")
 	}
@@ -29,7 +31,7 @@ func TestHeadLikeGet(t *testing.T) {
 		"/s/khong-co-quay-nay":    http.StatusNotFound,
 		"/khong-co-trang-nay-dau": http.StatusNotFound,
 	}
-	c := client(t)
+	c := apptest.Client(t)
 	for p, want := range paths {
 		get := doMethod(t, c, http.MethodGet, a.URL+p)
 		head := doMethod(t, c, http.MethodHead, a.URL+p)

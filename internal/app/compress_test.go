@@ -1,4 +1,4 @@
-package main
+package app_test
 
 import (
 	"bytes"
@@ -7,17 +7,19 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestCompression: the blank form (deflated once, tokens spliced in), the
 // thank-you page and the API are gzipped for clients that accept it, decode
 // to the same page, and are sent plain to clients that do not.
 func TestCompression(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desks := apiDesks(t, a)
-	c := client(t)
-	form := getForm(t, c, desks[0].SurveyURL)
-	res := post(t, c, a.URL+form.Action, form.Hidden, validAnswers())
+	a := apptest.Start(t, apptest.Options{})
+	desks := a.Desks(t)
+	c := apptest.Client(t)
+	form := apptest.GetForm(t, c, desks[0].SurveyURL)
+	res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, apptest.ValidAnswers())
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("POST: %d", res.StatusCode)
 	}

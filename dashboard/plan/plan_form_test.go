@@ -1,4 +1,4 @@
-package main
+package plan_test
 
 import (
 	"encoding/json"
@@ -9,26 +9,19 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestPlanTaskForm: a unit manager updates its own task from /plan; other
 // units' tasks, viewers and bad values are refused and store nothing; the
 // change is audited.
 func TestPlanTaskForm(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	a.Stop(t)
-	for _, args := range [][]string{
-		{"user", "add", "p1", "-role", "unit_manager", "-unit", "vt-p1", "-password", "matkhau-p1"},
-		{"user", "add", "tt", "-role", "viewer", "-unit", "vt-thang-tam", "-password", "matkhau-tt"},
-	} {
-		if out, err := runCmd(t, dir, args...); err != nil {
-			t.Fatalf("%v: %v %s", args, err, out)
-		}
-	}
-	a = startApp(t, dir, nil)
-	p1, p1csrf := loginAs(t, a, "p1", "matkhau-p1")
-	tt, ttcsrf := loginAs(t, a, "tt", "matkhau-tt")
+	a := apptest.Start(t, apptest.Options{})
+	a.AddUser(t, "p1", "unit_manager", "vt-p1", "matkhau-p1")
+	a.AddUser(t, "tt", "viewer", "vt-thang-tam", "matkhau-tt")
+	p1, p1csrf := apptest.LoginAs(t, a.URL, "p1", "matkhau-p1")
+	tt, ttcsrf := apptest.LoginAs(t, a.URL, "tt", "matkhau-tt")
 
 	page := func(c *http.Client) *goquery.Document {
 		t.Helper()
@@ -130,7 +123,7 @@ func TestPlanTaskForm(t *testing.T) {
 		t.Errorf("stored task = %+v, want the accepted update only", task)
 	}
 	var p7 struct{ Status string }
-	apiCall(t, "GET", a.URL+"/api/v1/plan-tasks", nil, &tasks)
+	apptest.GetJSON(t, a.URL+"/api/v1/plan-tasks", &tasks)
 	for _, m := range tasks {
 		if m["id"] == "p7-loa" {
 			p7.Status, _ = m["status"].(string)
@@ -142,7 +135,7 @@ func TestPlanTaskForm(t *testing.T) {
 
 	// Audited once, by p1.
 	var entries []struct{ User, Action, Target string }
-	apiCall(t, "GET", a.URL+"/api/v1/audit", nil, &entries)
+	apptest.GetJSON(t, a.URL+"/api/v1/audit", &entries)
 	n := 0
 	for _, e := range entries {
 		if e.Action == "task.update" && e.Target == "task:p1-ke-hoach" {
@@ -157,7 +150,7 @@ func TestPlanTaskForm(t *testing.T) {
 	}
 
 	// The accounts page names units too.
-	admin, _ := adminClient(t, a)
+	admin, _ := apptest.Admin(t, a.URL)
 	res, _ = admin.Get(a.URL + "/users")
 	doc, _ = goquery.NewDocumentFromReader(res.Body)
 	res.Body.Close()

@@ -1,4 +1,4 @@
-package main
+package auth_test
 
 // Sign-in backoff under parallel guesses (issue 5 §1): forty wrong
 // passwords sent at once must meet the backoff, per account and per
@@ -8,25 +8,39 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"hailong/internal/app"
+	"hailong/internal/app/apptest"
+	"hailong/internal/testdb"
 )
 
 func TestLoginBackoffParallel(t *testing.T) {
-	stores := map[string]map[string]string{"miniredis": nil}
-	if u := os.Getenv("HAILONG_TEST_REDIS_URL"); u != "" {
-		secret := make([]byte, 24)
-		_, _ = rand.Read(secret) // fresh limiter keys in the shared Redis
-		stores["redis-server"] = map[string]string{"HAILONG_REDIS_URL": u, "HAILONG_SECRET": hex.EncodeToString(secret)}
+	stores := map[string]*redis.Client{"miniredis": nil} // nil: the site's own miniredis
+	var secret []byte
+	if os.Getenv("HAILONG_TEST_REDIS_URL") != "" {
+		stores["redis-server"] = testdb.RealRedis(t)
+		raw := make([]byte, 24)
+		_, _ = rand.Read(raw) // fresh limiter keys in the shared Redis
+		secret = []byte(hex.EncodeToString(raw))
 	}
-	for name, env := range stores {
+	for name, rdb := range stores {
 		t.Run(name, func(t *testing.T) {
 			// Each burst comes from its own address (X-Forwarded-For from
 			// a trusted proxy), so the two do not share the address count.
-			env := mergeEnv(env, map[string]string{"HAILONG_LIMIT_LOGIN_FAILURES": "2", "HAILONG_TRUSTED_PROXIES": "127.0.0.1/32"})
-			a := startApp(t, t.TempDir(), env)
+			a := apptest.Start(t, apptest.Options{Redis: rdb, Config: func(c *app.Config) {
+				if rdb != nil {
+					c.Secret = secret
+				}
+				c.LoginFailures = 2
+				c.TrustedProxies = trusted
+			}})
 			// One account: two free failures, the third is checked and
 			// blocks for 1 s; the others wait. On a loaded machine a late
 			// request may find that block over (then 2 s, 4 s...), hence
@@ -47,19 +61,18 @@ func TestLoginBackoffParallel(t *testing.T) {
 	}
 }
 
-func mergeEnv(maps ...map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, m := range maps {
-		for k, v := range m {
-			out[k] = v
-		}
+// trusted is HAILONG_TRUSTED_PROXIES=127.0.0.1/32.
+var trusted = func() []*net.IPNet {
+	_, n, err := net.ParseCIDR("127.0.0.1/32")
+	if err != nil {
+		panic(err)
 	}
-	return out
-}
+	return []*net.IPNet{n}
+}()
 
 // parallelBasic sends n API calls at once from addr with wrong passwords
 // for user(i) and counts the answers by status.
-func parallelBasic(t *testing.T, a *testApp, addr string, n int, user func(int) string) map[int]int {
+func parallelBasic(t *testing.T, a *apptest.Site, addr string, n int, user func(int) string) map[int]int {
 	t.Helper()
 	codes := map[int]int{}
 	var mu sync.Mutex

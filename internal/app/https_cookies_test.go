@@ -1,4 +1,4 @@
-package main
+package app_test
 
 // Behind the production TLS proxy the app itself only sees plain HTTP, so
 // Secure cookies and HSTS follow the public base URL (issue 2 item 8b).
@@ -12,13 +12,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hailong/internal/app"
+	"hailong/internal/app/apptest"
 )
 
 // rawBrowser keeps cookies by hand: a cookie jar would refuse to send a
 // Secure cookie back over the test's plain HTTP.
 type rawBrowser struct {
 	t       *testing.T
-	a       *testApp
+	a       *apptest.Site
 	cookies map[string]string
 	set     []*http.Cookie // every Set-Cookie seen
 	hsts    []string       // Strict-Transport-Security of every answer
@@ -67,7 +70,7 @@ func TestCookiesSecureBehindHTTPSProxy(t *testing.T) {
 		{"http base URL", "http://hailong.example.vn", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a := startApp(t, t.TempDir(), map[string]string{"HAILONG_BASE_URL": tc.base})
+			a := apptest.Start(t, apptest.Options{Config: func(c *app.Config) { c.BaseURL = tc.base }})
 			b := &rawBrowser{t: t, a: a, cookies: map[string]string{}}
 			_, page := b.do("GET", "/login?lang=vi", nil)
 			m := csrfInput.FindStringSubmatch(page)
@@ -75,11 +78,11 @@ func TestCookiesSecureBehindHTTPSProxy(t *testing.T) {
 				t.Fatal("no CSRF token on /login")
 			}
 			csrf := m[1]
-			if res, _ := b.do("POST", "/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {testAdminPassword}}); res.StatusCode != http.StatusSeeOther {
+			if res, _ := b.do("POST", "/login", url.Values{"_csrf": {csrf}, "username": {"admin"}, "password": {apptest.AdminPassword}}); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("login: %d", res.StatusCode)
 			}
 			_, list := b.do("GET", "/api/v1/desks", nil)
-			var desks []deskJSON
+			var desks []apptest.Desk
 			if err := json.Unmarshal([]byte(list), &desks); err != nil || len(desks) == 0 {
 				t.Fatalf("desks: %v %s", err, list)
 			}

@@ -1,4 +1,4 @@
-package main
+package survey_test
 
 import (
 	"io"
@@ -6,56 +6,20 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
-
-// waitIndicators polls the indicators API until query counts n answers.
-func waitIndicators(t *testing.T, a *testApp, query string, n int64) apiReport {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var rep apiReport
-		if code := getJSON(t, a.URL+"/api/v1/indicators?"+query, &rep); code != http.StatusOK {
-			t.Fatalf("GET indicators?%s: %d", query, code)
-		}
-		if rep.N == n {
-			return rep
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("indicators?%s count %d answers, want %d", query, rep.N, n)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// portalPost sends one portal form with the pick and answers; it returns
-// the response and its body.
-func portalPost(t *testing.T, c *http.Client, a *testApp, form surveyForm, where, served string, answers url.Values) (*http.Response, string) {
-	t.Helper()
-	pick := url.Values{}
-	if where != "" {
-		pick.Set("where", where)
-	}
-	if served != "" {
-		pick.Set("served", served)
-	}
-	res := post(t, c, a.URL+form.Action, form.Hidden, mergeValues(pick, answers))
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
 
 // TestPortalEndToEnd: the unit-level portal survey offers the unit's desks,
 // their procedure fields and "Không nhớ", stores the pick with channel
 // portal, refuses a pick the unit does not offer with the answers kept, and
 // its answers count in the unit's indicators with or without a desk.
 func TestPortalEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	c := client(t)
+	a := apptest.Start(t, apptest.Options{})
+	c := apptest.Client(t)
 
 	res, err := c.Get(a.URL + "/p/vt-p1")
 	if err != nil {
@@ -65,7 +29,7 @@ func TestPortalEndToEnd(t *testing.T) {
 	if !strings.Contains(csp, "frame-ancestors https:") || res.Header.Get("X-Frame-Options") != "" {
 		t.Errorf("portal headers: CSP %q, X-Frame-Options %q; want framing by https: sites by default", csp, res.Header.Get("X-Frame-Options"))
 	}
-	form := parseForm(t, res.Body)
+	form := apptest.ParseForm(t, res.Body)
 	res.Body.Close()
 	if form.Action != "/p/vt-p1" {
 		t.Errorf("form posts to %q", form.Action)
@@ -86,7 +50,7 @@ func TestPortalEndToEnd(t *testing.T) {
 		}
 	}
 	// The desk forms still refuse framing.
-	desk := apiDesks(t, a)[0]
+	desk := a.Desks(t)[0]
 	if r, err := c.Get(desk.SurveyURL); err != nil {
 		t.Fatal(err)
 	} else {
@@ -97,21 +61,21 @@ func TestPortalEndToEnd(t *testing.T) {
 	}
 
 	// Bad picks: 422, a Vietnamese message, every answer kept, nothing stored.
-	answers := validAnswers()
+	answers := apptest.ValidAnswers()
 	for _, bad := range []struct{ where, served, msg string }{
 		{"desk:p7-q1", "online_partial", "Lựa chọn này không có trong danh sách của đơn vị"},
 		{"desk:p1-q2", "fax", "Lựa chọn này không có trong danh sách của đơn vị"},
 		{"field:thue", "in_person", "Lựa chọn này không có trong danh sách của đơn vị"},
 		{"", "online_full", "Xin Ông/Bà chọn một câu trả lời cho câu này."},
 	} {
-		res, body := portalPost(t, c, a, form, bad.where, bad.served, answers)
+		res, body := portalPost(t, c, a.URL, form, bad.where, bad.served, answers)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("where=%q served=%q: status %d, want 422", bad.where, bad.served, res.StatusCode)
 		}
 		if !strings.Contains(body, bad.msg) {
 			t.Errorf("where=%q served=%q: page lacks %q", bad.where, bad.served, bad.msg)
 		}
-		again := parseForm(t, strings.NewReader(body))
+		again := apptest.ParseForm(t, strings.NewReader(body))
 		for _, id := range []string{"overall-5", "a-4", "heard-radio", "heard-portal"} {
 			if _, ok := again.Doc.Find("#" + id).Attr("checked"); !ok {
 				t.Errorf("where=%q: answer %s not kept", bad.where, id)
@@ -131,8 +95,8 @@ func TestPortalEndToEnd(t *testing.T) {
 	for _, good := range []struct{ where, served string }{
 		{"desk:p1-q2", "online_partial"}, {"field:ho-tich", "in_person"}, {"unknown", "online_full"},
 	} {
-		f := getForm(t, c, a.URL+"/p/vt-p1")
-		res, _ := portalPost(t, c, a, f, good.where, good.served, answers)
+		f := apptest.GetForm(t, c, a.URL+"/p/vt-p1")
+		res, _ := portalPost(t, c, a.URL, f, good.where, good.served, answers)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/p/vt-p1/thanks" {
 			t.Fatalf("where=%q: status %d to %q, want 303 to /p/vt-p1/thanks", good.where, res.StatusCode, res.Header.Get("Location"))
 		}
@@ -157,16 +121,16 @@ func TestPortalEndToEnd(t *testing.T) {
 	}
 
 	// The unit counts all three, the desk one, the city's subtree all three.
-	rep := waitIndicators(t, a, "unit=vt-p1&channel=portal", 3)
+	rep := a.WaitIndicators(t, "unit=vt-p1&channel=portal", 3)
 	if rep.Channels["portal"] != 3 {
 		t.Errorf("channels = %v, want portal 3", rep.Channels)
 	}
-	waitIndicators(t, a, "unit=vt&channel=portal", 3)
-	waitIndicators(t, a, "desk=p1-q2&channel=portal", 1)
-	waitIndicators(t, a, "unit=vt-p1&channel=qr", 0)
+	a.WaitIndicators(t, "unit=vt&channel=portal", 3)
+	a.WaitIndicators(t, "desk=p1-q2&channel=portal", 1)
+	a.WaitIndicators(t, "unit=vt-p1&channel=qr", 0)
 
-	a.Stop(t)
-	all := storedResponses(t, openDataDir(t, dir))
+	a.Stop()
+	all := apptest.StoredResponses(t, a.DB)
 	if len(all) != 3 {
 		t.Fatalf("%d responses stored, want 3 (refused picks store nothing)", len(all))
 	}
@@ -191,25 +155,20 @@ func TestPortalEndToEnd(t *testing.T) {
 // TestPortalEmbedPageScoped: the embed page is for officials, each for the
 // units they may see.
 func TestPortalEmbedPageScoped(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	a.Stop(t)
-	if out, err := runCmd(t, dir, "user", "add", "p1", "-role", "viewer", "-unit", "vt-p1", "-password", "matkhau-p1"); err != nil {
-		t.Fatalf("user add: %v %s", err, out)
-	}
-	a = startApp(t, dir, nil)
-	p1, _ := loginAs(t, a, "p1", "matkhau-p1")
+	a := apptest.Start(t, apptest.Options{})
+	a.AddUser(t, "p1", "viewer", "vt-p1", "matkhau-p1")
+	p1, _ := apptest.LoginAs(t, a.URL, "p1", "matkhau-p1")
 	for _, tc := range []struct {
 		c    *http.Client
 		path string
 		want int
 	}{
-		{client(t), "/units/vt-p1/embed", http.StatusSeeOther},
+		{apptest.Client(t), "/units/vt-p1/embed", http.StatusSeeOther},
 		{p1, "/units/vt-p1/embed", http.StatusOK},
 		{p1, "/units/vt-p7/embed", http.StatusNotFound},
 		{p1, "/units/khong-co/embed", http.StatusNotFound},
 	} {
-		res, body := get(t, tc.c, a.URL+tc.path)
+		res, body := apptest.Get(t, tc.c, a.URL+tc.path)
 		if res.StatusCode != tc.want {
 			t.Errorf("GET %s: %d, want %d", tc.path, res.StatusCode, tc.want)
 		}
@@ -225,35 +184,34 @@ func TestPortalEmbedPageScoped(t *testing.T) {
 // POST another site's page sends (Sec-Fetch-Site: cross-site) is refused
 // with the answers kept.
 func TestPortalLimitsAndSuspicion(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, limitsOn(nil))
-	phone := client(t)
-	f := getForm(t, phone, a.URL+"/p/vt-p1")
-	if res, _ := portalPost(t, phone, a, f, "desk:p1-q1", "in_person", validAnswers()); res.StatusCode != http.StatusSeeOther {
+	a := apptest.Start(t, apptest.Options{Config: limitsOn})
+	phone := apptest.Client(t)
+	f := apptest.GetForm(t, phone, a.URL+"/p/vt-p1")
+	if res, _ := portalPost(t, phone, a.URL, f, "desk:p1-q1", "in_person", apptest.ValidAnswers()); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first answer: %d", res.StatusCode)
 	}
-	f = getForm(t, phone, a.URL+"/p/vt-p1")
-	res, body := portalPost(t, phone, a, f, "desk:p1-q2", "in_person", validAnswers())
+	f = apptest.GetForm(t, phone, a.URL+"/p/vt-p1")
+	res, body := portalPost(t, phone, a.URL, f, "desk:p1-q2", "in_person", apptest.ValidAnswers())
 	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "chưa được gửi") {
 		t.Errorf("second answer of one phone, another desk: %d, want 429", res.StatusCode)
 	}
 	// Another unit's portal is another count.
-	f = getForm(t, phone, a.URL+"/p/vt-p7")
-	if res, _ := portalPost(t, phone, a, f, "desk:p7-q1", "online_full", validAnswers()); res.StatusCode != http.StatusSeeOther {
+	f = apptest.GetForm(t, phone, a.URL+"/p/vt-p7")
+	if res, _ := portalPost(t, phone, a.URL, f, "desk:p7-q1", "online_full", apptest.ValidAnswers()); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("answer on vt-p7's portal: %d, want 303", res.StatusCode)
 	}
 
-	bot := client(t)
-	f = getForm(t, bot, a.URL+"/p/vt-p1")
-	spam := validAnswers()
+	bot := apptest.Client(t)
+	f = apptest.GetForm(t, bot, a.URL+"/p/vt-p1")
+	spam := apptest.ValidAnswers()
 	spam.Set("website", "http://spam.example")
-	if res, _ := portalPost(t, bot, a, f, "unknown", "online_full", spam); res.StatusCode != http.StatusSeeOther {
+	if res, _ := portalPost(t, bot, a.URL, f, "unknown", "online_full", spam); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("honeypot answer: %d, want 303 like anyone", res.StatusCode)
 	}
 
-	other := client(t)
-	f = getForm(t, other, a.URL+"/p/vt-p1")
-	form := mergeValues(f.Hidden, validAnswers(), url.Values{"where": {"unknown"}, "served": {"in_person"}})
+	other := apptest.Client(t)
+	f = apptest.GetForm(t, other, a.URL+"/p/vt-p1")
+	form := apptest.MergeValues(f.Hidden, apptest.ValidAnswers(), url.Values{"where": {"unknown"}, "served": {"in_person"}})
 	req, _ := http.NewRequest(http.MethodPost, a.URL+f.Action, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
@@ -266,13 +224,13 @@ func TestPortalLimitsAndSuspicion(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site POST: %d, want 403", res.StatusCode)
 	}
-	if doc := parseForm(t, strings.NewReader(string(b))); doc.Doc.Find(`#overall-5[checked]`).Length() != 1 {
+	if doc := apptest.ParseForm(t, strings.NewReader(string(b))); doc.Doc.Find(`#overall-5[checked]`).Length() != 1 {
 		t.Errorf("cross-site POST refusal lost the answers")
 	}
 
-	waitIndicators(t, a, "unit=vt-p1&channel=portal", 1)
-	a.Stop(t)
-	responses := openDataDir(t, dir).Collection("responses")
+	a.WaitIndicators(t, "unit=vt-p1&channel=portal", 1)
+	a.Stop()
+	responses := a.DB.Collection("responses")
 	for _, c := range []struct {
 		status string
 		want   int64

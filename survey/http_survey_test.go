@@ -1,11 +1,8 @@
-package main
+package survey_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,115 +11,13 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
 
-type deskJSON struct {
-	ID         string `json:"id"`
-	Unit       string `json:"unit"`
-	UnitName   string `json:"unit_name"`
-	Name       string `json:"name"`
-	Instrument string `json:"instrument"`
-	Active     bool   `json:"active"`
-	SurveyURL  string `json:"survey_url"`
-}
-
-// apiDesks lists the desks through the API with HTTP Basic.
-func apiDesks(t testing.TB, a *testApp) []deskJSON {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, a.URL+"/api/v1/desks", nil)
-	req.SetBasicAuth("admin", testAdminPassword)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET /api/v1/desks: status %d", res.StatusCode)
-	}
-	var desks []deskJSON
-	if err := json.NewDecoder(res.Body).Decode(&desks); err != nil {
-		t.Fatal(err)
-	}
-	return desks
-}
-
-// surveyForm is a rendered form: where it posts and its hidden fields.
-type surveyForm struct {
-	Action string
-	Hidden url.Values
-	Doc    *goquery.Document
-}
-
-func getForm(t testing.TB, c *http.Client, u string) surveyForm {
-	t.Helper()
-	res, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: status %d", u, res.StatusCode)
-	}
-	return parseForm(t, res.Body)
-}
-
-func parseForm(t testing.TB, r io.Reader) surveyForm {
-	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := surveyForm{Hidden: url.Values{}, Doc: doc}
-	form := doc.Find("form.survey")
-	if form.Length() != 1 {
-		t.Fatalf("want one form.survey, got %d", form.Length())
-	}
-	f.Action, _ = form.Attr("action")
-	form.Find(`input[type=hidden]`).Each(func(_ int, s *goquery.Selection) {
-		name, _ := s.Attr("name")
-		val, _ := s.Attr("value")
-		f.Hidden.Set(name, val)
-	})
-	return f
-}
-
-func validAnswers() url.Values {
-	return url.Values{
-		"overall":     {"5"},
-		"a":           {"4"},
-		"b":           {"5"},
-		"c":           {"3"},
-		"d":           {"0"}, // không áp dụng
-		"e":           {"2"},
-		"harass":      {"1"},
-		"heard":       {"radio", "portal"},
-		"online_next": {"3"},
-		"comment":     {"Cán bộ nhiệt tình, nhưng phòng chờ hơi nóng."},
-	}
-}
-
-func post(t *testing.T, c *http.Client, u string, hidden, answers url.Values) *http.Response {
-	t.Helper()
-	body := url.Values{}
-	for k, v := range hidden {
-		body[k] = v
-	}
-	for k, v := range answers {
-		body[k] = v
-	}
-	res, err := c.PostForm(u, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Body.Close() })
-	return res
-}
-
 func TestSurveyEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	desks := apiDesks(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	desks := a.Desks(t)
 	if len(desks) < 5 {
 		t.Fatalf("demo has %d desks, want several", len(desks))
 	}
@@ -131,8 +26,8 @@ func TestSurveyEndToEnd(t *testing.T) {
 		t.Fatalf("desk JSON = %+v", desk)
 	}
 
-	c := client(t)
-	form := getForm(t, c, desk.SurveyURL)
+	c := apptest.Client(t)
+	form := apptest.GetForm(t, c, desk.SurveyURL)
 	if got := form.Doc.Find(`input[name=overall][type=radio]`).Length(); got != 5 {
 		t.Errorf("overall has %d choices, want 5", got)
 	}
@@ -145,15 +40,15 @@ func TestSurveyEndToEnd(t *testing.T) {
 	postURL := a.URL + form.Action
 
 	// Invalid: overall missing, a code out of range, comment too long.
-	bad := validAnswers()
+	bad := apptest.ValidAnswers()
 	bad.Del("overall")
 	bad.Set("b", "9")
 	bad.Set("comment", strings.Repeat("dài ", 300))
-	res := post(t, c, postURL, form.Hidden, bad)
+	res := apptest.Post(t, c, postURL, form.Hidden, bad)
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid POST: status %d, want 422", res.StatusCode)
 	}
-	again := parseForm(t, res.Body)
+	again := apptest.ParseForm(t, res.Body)
 	if again.Doc.Find(`#a-4[checked]`).Length() != 1 {
 		t.Error("re-rendered form lost the answer to question a")
 	}
@@ -174,7 +69,7 @@ func TestSurveyEndToEnd(t *testing.T) {
 
 	// Valid, twice with the same ticket (a double tap).
 	for i := 0; i < 2; i++ {
-		res = post(t, c, postURL, form.Hidden, validAnswers())
+		res = apptest.Post(t, c, postURL, form.Hidden, apptest.ValidAnswers())
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("valid POST %d: status %d, want 303", i+1, res.StatusCode)
 		}
@@ -188,20 +83,19 @@ func TestSurveyEndToEnd(t *testing.T) {
 	}
 	res.Body.Close()
 
-	// A second process on the same data dir stops with the lock message.
-	if _, err := tryStartApp(t, dir, nil); err == nil || !strings.Contains(err.Error(), "in use by another hailong process") {
-		t.Fatalf("second process on one data dir: err = %v", err)
-	}
+	// (A second process on the same data dir is cmd/hailong's
+	// TestDataDirInUse.)
 
-	// Stop, start again: the answer is still there and the demo is not doubled.
-	a.Stop(t)
-	a = startApp(t, dir, nil)
-	if got := len(apiDesks(t, a)); got != len(desks) {
+	// Stop, start again on the same store: the answer is still there and
+	// the demo is not doubled.
+	a.Stop()
+	b := apptest.Start(t, apptest.Options{DB: a.DB})
+	if got := len(b.Desks(t)); got != len(desks) {
 		t.Errorf("after restart %d desks, want %d", got, len(desks))
 	}
-	a.Stop(t)
+	b.Stop()
 
-	db := openDataDir(t, dir)
+	db := a.DB
 	ctx := context.Background()
 	n, err := db.Collection("responses").CountDocuments(ctx, bson.D{})
 	if err != nil || n != 1 {
@@ -239,26 +133,62 @@ func TestSurveyEndToEnd(t *testing.T) {
 // The blank form is rendered once per desk and language; every view must
 // still carry its own ticket and the viewer's own CSRF token.
 func TestFormViewsAreDistinct(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desk := apiDesks(t, a)[0]
-	c1, c2 := client(t), client(t)
-	f1, f1b, f2 := getForm(t, c1, desk.SurveyURL), getForm(t, c1, desk.SurveyURL), getForm(t, c2, desk.SurveyURL)
+	a := apptest.Start(t, apptest.Options{})
+	desk := a.Desks(t)[0]
+	c1, c2 := apptest.Client(t), apptest.Client(t)
+	f1, f1b, f2 := apptest.GetForm(t, c1, desk.SurveyURL), apptest.GetForm(t, c1, desk.SurveyURL), apptest.GetForm(t, c2, desk.SurveyURL)
 	if f1.Hidden.Get("t") == f1b.Hidden.Get("t") || f1.Hidden.Get("t") == f2.Hidden.Get("t") {
 		t.Error("two views share a ticket: their answers would collide as duplicates")
 	}
 	if f1.Hidden.Get("_csrf") != f1b.Hidden.Get("_csrf") || f1.Hidden.Get("_csrf") == f2.Hidden.Get("_csrf") {
 		t.Error("CSRF tokens must follow the browser, not the cached page")
 	}
-	for _, f := range []surveyForm{f1, f2} {
+	for _, f := range []apptest.SurveyForm{f1, f2} {
 		if strings.Contains(f.Doc.Text(), "PLACEHOLDER") {
 			t.Fatal("a placeholder reached the page")
 		}
 	}
-	if res := post(t, c2, a.URL+f2.Action, f2.Hidden, validAnswers()); res.StatusCode != http.StatusSeeOther {
+	if res := apptest.Post(t, c2, a.URL+f2.Action, f2.Hidden, apptest.ValidAnswers()); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("POST from the second browser: %d", res.StatusCode)
 	}
-	en := getForm(t, client(t), desk.SurveyURL+"?lang=en")
+	en := apptest.GetForm(t, apptest.Client(t), desk.SurveyURL+"?lang=en")
 	if !strings.Contains(en.Doc.Find("h1").Text(), "satisfied") {
 		t.Errorf("English form heading: %q", en.Doc.Find("h1").Text())
+	}
+}
+
+func TestCitizenErrorPages(t *testing.T) {
+	a := apptest.Start(t, apptest.Options{})
+	desk := a.Desks(t)[0]
+	forged := desk.SurveyURL[:len(desk.SurveyURL)-3] + "zzz"
+	for _, tt := range []struct {
+		url  string
+		want int
+	}{
+		{a.URL + "/s/khong-co-quay-abcdefghij", http.StatusNotFound},
+		{a.URL + "/s/x", http.StatusNotFound},
+		{forged, http.StatusNotFound},
+		{a.URL + "/khong-ton-tai", http.StatusNotFound},
+	} {
+		res, err := http.Get(tt.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := goquery.NewDocumentFromReader(res.Body)
+		res.Body.Close()
+		if res.StatusCode != tt.want {
+			t.Errorf("GET %s: %d, want %d", tt.url, res.StatusCode, tt.want)
+		}
+		if h := doc.Find("h1").Text(); !strings.Contains(h, "Không tìm thấy") {
+			t.Errorf("GET %s: heading %q is not the Vietnamese not-found message", tt.url, h)
+		}
+	}
+	res, err := http.Get(a.URL + "/healthz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %v", err)
+	}
+	res, err = http.Get(a.URL + "/readyz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("readyz: %v %v", res.StatusCode, err)
 	}
 }

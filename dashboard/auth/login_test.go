@@ -1,4 +1,4 @@
-package main
+package auth_test
 
 import (
 	"net/http"
@@ -7,11 +7,13 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestOfficialLogin(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	c := client(t)
+	a := apptest.Start(t, apptest.Options{})
+	c := apptest.Client(t)
 
 	res, err := c.Get(a.URL + "/")
 	if err != nil {
@@ -22,7 +24,7 @@ func TestOfficialLogin(t *testing.T) {
 		t.Fatalf("anonymous GET /: %d %s, want redirect to /login", res.StatusCode, res.Header.Get("Location"))
 	}
 
-	csrf := loginFormCSRF(t, a, c)
+	csrf := apptest.LoginCSRF(t, a.URL, c)
 
 	login := func(pass, token string) *http.Response {
 		res, err := c.PostForm(a.URL+"/login", url.Values{"_csrf": {token}, "username": {"admin"}, "password": {pass}})
@@ -32,13 +34,13 @@ func TestOfficialLogin(t *testing.T) {
 		res.Body.Close()
 		return res
 	}
-	if res := login(testAdminPassword, "forged"); res.StatusCode != http.StatusForbidden {
+	if res := login(apptest.AdminPassword, "forged"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("login with a forged CSRF token: %d, want 403", res.StatusCode)
 	}
 	if res := login("wrong password", csrf); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("wrong password: %d, want 401", res.StatusCode)
 	}
-	res = login(testAdminPassword, csrf)
+	res = login(apptest.AdminPassword, csrf)
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: %d, want 303", res.StatusCode)
 	}
@@ -86,41 +88,5 @@ func TestOfficialLogin(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("after logout GET /: %d, want redirect", res.StatusCode)
-	}
-}
-
-func TestCitizenErrorPages(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desk := apiDesks(t, a)[0]
-	forged := desk.SurveyURL[:len(desk.SurveyURL)-3] + "zzz"
-	for _, tt := range []struct {
-		url  string
-		want int
-	}{
-		{a.URL + "/s/khong-co-quay-abcdefghij", http.StatusNotFound},
-		{a.URL + "/s/x", http.StatusNotFound},
-		{forged, http.StatusNotFound},
-		{a.URL + "/khong-ton-tai", http.StatusNotFound},
-	} {
-		res, err := http.Get(tt.url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, _ := goquery.NewDocumentFromReader(res.Body)
-		res.Body.Close()
-		if res.StatusCode != tt.want {
-			t.Errorf("GET %s: %d, want %d", tt.url, res.StatusCode, tt.want)
-		}
-		if h := doc.Find("h1").Text(); !strings.Contains(h, "Không tìm thấy") {
-			t.Errorf("GET %s: heading %q is not the Vietnamese not-found message", tt.url, h)
-		}
-	}
-	res, err := http.Get(a.URL + "/healthz")
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("healthz: %v", err)
-	}
-	res, err = http.Get(a.URL + "/readyz")
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("readyz: %v %v", res.StatusCode, err)
 	}
 }
