@@ -23,8 +23,8 @@ import (
 	"hailong/internal/app"
 	"hailong/internal/app/apptest"
 	"hailong/internal/testdb"
-	"hailong/survey"
 	"hailong/survey/period"
+	"hailong/survey/rollup"
 )
 
 // Issue 5: 30 citizens behind one address, each on their own phone, can
@@ -349,7 +349,7 @@ func TestAbuseSuspectFlow(t *testing.T) {
 	// A reindex (what "hailong reindex" runs) counts the confirmed answer too.
 	db, rdb := a.DB, a.Redis
 	log := slog.New(slog.DiscardHandler)
-	if _, err := survey.NewCommitter(db, survey.NewRollups(db, rdb, log), log).Reindex(context.Background()); err != nil {
+	if _, err := rollup.NewCommitter(db, rollup.NewRollups(db, rdb, log), log).Reindex(context.Background()); err != nil {
 		t.Fatalf("reindex: %v", err)
 	}
 	opts.DB, opts.Redis = db, rdb
