@@ -55,7 +55,7 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 	}
 	for _, u := range demoUnits {
 		u.CreatedAt = now.UTC()
-		if err := s.InsertUnit(ctx, &u); err != nil && !errors.Is(err, derrors.Duplicate) {
+		if err := s.InsertUnit(ctx, &u); err != nil && !errors.Is(err, derrors.ErrDuplicate) {
 			return false, err
 		}
 	}
@@ -64,7 +64,7 @@ func (s *Store) SeedDemo(ctx context.Context, now time.Time) (bool, error) {
 		d.Instrument = "counter"
 		d.Generation = 1
 		d.Active = true
-		if err := s.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.Duplicate) {
+		if err := s.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.ErrDuplicate) {
 			return false, err
 		}
 	}

@@ -41,7 +41,7 @@ func TestDossierClaimStaleTakeover(t *testing.T) {
 		want  error
 	}{
 		{"same nonce again", "nonce-a", t0.Add(time.Second), nil},
-		{"another nonce, claim recent", "nonce-b", t0.Add(claimStale - time.Second), derrors.Duplicate},
+		{"another nonce, claim recent", "nonce-b", t0.Add(claimStale - time.Second), derrors.ErrDuplicate},
 		{"another nonce, claim stale and unanswered", "nonce-b", t0.Add(claimStale + time.Second), nil},
 	} {
 		if err := s.ClaimDossier(ctx, "d1", tt.nonce, tt.at); !errors.Is(err, tt.want) {
@@ -53,8 +53,8 @@ func TestDossierClaimStaleTakeover(t *testing.T) {
 		t.Fatal(err)
 	}
 	late := t0.Add(24 * time.Hour)
-	if err := s.ClaimDossier(ctx, "d1", "nonce-c", late); !errors.Is(err, derrors.Duplicate) {
-		t.Errorf("claim over an answered dossier: %v, want derrors.Duplicate", err)
+	if err := s.ClaimDossier(ctx, "d1", "nonce-c", late); !errors.Is(err, derrors.ErrDuplicate) {
+		t.Errorf("claim over an answered dossier: %v, want derrors.ErrDuplicate", err)
 	}
 	if answered, err := s.DossierAnswered(ctx, "d1", late); err != nil || !answered {
 		t.Errorf("answered dossier: %v %v", answered, err)

@@ -37,7 +37,7 @@ type Handler struct {
 }
 
 // Submitter stores a citizen's response durably. Submit returns once it
-// is stored: nil, derrors.Duplicate for a nonce already stored, or the
+// is stored: nil, derrors.ErrDuplicate for a nonce already stored, or the
 // store's error; ctx bounds only the wait.
 type Submitter interface {
 	Submit(ctx context.Context, r *Response) error
@@ -144,7 +144,7 @@ type target struct {
 // desk loads a desk and its instrument, refusing inactive desks.
 func (h *Handler) desk(ctx context.Context, id string) (*target, error) {
 	d, u, err := h.store.deskWithUnit(ctx, id)
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
 	}
 	if err != nil {

@@ -127,7 +127,7 @@ func (s *Store) DesksOfUnit(ctx context.Context, unit string) ([]Desk, error) {
 // citizen picks it on the form.
 func (h *Handler) resolvePortal(c echo.Context, _ time.Time) (*target, error) {
 	p, err := h.store.portalUnit(c.Request().Context(), c.Param("unit"))
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		return nil, web.NewError(http.StatusNotFound, "err.unit_not_found", nil)
 	}
 	if err != nil {

@@ -35,7 +35,7 @@ type Review struct {
 
 func reviewsOf(db *mongo.Database) *mongo.Collection { return db.Collection("reviews") }
 
-// InsertReview stores rv; derrors.Duplicate when the response has a review.
+// InsertReview stores rv; derrors.ErrDuplicate when the response has a review.
 func (s *Store) InsertReview(ctx context.Context, rv *Review) error {
 	_, err := reviewsOf(s.db).InsertOne(ctx, rv)
 	return derrors.Store(err, "insert review")

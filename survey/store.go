@@ -84,14 +84,14 @@ func ensureIndexes(ctx context.Context, want map[*mongo.Collection][]mongo.Index
 }
 
 // InsertResponse stores r once. A second response with the same nonce
-// returns derrors.Duplicate and changes nothing.
+// returns derrors.ErrDuplicate and changes nothing.
 func (s *Store) InsertResponse(ctx context.Context, r *Response) error {
 	if r.ID.IsZero() {
 		r.ID = bson.NewObjectID()
 	}
 	_, err := s.responses.InsertOne(ctx, r)
 	if mongo.IsDuplicateKeyError(err) {
-		return derrors.Duplicate
+		return derrors.ErrDuplicate
 	}
 	if err != nil {
 		return fmt.Errorf("insert response: %w", err)
@@ -124,7 +124,7 @@ type dossierClaim struct {
 }
 
 // ClaimDossier reserves a dossier for the submission with nonce. It
-// returns derrors.Duplicate when another submission holds it; the same nonce
+// returns derrors.ErrDuplicate when another submission holds it; the same nonce
 // may claim again (a retry after a failed store), and so may any nonce
 // once a claim is stale with no answer stored for it (the store failed
 // and the release did too).
@@ -146,7 +146,7 @@ func (s *Store) ClaimDossier(ctx context.Context, dossier, nonce string, now tim
 	}
 	if live, err := s.claimLive(ctx, held, now); err != nil || live {
 		if err == nil {
-			err = derrors.Duplicate
+			err = derrors.ErrDuplicate
 		}
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *Store) ClaimDossier(ctx context.Context, dossier, nonce string, now tim
 		return fmt.Errorf("take over dossier claim: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return derrors.Duplicate // another submission took it over first
+		return derrors.ErrDuplicate // another submission took it over first
 	}
 	return nil
 }
@@ -168,7 +168,7 @@ func (s *Store) claimLive(ctx context.Context, held dossierClaim, now time.Time)
 		return true, nil
 	}
 	_, err := s.ResponseByNonce(ctx, held.Nonce)
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		return false, nil
 	}
 	return err == nil, err
@@ -205,7 +205,7 @@ func (s *Store) DossierAnswered(ctx context.Context, dossier string, now time.Ti
 func (s *Store) ResponseByID(ctx context.Context, hexID string) (*Response, error) {
 	id, err := bson.ObjectIDFromHex(hexID)
 	if err != nil {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	return s.Response(ctx, id)
 }
@@ -219,7 +219,7 @@ func (s *Store) findResponse(ctx context.Context, filter bson.D) (*Response, err
 	var r Response
 	err := s.responses.FindOne(ctx, filter).Decode(&r)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find response: %w", err)
@@ -269,7 +269,7 @@ func (s *Store) Desks(ctx context.Context) ([]Desk, error) {
 	return out, nil
 }
 
-// InsertUnit adds a unit; derrors.Duplicate if its id exists.
+// InsertUnit adds a unit; derrors.ErrDuplicate if its id exists.
 func (s *Store) InsertUnit(ctx context.Context, u *Unit) error {
 	if err := insert(ctx, s.units, u); err != nil {
 		return err
@@ -278,7 +278,7 @@ func (s *Store) InsertUnit(ctx context.Context, u *Unit) error {
 	return nil
 }
 
-// InsertDesk adds a desk; derrors.Duplicate if its id exists.
+// InsertDesk adds a desk; derrors.ErrDuplicate if its id exists.
 func (s *Store) InsertDesk(ctx context.Context, d *Desk) error {
 	if err := insert(ctx, s.desks, d); err != nil {
 		return err
@@ -305,7 +305,7 @@ func findAll(ctx context.Context, c *mongo.Collection, out any) error {
 	return derrors.Store(err, "read "+c.Name())
 }
 
-// ReplaceUnit writes u over the unit with its id; derrors.NotFound if none.
+// ReplaceUnit writes u over the unit with its id; derrors.ErrNotFound if none.
 func (s *Store) ReplaceUnit(ctx context.Context, u *Unit) error {
 	if err := replace(ctx, s.units, u.ID, u); err != nil {
 		return err
@@ -316,7 +316,7 @@ func (s *Store) ReplaceUnit(ctx context.Context, u *Unit) error {
 	return nil
 }
 
-// ReplaceDesk writes d over the desk with its id; derrors.NotFound if none.
+// ReplaceDesk writes d over the desk with its id; derrors.ErrNotFound if none.
 func (s *Store) ReplaceDesk(ctx context.Context, d *Desk) error {
 	if err := replace(ctx, s.desks, d.ID, d); err != nil {
 		return err
@@ -332,7 +332,7 @@ func replace(ctx context.Context, c *mongo.Collection, id string, doc any) error
 		return derrors.Store(err, "replace in "+c.Name())
 	}
 	if res.MatchedCount == 0 {
-		return fmt.Errorf("replace %s in %s: %w", id, c.Name(), derrors.NotFound)
+		return fmt.Errorf("replace %s in %s: %w", id, c.Name(), derrors.ErrNotFound)
 	}
 	return nil
 }

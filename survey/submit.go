@@ -145,7 +145,7 @@ func (h *Handler) keep(c echo.Context, p *post, r *Response) error {
 	ctx, t := c.Request().Context(), p.t
 	if t.Dossier != "" {
 		switch err := h.store.ClaimDossier(ctx, t.Dossier, r.Nonce, p.now); {
-		case errors.Is(err, derrors.Duplicate):
+		case errors.Is(err, derrors.ErrDuplicate):
 			h.metrics.Submission(metrics.OutcomeDuplicate)
 			return web.NewError(http.StatusConflict, "err.dossier_answered", nil)
 		case err != nil:
@@ -158,7 +158,7 @@ func (h *Handler) keep(c echo.Context, p *post, r *Response) error {
 		h.metrics.Submission(metrics.OutcomeStored)
 	case err == nil:
 		h.metrics.Submission(metrics.OutcomeSuspect)
-	case errors.Is(err, derrors.Duplicate):
+	case errors.Is(err, derrors.ErrDuplicate):
 		// A double tap or a resent POST: the first copy is stored.
 		h.metrics.Submission(metrics.OutcomeDuplicate)
 	default:

@@ -194,7 +194,7 @@ func (s *Store) importUnit(ctx context.Context, u *Unit, now time.Time, audit Im
 			return err
 		}
 		st.UnitsUpdated++
-	case errors.Is(err, derrors.NotFound):
+	case errors.Is(err, derrors.ErrNotFound):
 		u.CreatedAt = now.UTC()
 		if err := s.InsertUnit(ctx, u); err != nil {
 			return err
@@ -225,7 +225,7 @@ func (s *Store) importDesk(ctx context.Context, unit string, de DeskEntry, now t
 			return err
 		}
 		st.DesksUpdated++
-	case errors.Is(err, derrors.NotFound):
+	case errors.Is(err, derrors.ErrNotFound):
 		if err := s.InsertDesk(ctx, &d); err != nil {
 			return err
 		}

@@ -174,7 +174,7 @@ func addDesks(ctx context.Context, store *survey.Store, desks []survey.Desk, n i
 	for i := len(desks); i < n && len(units) > 0; i++ {
 		d := survey.Desk{ID: fmt.Sprintf("gen-q%03d", i+1), Unit: units[i%len(units)], Name: fmt.Sprintf("Quầy %d", i+1),
 			Instrument: "counter", Generation: 1, Active: true, CreatedAt: time.Now().UTC()}
-		if err := store.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.Duplicate) {
+		if err := store.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.ErrDuplicate) {
 			return nil, err
 		}
 		desks = append(desks, d)

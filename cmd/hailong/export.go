@@ -89,7 +89,7 @@ func exportMonth(ctx context.Context, cfg config, m monthExport, stdout, stderr 
 	switch snap, err := x.Closed(ctx, scope.Month, scope.Instrument); {
 	case err == nil:
 		sum = snap.SHA256
-	case !errors.Is(err, derrors.NotFound):
+	case !errors.Is(err, derrors.ErrNotFound):
 		return err
 	}
 	if err := writeMonth(ctx, x, scope, m, sum, stdout, stderr); err != nil {
@@ -115,7 +115,7 @@ func monthScope(ctx context.Context, x *exports.Exporter, store *survey.Store, m
 		tree = units
 	}
 	scope, err := x.ResolveScope(ctx, tree, start, m.Instrument, m.Unit)
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		return scope, configErrorf("-unit: no unit %q", m.Unit)
 	}
 	return scope, err

@@ -59,7 +59,7 @@ func TestExportClosedSHA(t *testing.T) {
 		t.Errorf("CLI: %v; stderr %q; same CSV %v", err, stderr, stdout == string(csvBody))
 	}
 	out := filepath.Join(t.TempDir(), "x.csv")
-	_, stderr, err = runCLI(dir, "export", "-month", "2024-05", "-format", "csv", "-table", "nope", "-o", out)
+	_, _, err = runCLI(dir, "export", "-month", "2024-05", "-format", "csv", "-table", "nope", "-o", out)
 	var msg bytes.Buffer
 	if code := exitCode(err, &msg); code != 2 || strings.Count(msg.String(), "\n") != 1 || !strings.Contains(msg.String(), "-table") {
 		t.Errorf("-table nope: exit %d, %q", code, msg.String())

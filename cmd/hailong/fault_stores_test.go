@@ -162,7 +162,7 @@ func TestFaultStoreDown(t *testing.T) {
 			t.Fatalf("no 503 within a minute of the store going down; POST statuses %v", posts)
 		}
 	}
-	store, _ = startChildStore(t, storeAddr, storeDir)
+	_, _ = startChildStore(t, storeAddr, storeDir) // stopped by the test's cleanup
 	backAt := time.Now()
 	load.waitAcked(t, load.ackedCount(), 20, time.Minute)
 	time.Sleep(*faultDuration)

@@ -58,7 +58,7 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 		secret, t, err := tokens.Create(ctx, name, *unit, actor, now)
-		if errors.Is(err, derrors.Duplicate) {
+		if errors.Is(err, derrors.ErrDuplicate) {
 			return configErrorf("token %q exists (revoke it first)", name)
 		}
 		if err != nil {

@@ -69,7 +69,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 			return configErrorf("-password: %v", err)
 		}
 		err = users.Insert(ctx, &auth.User{Username: username, Name: *name, Role: *role, Unit: *unit, PasswordHash: hash, CreatedAt: time.Now().UTC()})
-		if errors.Is(err, derrors.Duplicate) {
+		if errors.Is(err, derrors.ErrDuplicate) {
 			return configErrorf("user %q exists", username)
 		}
 		if err != nil {

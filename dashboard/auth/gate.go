@@ -168,7 +168,7 @@ func (g *Gate) sessionUser(c echo.Context) (*User, error) {
 		return nil, err
 	}
 	u, err := g.users.Get(ctx, sess.Username)
-	if errors.Is(err, derrors.NotFound) || (err == nil && (u.Disabled || u.SessionEpoch != sess.Epoch)) {
+	if errors.Is(err, derrors.ErrNotFound) || (err == nil && (u.Disabled || u.SessionEpoch != sess.Epoch)) {
 		return nil, errSignedOut
 	}
 	return u, err
@@ -179,7 +179,7 @@ func RequireRole(ok func(*User) bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if v := ViewerOf(c); v == nil || !ok(v.User) {
-				return derrors.Forbidden
+				return derrors.ErrForbidden
 			}
 			return next(c)
 		}

@@ -59,10 +59,10 @@ func tokenHash(token string) string {
 }
 
 // Create makes a token and returns its secret, to be shown once. The name
-// must not be held by another active token (derrors.Duplicate).
+// must not be held by another active token (derrors.ErrDuplicate).
 func (s *Tokens) Create(ctx context.Context, name, unit, by string, now time.Time) (string, *APIToken, error) {
 	if err := s.c.FindOne(ctx, bson.D{{Key: "name", Value: name}, {Key: "revoked_at", Value: nil}}).Err(); err == nil {
-		return "", nil, derrors.Duplicate
+		return "", nil, derrors.ErrDuplicate
 	} else if !errors.Is(err, mongo.ErrNoDocuments) {
 		return "", nil, fmt.Errorf("find token: %w", err)
 	}
@@ -96,12 +96,12 @@ func (s *Tokens) Lookup(ctx context.Context, secret string) (*APIToken, error) {
 	return &t, nil
 }
 
-// Get returns the active token called name, or derrors.NotFound.
+// Get returns the active token called name, or derrors.ErrNotFound.
 func (s *Tokens) Get(ctx context.Context, name string) (*APIToken, error) {
 	var t APIToken
 	err := s.c.FindOne(ctx, bson.D{{Key: "name", Value: name}, {Key: "revoked_at", Value: nil}}).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find token: %w", err)
@@ -109,7 +109,7 @@ func (s *Tokens) Get(ctx context.Context, name string) (*APIToken, error) {
 	return &t, nil
 }
 
-// Revoke ends the active token called name at once; derrors.NotFound if
+// Revoke ends the active token called name at once; derrors.ErrNotFound if
 // there is none.
 func (s *Tokens) Revoke(ctx context.Context, name string, now time.Time) error {
 	res, err := s.c.UpdateMany(ctx, bson.D{{Key: "name", Value: name}, {Key: "revoked_at", Value: nil}},
@@ -118,7 +118,7 @@ func (s *Tokens) Revoke(ctx context.Context, name string, now time.Time) error {
 		return fmt.Errorf("revoke token: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	return nil
 }

@@ -48,12 +48,12 @@ func NewUsers(db *mongo.Database) *Users {
 	return &Users{c: db.Collection("users")}
 }
 
-// Get returns the user, or derrors.NotFound.
+// Get returns the user, or derrors.ErrNotFound.
 func (s *Users) Get(ctx context.Context, username string) (*User, error) {
 	var u User
 	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: username}}).Decode(&u)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
@@ -61,11 +61,11 @@ func (s *Users) Get(ctx context.Context, username string) (*User, error) {
 	return &u, nil
 }
 
-// Insert adds a user; derrors.Duplicate if the name is taken.
+// Insert adds a user; derrors.ErrDuplicate if the name is taken.
 func (s *Users) Insert(ctx context.Context, u *User) error {
 	_, err := s.c.InsertOne(ctx, u)
 	if mongo.IsDuplicateKeyError(err) {
-		return derrors.Duplicate
+		return derrors.ErrDuplicate
 	}
 	if err != nil {
 		return fmt.Errorf("insert user: %w", err)
@@ -87,7 +87,7 @@ func (s *Users) Count(ctx context.Context) (int64, error) {
 // time does not reveal which accounts exist.
 func (s *Users) Authenticate(ctx context.Context, username, password string) (*User, error) {
 	u, err := s.Get(ctx, username)
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return nil, ErrBadCredentials
 	}
@@ -132,7 +132,7 @@ func (s *Users) EnsureAdmin(ctx context.Context, password string, now time.Time)
 		return false, "", fmt.Errorf("admin password: %w", err)
 	}
 	u := &User{Username: "admin", Name: "Quản trị hệ thống", Role: RoleAdmin, PasswordHash: hash, CreatedAt: now.UTC()}
-	if err := s.Insert(ctx, u); errors.Is(err, derrors.Duplicate) {
+	if err := s.Insert(ctx, u); errors.Is(err, derrors.ErrDuplicate) {
 		return false, "", nil // another replica created it first
 	} else if err != nil {
 		return false, "", err
@@ -175,7 +175,7 @@ func (s *Users) update(ctx context.Context, username string, upd bson.D) error {
 		return fmt.Errorf("update user: %w", err)
 	}
 	if res.MatchedCount == 0 {
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	return nil
 }

@@ -79,7 +79,7 @@ func (g *Gate) addUser(c echo.Context) error {
 		return fail("users.err_password")
 	}
 	u := &User{Username: name, Name: strings.TrimSpace(c.FormValue("name")), Role: role, Unit: unit, PasswordHash: hash, CreatedAt: g.now().UTC()}
-	if err := g.users.Insert(ctx, u); errors.Is(err, derrors.Duplicate) {
+	if err := g.users.Insert(ctx, u); errors.Is(err, derrors.ErrDuplicate) {
 		return fail("users.err_exists")
 	} else if err != nil {
 		return err
@@ -105,11 +105,11 @@ func (g *Gate) userAction(c echo.Context) error {
 		err = g.users.SetDisabled(ctx, name, action == "disable")
 	case "password":
 		err = g.users.SetPassword(ctx, name, c.FormValue("password"))
-		if err != nil && !errors.Is(err, derrors.NotFound) {
+		if err != nil && !errors.Is(err, derrors.ErrNotFound) {
 			return g.renderUsers(c, http.StatusBadRequest, "", g.catalog.T(lang, "users.err_password"))
 		}
 	default:
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	if err != nil {
 		return err

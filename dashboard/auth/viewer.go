@@ -65,7 +65,7 @@ func (v *Viewer) SeesUnit(id string) bool { return v.units == nil || v.units[id]
 // drawn from the tree, so the newcomer is out of it until the next read).
 func (v *Viewer) Unit(ctx context.Context, id string) (*survey.Unit, error) {
 	if !v.SeesUnit(id) {
-		return nil, fmt.Errorf("unit %q: %w", id, derrors.NotFound)
+		return nil, fmt.Errorf("unit %q: %w", id, derrors.ErrNotFound)
 	}
 	for i := range v.tree {
 		if v.tree[i].ID == id {
@@ -73,7 +73,7 @@ func (v *Viewer) Unit(ctx context.Context, id string) (*survey.Unit, error) {
 		}
 	}
 	if v.units != nil {
-		return nil, fmt.Errorf("unit %q: %w", id, derrors.NotFound)
+		return nil, fmt.Errorf("unit %q: %w", id, derrors.ErrNotFound)
 	}
 	return v.store.Unit(ctx, id)
 }
@@ -99,7 +99,7 @@ func (v *Viewer) Desk(ctx context.Context, id string) (*survey.Desk, error) {
 		return nil, err
 	}
 	if !v.SeesDesk(d) {
-		return nil, fmt.Errorf("desk %q: %w", id, derrors.NotFound)
+		return nil, fmt.Errorf("desk %q: %w", id, derrors.ErrNotFound)
 	}
 	return d, nil
 }
@@ -107,8 +107,8 @@ func (v *Viewer) Desk(ctx context.Context, id string) (*survey.Desk, error) {
 // InScope turns NotFound into a 404 whose message names what was asked
 // for (msgID with id): an unknown id and one out of scope read alike.
 func InScope(err error, msgID, id string) error {
-	if errors.Is(err, derrors.NotFound) {
-		return derrors.New(derrors.NotFound, msgID, id)
+	if errors.Is(err, derrors.ErrNotFound) {
+		return derrors.New(derrors.ErrNotFound, msgID, id)
 	}
 	return err
 }

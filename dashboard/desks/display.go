@@ -33,7 +33,7 @@ func (h *Handler) display(c echo.Context) error {
 		return err
 	}
 	if !survey.DeviceAllowed(c, h.codes, d, survey.DeviceDisplay) {
-		return derrors.New(derrors.Forbidden, "err.kiosk_unregistered")
+		return derrors.New(derrors.ErrForbidden, "err.kiosk_unregistered")
 	}
 	u, err := h.store.Unit(ctx, d.Unit)
 	if err != nil {

@@ -113,8 +113,8 @@ func (h *Handler) writeUnit(c echo.Context, old, u *survey.Unit, action string) 
 	} else {
 		err = h.store.ReplaceUnit(ctx, u)
 	}
-	if errors.Is(err, derrors.Duplicate) {
-		return 0, derrors.New(derrors.Duplicate, "err.exists", u.ID)
+	if errors.Is(err, derrors.ErrDuplicate) {
+		return 0, derrors.New(derrors.ErrDuplicate, "err.exists", u.ID)
 	}
 	if err != nil {
 		return 0, err
@@ -236,8 +236,8 @@ func (h *Handler) writeDesk(c echo.Context, old, d *survey.Desk, action string) 
 	} else {
 		err = h.store.ReplaceDesk(ctx, d)
 	}
-	if errors.Is(err, derrors.Duplicate) {
-		return 0, derrors.New(derrors.Duplicate, "err.exists", d.ID)
+	if errors.Is(err, derrors.ErrDuplicate) {
+		return 0, derrors.New(derrors.ErrDuplicate, "err.exists", d.ID)
 	}
 	if err != nil {
 		return 0, err

@@ -114,7 +114,7 @@ func (h *Handler) pageDeskAction(c echo.Context) error {
 	case "resume":
 		d.Active = true
 	default:
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	if _, err := h.writeDesk(c, old, &d, "desk."+action); err != nil {
 		return h.formError(c, err)

@@ -189,7 +189,7 @@ func (h *Handler) unitLeaflets(c echo.Context) error {
 			}
 		}
 		if kept == nil {
-			return derrors.NotFound
+			return derrors.ErrNotFound
 		}
 		page.Posters, page.Skipped = kept, ""
 	}

@@ -37,7 +37,7 @@ func (h *Handler) qrImage(c echo.Context) error {
 	case strings.HasSuffix(file, ".svg"):
 		id, ctype = strings.TrimSuffix(file, ".svg"), "image/svg+xml"
 	default:
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	size := 0
 	if ctype == "image/png" {

@@ -59,15 +59,15 @@ func (h *Handler) createToken(c echo.Context, name, unit string) (*auth.APIToken
 	}
 	// A unit out of scope is refused exactly as one that does not exist.
 	if unit != "" {
-		if _, err := v.Unit(ctx, unit); errors.Is(err, derrors.NotFound) {
-			return nil, "", derrors.New(derrors.NotFound, "err.unknown_unit", unit)
+		if _, err := v.Unit(ctx, unit); errors.Is(err, derrors.ErrNotFound) {
+			return nil, "", derrors.New(derrors.ErrNotFound, "err.unknown_unit", unit)
 		} else if err != nil {
 			return nil, "", err
 		}
 	}
 	secret, t, err := h.tokens.Create(ctx, name, unit, u.Username, h.now())
-	if errors.Is(err, derrors.Duplicate) {
-		return nil, "", derrors.New(derrors.Duplicate, "err.exists", name)
+	if errors.Is(err, derrors.ErrDuplicate) {
+		return nil, "", derrors.New(derrors.ErrDuplicate, "err.exists", name)
 	}
 	if err != nil {
 		return nil, "", err
@@ -95,7 +95,7 @@ func (h *Handler) revokeToken(c echo.Context, name string) error {
 		return err
 	}
 	if !auth.ViewerOf(c).SeesUnit(t.Unit) {
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	if err := h.tokens.Revoke(ctx, t.Name, h.now()); err != nil {
 		return err

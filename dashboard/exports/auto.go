@@ -69,7 +69,7 @@ func (x *Exporter) closeMonthDue(ctx context.Context, m period.Period, days int,
 			continue
 		}
 		seen[in.ID()] = true
-		if _, err := x.Closed(ctx, m.Start, in); !errors.Is(err, derrors.NotFound) {
+		if _, err := x.Closed(ctx, m.Start, in); !errors.Is(err, derrors.ErrNotFound) {
 			continue // closed already, or the store is down: next hour
 		}
 		sum, err := x.Close(ctx, m.Start, in, systemUser, now)

@@ -28,10 +28,10 @@ func (h *Handler) closeMonth(c echo.Context) error {
 	u := auth.ViewerOf(c).User
 	sum, err := h.exporter.Close(ctx, s.Month, s.Instrument, u.Username, h.now())
 	if errors.Is(err, ErrClosed) {
-		return derrors.New(derrors.Conflict, "err.month_closed", c.Param("file"))
+		return derrors.New(derrors.ErrConflict, "err.month_closed", c.Param("file"))
 	}
 	if errors.Is(err, ErrNotEnded) {
-		return derrors.New(derrors.Conflict, "err.month_not_ended", c.Param("file"))
+		return derrors.New(derrors.ErrConflict, "err.month_not_ended", c.Param("file"))
 	}
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (h *Handler) reopenMonth(c echo.Context) error {
 	switch {
 	case err == nil:
 		before = map[string]any{"sha256": snap.SHA256, "closed_at": snap.ClosedAt, "closed_by": snap.ClosedBy}
-	case !errors.Is(err, derrors.NotFound): // NotFound: open already, nothing was reported
+	case !errors.Is(err, derrors.ErrNotFound): // NotFound: open already, nothing was reported
 		return err
 	}
 	if err := h.audit.Log(ctx, u.Username, "month.reopen", "export:"+out.Month+"|"+out.Instrument, before, nil, h.now()); err != nil {

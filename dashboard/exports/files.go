@@ -56,7 +56,7 @@ func (h *Handler) exportFile(c echo.Context) error {
 	}
 	month, ext, ok := strings.Cut(file, ".")
 	if !ok || (ext != "xlsx" && ext != "csv") {
-		return derrors.New(derrors.NotFound, "err.param_export", file)
+		return derrors.New(derrors.ErrNotFound, "err.param_export", file)
 	}
 	scope, err := h.monthScope(c, month)
 	if err != nil {

@@ -80,7 +80,7 @@ func (h *Handler) exportsPage(c echo.Context) error {
 		case err == nil:
 			em.Closed, em.SHA256, em.ClosedBy = true, snap.SHA256, snap.ClosedBy
 			em.ClosedAt = snap.ClosedAt.In(period.Vietnam).Format("15:04 02/01/2006")
-		case !errors.Is(err, derrors.NotFound): // NotFound: the month is open
+		case !errors.Is(err, derrors.ErrNotFound): // NotFound: the month is open
 			return err
 		}
 		em.CanClose = admin && em.Ended && !em.Closed

@@ -31,7 +31,7 @@ func (t AllUnits) Unit(_ context.Context, id string) (*survey.Unit, error) {
 			return &t[i], nil
 		}
 	}
-	return nil, fmt.Errorf("unit %q: %w", id, derrors.NotFound)
+	return nil, fmt.Errorf("unit %q: %w", id, derrors.ErrNotFound)
 }
 
 // Tree is t itself.

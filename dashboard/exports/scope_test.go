@@ -35,7 +35,7 @@ func TestResolveScope(t *testing.T) {
 		t.Errorf("unknown instrument: %v, want err.param_instrument", err)
 	}
 	var p *derrors.Problem
-	if _, err := x.ResolveScope(ctx, tree, may, "", "vt-p9"); !errors.Is(err, derrors.NotFound) || !errors.As(err, &p) || p.MsgID != "err.param_unit" {
+	if _, err := x.ResolveScope(ctx, tree, may, "", "vt-p9"); !errors.Is(err, derrors.ErrNotFound) || !errors.As(err, &p) || p.MsgID != "err.param_unit" {
 		t.Errorf("unknown unit: %v, want NotFound naming err.param_unit", err)
 	}
 }

@@ -19,11 +19,11 @@ import (
 )
 
 // ErrClosed is returned when closing a month that is already closed.
-var ErrClosed = fmt.Errorf("month already closed: %w", derrors.Conflict)
+var ErrClosed = fmt.Errorf("month already closed: %w", derrors.ErrConflict)
 
 // ErrNotEnded is returned when closing a month that has not ended yet: its
 // snapshot would hide every later answer of the month.
-var ErrNotEnded = fmt.Errorf("month has not ended: %w", derrors.Conflict)
+var ErrNotEnded = fmt.Errorf("month has not ended: %w", derrors.ErrConflict)
 
 // Snapshot is a closed month's tables, stored once and never updated: the
 // canonical JSON of the whole-city MonthTables and its SHA-256. Exports of
@@ -48,7 +48,7 @@ func (x *Exporter) snapshots() *mongo.Collection { return x.Snapshots }
 func (x *Exporter) Month(ctx context.Context, s Scope) (*MonthTables, error) {
 	var snap Snapshot
 	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: snapshotID(period.MonthOf(s.Month).Label(), s.Instrument)}}).Decode(&snap)
-	if err = derrors.Store(err, "read snapshot"); errors.Is(err, derrors.NotFound) {
+	if err = derrors.Store(err, "read snapshot"); errors.Is(err, derrors.ErrNotFound) {
 		return x.Build(ctx, s)
 	}
 	if err != nil {
@@ -89,7 +89,7 @@ func (x *Exporter) Close(ctx context.Context, month time.Time, in *survey.Instru
 }
 
 // Closed returns the month's snapshot (without its tables); a month that
-// is open is derrors.NotFound.
+// is open is derrors.ErrNotFound.
 func (x *Exporter) Closed(ctx context.Context, month time.Time, in *survey.Instrument) (*Snapshot, error) {
 	var snap Snapshot
 	id := snapshotID(period.MonthOf(month).Label(), in)
@@ -107,7 +107,7 @@ func (x *Exporter) Reopen(ctx context.Context, month time.Time, in *survey.Instr
 	var snap Snapshot
 	id := snapshotID(period.MonthOf(month).Label(), in)
 	err := x.snapshots().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&snap)
-	if err = derrors.Store(err, "read snapshot"); errors.Is(err, derrors.NotFound) {
+	if err = derrors.Store(err, "read snapshot"); errors.Is(err, derrors.ErrNotFound) {
 		return "", nil // open already: nothing to keep
 	}
 	if err != nil {

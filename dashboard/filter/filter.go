@@ -124,7 +124,7 @@ func (f *Filter) desk(c echo.Context, v *auth.Viewer) error {
 	}
 	d, err := v.Desk(c.Request().Context(), id)
 	if err == nil && f.Query.Units != nil && !f.Query.Units[d.Unit] {
-		err = derrors.NotFound // a desk outside the chosen unit
+		err = derrors.ErrNotFound // a desk outside the chosen unit
 	}
 	if err != nil {
 		return auth.InScope(err, "err.param_desk", id)

@@ -20,7 +20,7 @@ func (h *Handler) hideComment(c echo.Context) error {
 	viewer := auth.ViewerOf(c)
 	u := viewer.User
 	if !u.Supervises() {
-		return derrors.Forbidden
+		return derrors.ErrForbidden
 	}
 	id := c.Param("id")
 	reason := strings.TrimSpace(c.FormValue("reason"))
@@ -33,7 +33,7 @@ func (h *Handler) hideComment(c echo.Context) error {
 		return web.NewError(http.StatusNotFound, "err.404", err)
 	}
 	if !viewer.SeesUnit(r.Unit) {
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	if err := h.audit.Log(ctx, u.Username, "comment.hide", "response:"+id, nil, map[string]string{"reason": reason}, h.now()); err != nil {
 		return err

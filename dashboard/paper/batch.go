@@ -86,7 +86,7 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 		return h.renderPaperPage(c, http.StatusUnprocessableEntity, form, h.catalog.T(lang, id, args...))
 	}
 	unit := strings.TrimSpace(form.Get("unit"))
-	if _, err := auth.ViewerOf(c).Unit(ctx, unit); errors.Is(err, derrors.NotFound) {
+	if _, err := auth.ViewerOf(c).Unit(ctx, unit); errors.Is(err, derrors.ErrNotFound) {
 		return fail("paper.err_unit")
 	} else if err != nil {
 		return err
@@ -129,7 +129,7 @@ func (h *Handler) paperCreateBatch(c echo.Context) error {
 	for try := 0; ; try++ {
 		b.ID = newBatchCode()
 		err = h.forms.InsertBatch(ctx, b)
-		if !errors.Is(err, derrors.Duplicate) || try == 5 {
+		if !errors.Is(err, derrors.ErrDuplicate) || try == 5 {
 			break
 		}
 	}
@@ -167,7 +167,7 @@ func (h *Handler) paperBatch(c echo.Context) (*Batch, error) {
 		return nil, err
 	}
 	if !auth.ViewerOf(c).SeesUnit(b.Unit) {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	return b, nil
 }
@@ -200,11 +200,11 @@ func (h *Handler) paperSerialQR(c echo.Context) error {
 	file := c.Param("file")
 	png := strings.HasSuffix(file, ".png")
 	if !png && !strings.HasSuffix(file, ".svg") {
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	serial, ok := parseSerial(strings.TrimSuffix(strings.TrimSuffix(file, ".png"), ".svg"))
 	if !ok {
-		return derrors.NotFound
+		return derrors.ErrNotFound
 	}
 	c.SetParamNames("id")
 	c.SetParamValues(serialBatch(serial))

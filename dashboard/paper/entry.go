@@ -49,9 +49,9 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 	}
 	s, err := h.forms.Serial(ctx, serial)
 	if err == nil && !auth.ViewerOf(c).SeesUnit(s.Unit) {
-		err = derrors.NotFound // a form of another unit reads as unknown
+		err = derrors.ErrNotFound // a form of another unit reads as unknown
 	}
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		return nil, refuse(http.StatusNotFound, "paper.err_unknown", serial)
 	}
 	if err != nil {
@@ -70,7 +70,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 	}
 	me := auth.ViewerOf(c).User.Username
 	first, err := h.forms.Entry(ctx, serial, roundFirst)
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		t.Round = roundFirst
 		return t, nil
 	}
@@ -81,7 +81,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 		return nil, refuse(http.StatusConflict, "paper.err_same_operator", serial)
 	}
 	second, err := h.forms.Entry(ctx, serial, roundSecond)
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		t.Round, t.First = roundSecond, first
 		return t, nil
 	}
@@ -103,7 +103,7 @@ func (h *Handler) openSerial(c echo.Context, typed string) (*paperTarget, error)
 // đã được nhập ngày …".
 func (h *Handler) refuseIfDone(ctx context.Context, lang, serial string) error {
 	d, err := h.forms.Done(ctx, serial)
-	if errors.Is(err, derrors.NotFound) {
+	if errors.Is(err, derrors.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -232,7 +232,7 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/paper/entry?saved="+url.QueryEscape(serial)+"&state="+state)
 	}
 	err = h.forms.InsertEntry(ctx, e)
-	if errors.Is(err, derrors.Duplicate) && t.Round == roundFirst {
+	if errors.Is(err, derrors.ErrDuplicate) && t.Round == roundFirst {
 		// Another operator keyed it first meanwhile: this keying, made
 		// blind, is the second one.
 		if first, ferr := h.forms.Entry(ctx, serial, roundFirst); ferr == nil && first.Operator != me {
@@ -240,7 +240,7 @@ func (h *Handler) paperEntrySave(c echo.Context) error {
 			err = h.forms.InsertEntry(ctx, e)
 		}
 	}
-	if errors.Is(err, derrors.Duplicate) {
+	if errors.Is(err, derrors.ErrDuplicate) {
 		h.keepExtra(c, e)
 		return h.renderEntry(c, http.StatusConflict, paperEntryView{Typed: serial, Refusal: h.catalog.T(web.Lang(c), "paper.err_race", serial)})
 	}
@@ -348,7 +348,7 @@ func (h *Handler) commitPaper(c echo.Context, s *Serial, a keyedAnswers, who pap
 		r.Choices = nil
 	}
 	err := h.committer.Submit(ctx, r)
-	if errors.Is(err, derrors.Duplicate) {
+	if errors.Is(err, derrors.ErrDuplicate) {
 		// Stored by someone quicker, or before a stop that left no
 		// paper_done record: record it now and refuse with its date.
 		stored, ferr := h.store.ResponseByNonce(ctx, r.Nonce)

@@ -83,7 +83,7 @@ func (h *Handler) Register(r auth.Routes) {
 func (h *Handler) instrument(id string) (*survey.Instrument, error) {
 	in, ok := h.instruments.Get(id)
 	if !ok {
-		return nil, fmt.Errorf("instrument %s not loaded: %w", id, derrors.Unavailable)
+		return nil, fmt.Errorf("instrument %s not loaded: %w", id, derrors.ErrUnavailable)
 	}
 	return in, nil
 }

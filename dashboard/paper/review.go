@@ -89,22 +89,22 @@ func (h *Handler) loadHeld(c echo.Context) (*heldForm, error) {
 	ctx := c.Request().Context()
 	serial, ok := parseSerial(c.Param("serial"))
 	if !ok {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	s, err := h.forms.Serial(ctx, serial)
 	if err != nil {
 		return nil, err
 	}
 	if !auth.ViewerOf(c).SeesUnit(s.Unit) {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	in, err := h.instrument(s.Instrument)
 	if err != nil {
 		return nil, err
 	}
 	if d, err := h.forms.Done(ctx, serial); err == nil {
-		return nil, derrors.New(derrors.Conflict, "paper.err_done", serial, web.FormatDate(d.At))
-	} else if !errors.Is(err, derrors.NotFound) {
+		return nil, derrors.New(derrors.ErrConflict, "paper.err_done", serial, web.FormatDate(d.At))
+	} else if !errors.Is(err, derrors.ErrNotFound) {
 		return nil, err
 	}
 	f := &heldForm{t: &paperTarget{Serial: s, Instr: in}}
@@ -203,13 +203,13 @@ func (h *Handler) paperResolve(c echo.Context) error {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, "/paper/review?resolved="+url.QueryEscape(serial))
-	} else if !errors.Is(err, derrors.NotFound) {
+	} else if !errors.Is(err, derrors.ErrNotFound) {
 		return err
 	}
 
 	// Who keyed the form does not judge between the two keyings.
 	if me == f.first.Operator || me == f.second.Operator {
-		return derrors.New(derrors.Conflict, "paper.err_own_keying", serial)
+		return derrors.New(derrors.ErrConflict, "paper.err_own_keying", serial)
 	}
 	r := mergeResolution(f, form)
 	a, err := survey.Validate(f.t.Instr, r.merged)
@@ -228,8 +228,8 @@ func (h *Handler) paperResolve(c echo.Context) error {
 	if len(res.Choices) == 0 {
 		res.Choices = nil
 	}
-	if err := h.forms.InsertEntry(ctx, res); errors.Is(err, derrors.Duplicate) {
-		return derrors.New(derrors.Conflict, "paper.err_resolved", serial)
+	if err := h.forms.InsertEntry(ctx, res); errors.Is(err, derrors.ErrDuplicate) {
+		return derrors.New(derrors.ErrConflict, "paper.err_resolved", serial)
 	} else if err != nil {
 		return err
 	}

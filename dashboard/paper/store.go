@@ -104,7 +104,7 @@ type Held struct {
 	At     time.Time `bson:"at"`
 }
 
-// InsertBatch stores a batch and registers its serials. derrors.Duplicate: the
+// InsertBatch stores a batch and registers its serials. derrors.ErrDuplicate: the
 // batch code is taken (pick another).
 func (p *Store) InsertBatch(ctx context.Context, b *Batch) error {
 	if err := insertOne(ctx, p.batches, b); err != nil {
@@ -135,7 +135,7 @@ func (p *Store) Batches(ctx context.Context) ([]Batch, error) {
 	return out, nil
 }
 
-// Batch returns one batch, or derrors.NotFound.
+// Batch returns one batch, or derrors.ErrNotFound.
 func (p *Store) Batch(ctx context.Context, id string) (*Batch, error) {
 	var b Batch
 	if err := findByID(ctx, p.batches, id, &b); err != nil {
@@ -145,30 +145,30 @@ func (p *Store) Batch(ctx context.Context, id string) (*Batch, error) {
 }
 
 // Serial returns a registered form (a canonical serial), or
-// derrors.NotFound. It reads the form's batch, not its paper_serials
+// derrors.ErrNotFound. It reads the form's batch, not its paper_serials
 // document: the embedded store scans a collection even for an _id, and
 // with 20,000 serials registered one read took 65–600 ms against under
 // 1 ms for the batch. The batch decides the same thing: a serial is
 // registered when its batch exists and its number is within the count.
 func (p *Store) Serial(ctx context.Context, serial string) (*Serial, error) {
 	if len(serial) != batchCodeLen+serialNumLen+3 {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	n, err := strconv.Atoi(serial[batchCodeLen+1 : batchCodeLen+1+serialNumLen])
 	if err != nil {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	b, err := p.Batch(ctx, serialBatch(serial))
 	if err != nil {
 		return nil, err
 	}
 	if n < 1 || n > b.Count || b.Serial(n) != serial {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	return &Serial{ID: serial, Batch: b.ID, N: n, Unit: b.Unit, Desk: b.Desk, Instrument: b.Instrument, Double: b.Double}, nil
 }
 
-// Entry returns one keying of serial, or derrors.NotFound.
+// Entry returns one keying of serial, or derrors.ErrNotFound.
 func (p *Store) Entry(ctx context.Context, serial, round string) (*Entry, error) {
 	var e Entry
 	if err := findByID(ctx, p.entries, serial+"/"+round, &e); err != nil {
@@ -177,14 +177,14 @@ func (p *Store) Entry(ctx context.Context, serial, round string) (*Entry, error)
 	return &e, nil
 }
 
-// InsertEntry stores a keying; derrors.Duplicate if that round of the
+// InsertEntry stores a keying; derrors.ErrDuplicate if that round of the
 // serial was keyed already (by someone quicker).
 func (p *Store) InsertEntry(ctx context.Context, e *Entry) error {
 	e.ID = e.Serial + "/" + e.Round
 	return insertOne(ctx, p.entries, e)
 }
 
-// Done returns the record of a stored form, or derrors.NotFound.
+// Done returns the record of a stored form, or derrors.ErrNotFound.
 func (p *Store) Done(ctx context.Context, serial string) (*Done, error) {
 	var d Done
 	if err := findByID(ctx, p.done, serial, &d); err != nil {
@@ -195,7 +195,7 @@ func (p *Store) Done(ctx context.Context, serial string) (*Done, error) {
 
 // MarkDone records a stored form; a second record of it changes nothing.
 func (p *Store) MarkDone(ctx context.Context, d *Done) error {
-	if err := insertOne(ctx, p.done, d); err != nil && !errors.Is(err, derrors.Duplicate) {
+	if err := insertOne(ctx, p.done, d); err != nil && !errors.Is(err, derrors.ErrDuplicate) {
 		return err
 	}
 	return nil
@@ -205,7 +205,7 @@ func (p *Store) MarkDone(ctx context.Context, d *Done) error {
 // there already.
 func (p *Store) Hold(ctx context.Context, h *Held) (added bool, err error) {
 	err = insertOne(ctx, p.held, h)
-	if errors.Is(err, derrors.Duplicate) {
+	if errors.Is(err, derrors.ErrDuplicate) {
 		return false, nil
 	}
 	return err == nil, err
@@ -232,14 +232,14 @@ func (p *Store) Held(ctx context.Context) ([]Held, error) {
 	return out, nil
 }
 
-// insertOne stores doc in c: derrors.Duplicate when its _id is taken.
+// insertOne stores doc in c: derrors.ErrDuplicate when its _id is taken.
 func insertOne(ctx context.Context, c *mongo.Collection, doc any) error {
 	_, err := c.InsertOne(ctx, doc)
 	return derrors.Store(err, "insert into "+c.Name())
 }
 
 // findByID reads the document of c with _id id into out:
-// derrors.NotFound when there is none.
+// derrors.ErrNotFound when there is none.
 func findByID(ctx context.Context, c *mongo.Collection, id string, out any) error {
 	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(out)
 	return derrors.Store(err, "read "+c.Name())

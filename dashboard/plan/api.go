@@ -57,10 +57,10 @@ func (h *Handler) editableTask(c echo.Context, id string) (*Task, error) {
 	}
 	v := auth.ViewerOf(c)
 	if !v.SeesUnit(t.Unit) {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	if !v.User.Supervises() {
-		return nil, derrors.Forbidden
+		return nil, derrors.ErrForbidden
 	}
 	return t, nil
 }

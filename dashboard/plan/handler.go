@@ -1,3 +1,6 @@
+// Package plan holds the city's communication plan: its tasks (imported
+// from YAML, the 2024 plan built in), their reported status, progress and
+// evidence, the /plan page and the plan-tasks API, in the official's scope.
 package plan
 
 import (

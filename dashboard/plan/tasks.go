@@ -209,7 +209,7 @@ func (s *Tasks) Get(ctx context.Context, id string, now time.Time) (*Task, error
 	var t Task
 	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read task: %w", err)

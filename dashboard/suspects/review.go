@@ -47,7 +47,7 @@ func (h *Handler) review(c echo.Context, req reviewRequest) (*survey.Review, err
 	}
 	id, err := bson.ObjectIDFromHex(c.Param("id"))
 	if err != nil {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	ctx := c.Request().Context()
 	r, err := h.store.Response(ctx, id)
@@ -56,16 +56,16 @@ func (h *Handler) review(c echo.Context, req reviewRequest) (*survey.Review, err
 	}
 	viewer := auth.ViewerOf(c)
 	if !viewer.SeesUnit(r.Unit) {
-		return nil, derrors.NotFound
+		return nil, derrors.ErrNotFound
 	}
 	if r.Status != survey.StatusSuspect {
-		return nil, derrors.New(derrors.Conflict, "err.not_suspect")
+		return nil, derrors.New(derrors.ErrConflict, "err.not_suspect")
 	}
 	user := viewer.User.Username
 	rv := &survey.Review{Decision: req.Decision, User: user, Note: req.Note, At: h.now().UTC()}
 	switch err := h.committer.Review(ctx, r, rv); {
-	case errors.Is(err, derrors.Duplicate):
-		return nil, derrors.New(derrors.Conflict, "err.review_done")
+	case errors.Is(err, derrors.ErrDuplicate):
+		return nil, derrors.New(derrors.ErrConflict, "err.review_done")
 	case err != nil:
 		return nil, err
 	}

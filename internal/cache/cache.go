@@ -35,7 +35,7 @@ func New[V any](ttl time.Duration) *TTL[V] {
 // Get returns key's value, loading it when missing or older than ttl.
 // Keys whose load fails are not cached, so the cache cannot be filled by
 // asking for random keys. When a reload fails for any reason but
-// derrors.NotFound (the store is unreachable), the value loaded before is
+// derrors.ErrNotFound (the store is unreachable), the value loaded before is
 // returned: a desk seen before keeps its form, so a citizen's answer meets
 // the "try again" form with what they typed, not an error page that drops
 // it.
@@ -48,7 +48,7 @@ func (c *TTL[V]) Get(ctx context.Context, key string, load func(context.Context)
 	}
 	v, err := load(ctx)
 	if err != nil {
-		if ok && !errors.Is(err, derrors.NotFound) {
+		if ok && !errors.Is(err, derrors.ErrNotFound) {
 			return e.v, nil
 		}
 		return v, err

@@ -49,18 +49,18 @@ func TestTTLFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The store is unreachable: the value seen before stands in.
-	l.err = fmt.Errorf("read desks: %w", derrors.Unavailable)
+	l.err = fmt.Errorf("read desks: %w", derrors.ErrUnavailable)
 	if v, err := c.Get(ctx, "k", l.load); v != "seen" || err != nil {
 		t.Errorf("reload failing: %q, %v; want the earlier value", v, err)
 	}
 	// Gone from the store: said so.
-	l.err = fmt.Errorf("desk: %w", derrors.NotFound)
-	if _, err := c.Get(ctx, "k", l.load); !errors.Is(err, derrors.NotFound) {
+	l.err = fmt.Errorf("desk: %w", derrors.ErrNotFound)
+	if _, err := c.Get(ctx, "k", l.load); !errors.Is(err, derrors.ErrNotFound) {
 		t.Errorf("reload of a deleted key: %v, want NotFound", err)
 	}
 	// A key never loaded has nothing to stand in.
-	l.err = derrors.Unavailable
-	if _, err := c.Get(ctx, "other", l.load); !errors.Is(err, derrors.Unavailable) {
+	l.err = derrors.ErrUnavailable
+	if _, err := c.Get(ctx, "other", l.load); !errors.Is(err, derrors.ErrUnavailable) {
 		t.Errorf("first load failing: %v, want its error", err)
 	}
 }

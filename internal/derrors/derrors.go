@@ -18,19 +18,19 @@ import (
 
 // The kinds. Compare with errors.Is.
 var (
-	// NotFound: no such thing, or one outside the official's scope (the
+	// ErrNotFound: no such thing, or one outside the official's scope (the
 	// two answer alike, so a scope cannot be probed).
-	NotFound = errors.New("not found")
-	// Duplicate: the thing exists already (a unique key was taken).
-	Duplicate = errors.New("already exists")
-	// Conflict: the thing's state forbids the change (a month already
+	ErrNotFound = errors.New("not found")
+	// ErrDuplicate: the thing exists already (a unique key was taken).
+	ErrDuplicate = errors.New("already exists")
+	// ErrConflict: the thing's state forbids the change (a month already
 	// closed, a decision already taken).
-	Conflict = errors.New("conflict")
-	// Unavailable: a store did not answer, or failed; trying again later
+	ErrConflict = errors.New("conflict")
+	// ErrUnavailable: a store did not answer, or failed; trying again later
 	// may work.
-	Unavailable = errors.New("store unavailable")
-	// Forbidden: the official's role may not do this.
-	Forbidden = errors.New("forbidden")
+	ErrUnavailable = errors.New("store unavailable")
+	// ErrForbidden: the official's role may not do this.
+	ErrForbidden = errors.New("forbidden")
 )
 
 // Problem is a failure with the message key (and arguments) that says it
@@ -91,13 +91,13 @@ func Store(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments), errors.Is(err, redis.Nil):
-		return fmt.Errorf("%s: %w", what, NotFound)
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
 	case mongo.IsDuplicateKeyError(err):
-		return fmt.Errorf("%s: %w", what, Duplicate)
-	case errors.Is(err, NotFound), errors.Is(err, Duplicate), errors.Is(err, Conflict), errors.Is(err, Unavailable):
+		return fmt.Errorf("%s: %w", what, ErrDuplicate)
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrDuplicate), errors.Is(err, ErrConflict), errors.Is(err, ErrUnavailable):
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	return fmt.Errorf("%s: %w: %w", what, Unavailable, err)
+	return fmt.Errorf("%s: %w: %w", what, ErrUnavailable, err)
 }
 
 // Status is the one table: the HTTP status, message key and arguments a
@@ -116,15 +116,15 @@ func Status(err error) (status int, msgID string, args []any) {
 		return http.StatusBadRequest, inv.MsgID, inv.Args
 	case errors.As(err, &fp):
 		return fieldStatus(fp)
-	case errors.Is(err, NotFound):
+	case errors.Is(err, ErrNotFound):
 		return http.StatusNotFound, "err.404", nil
-	case errors.Is(err, Duplicate):
+	case errors.Is(err, ErrDuplicate):
 		return http.StatusConflict, "err.409", nil
-	case errors.Is(err, Conflict):
+	case errors.Is(err, ErrConflict):
 		return http.StatusConflict, "err.409", nil
-	case errors.Is(err, Forbidden):
+	case errors.Is(err, ErrForbidden):
 		return http.StatusForbidden, "err.403", nil
-	case errors.Is(err, Unavailable), storeFailure(err):
+	case errors.Is(err, ErrUnavailable), storeFailure(err):
 		return http.StatusServiceUnavailable, "err.unavailable", nil
 	}
 	return http.StatusInternalServerError, "err.500", nil

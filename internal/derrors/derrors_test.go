@@ -24,14 +24,14 @@ func TestStatus(t *testing.T) {
 		msgID  string
 		args   []any
 	}{
-		{"not found", NotFound, http.StatusNotFound, "err.404", nil},
-		{"wrapped not found", fmt.Errorf("read desk: %w", NotFound), http.StatusNotFound, "err.404", nil},
-		{"duplicate", Duplicate, http.StatusConflict, "err.409", nil},
-		{"conflict", Conflict, http.StatusConflict, "err.409", nil},
-		{"forbidden", Forbidden, http.StatusForbidden, "err.403", nil},
-		{"unavailable", Unavailable, http.StatusServiceUnavailable, "err.unavailable", nil},
-		{"problem", New(NotFound, "err.param_unit", "vt-p9"), http.StatusNotFound, "err.param_unit", []any{"vt-p9"}},
-		{"wrapped problem", fmt.Errorf("x: %w", New(Conflict, "err.month_closed")), http.StatusConflict, "err.month_closed", nil},
+		{"not found", ErrNotFound, http.StatusNotFound, "err.404", nil},
+		{"wrapped not found", fmt.Errorf("read desk: %w", ErrNotFound), http.StatusNotFound, "err.404", nil},
+		{"duplicate", ErrDuplicate, http.StatusConflict, "err.409", nil},
+		{"conflict", ErrConflict, http.StatusConflict, "err.409", nil},
+		{"forbidden", ErrForbidden, http.StatusForbidden, "err.403", nil},
+		{"unavailable", ErrUnavailable, http.StatusServiceUnavailable, "err.unavailable", nil},
+		{"problem", New(ErrNotFound, "err.param_unit", "vt-p9"), http.StatusNotFound, "err.param_unit", []any{"vt-p9"}},
+		{"wrapped problem", fmt.Errorf("x: %w", New(ErrConflict, "err.month_closed")), http.StatusConflict, "err.month_closed", nil},
 		{"invalid", Param("err.param_date", "from"), http.StatusBadRequest, "err.param_date", []any{"from"}},
 		{"fields", fields{"parent": "cycle", "name": "required"}, http.StatusBadRequest, "err.field_required", []any{"name"}},
 		{"store: no document", Store(mongo.ErrNoDocuments, "read unit"), http.StatusNotFound, "err.404", nil},
@@ -52,13 +52,13 @@ func TestStoreKeepsKinds(t *testing.T) {
 	if err := Store(nil, "x"); err != nil {
 		t.Errorf("Store(nil) = %v", err)
 	}
-	err := Store(fmt.Errorf("inner: %w", Conflict), "close month")
-	if !errors.Is(err, Conflict) || errors.Is(err, Unavailable) {
-		t.Errorf("Store(Conflict) = %v: kind lost or Unavailable added", err)
+	err := Store(fmt.Errorf("inner: %w", ErrConflict), "close month")
+	if !errors.Is(err, ErrConflict) || errors.Is(err, ErrUnavailable) {
+		t.Errorf("Store(ErrConflict) = %v: kind lost or ErrUnavailable added", err)
 	}
 	cause := errors.New("socket closed")
 	err = Store(cause, "insert")
-	if !errors.Is(err, Unavailable) || !errors.Is(err, cause) {
-		t.Errorf("Store(cause) = %v: want Unavailable wrapping the cause", err)
+	if !errors.Is(err, ErrUnavailable) || !errors.Is(err, cause) {
+		t.Errorf("Store(cause) = %v: want ErrUnavailable wrapping the cause", err)
 	}
 }

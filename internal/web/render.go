@@ -1,3 +1,7 @@
+// Package web is the HTTP plumbing both sides share: templates rendered
+// into a buffer, the Vietnamese/English text catalogue, the one error
+// handler, CSRF, security headers, gzip, hashed static assets and
+// streaming. It knows no feature.
 package web
 
 import (

@@ -82,7 +82,7 @@ func (c *Committer) flush(p *pending) {
 }
 
 // countUnsure counts the responses of unanswered inserts that the store
-// kept (a 503, then the citizen's retry meets derrors.Duplicate: counted
+// kept (a 503, then the citizen's retry meets derrors.ErrDuplicate: counted
 // here, once). It reports false, keeping them, while the store does not
 // answer: the flush then waits, with the journal kept.
 func (c *Committer) countUnsure(ctx context.Context, p *pending) bool {

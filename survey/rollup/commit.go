@@ -86,7 +86,7 @@ type batchDone struct {
 const maxBatch = 256
 
 // errStopped answers submissions once the committer has stopped.
-var errStopped = fmt.Errorf("committer stopped: %w", derrors.Unavailable)
+var errStopped = fmt.Errorf("committer stopped: %w", derrors.ErrUnavailable)
 
 // NewCommitter returns a committer over db; call Repair, then Run.
 func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Committer {
@@ -108,7 +108,7 @@ func NewCommitter(db *mongo.Database, rollups *Rollups, log *slog.Logger) *Commi
 	}
 }
 
-// Submit stores r and returns once it is durable: nil, derrors.Duplicate for a
+// Submit stores r and returns once it is durable: nil, derrors.ErrDuplicate for a
 // nonce already stored, or the store's error. ctx bounds only the wait.
 func (c *Committer) Submit(ctx context.Context, r *survey.Response) error {
 	if r.ID.IsZero() {
@@ -255,7 +255,7 @@ func (c *Committer) commit(batch []*submission) {
 }
 
 // insert stores the batch's responses with one InsertMany and returns
-// each one's error: derrors.Duplicate for a nonce already stored. When
+// each one's error: derrors.ErrDuplicate for a nonce already stored. When
 // the store never answered, every response is unsure: stored or not.
 func (c *Committer) insert(ctx context.Context, batch []*submission) (errs []error, unsure []bson.ObjectID) {
 	docs := make([]any, len(batch))

@@ -13,7 +13,7 @@ import (
 // A rejection is only recorded. A confirmation goes through the writer
 // like a new answer: a journal entry, the review, then r's increments as
 // if its status were ok, so a crash at any point neither loses nor doubles
-// them (see Repair). derrors.Duplicate: r was already reviewed.
+// them (see Repair). derrors.ErrDuplicate: r was already reviewed.
 func (c *Committer) Review(ctx context.Context, r *survey.Response, rv *survey.Review) error {
 	rv.ResponseID = r.ID
 	if rv.Decision != survey.DecisionConfirm {

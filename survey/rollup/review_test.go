@@ -78,11 +78,11 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 	}
 	waitN(int64(ok + 3))
 	// Once per answer, whatever the second decision.
-	if err := review(c1, suspects[0], survey.DecisionConfirm); !errors.Is(err, derrors.Duplicate) {
-		t.Errorf("second confirmation: %v, want derrors.Duplicate", err)
+	if err := review(c1, suspects[0], survey.DecisionConfirm); !errors.Is(err, derrors.ErrDuplicate) {
+		t.Errorf("second confirmation: %v, want derrors.ErrDuplicate", err)
 	}
-	if err := review(c1, suspects[3], survey.DecisionConfirm); !errors.Is(err, derrors.Duplicate) {
-		t.Errorf("confirming a rejected answer: %v, want derrors.Duplicate", err)
+	if err := review(c1, suspects[3], survey.DecisionConfirm); !errors.Is(err, derrors.ErrDuplicate) {
+		t.Errorf("confirming a rejected answer: %v, want derrors.ErrDuplicate", err)
 	}
 
 	// The writer dies with confirmations journalled but not applied, while
@@ -103,8 +103,8 @@ func TestReviewConfirmCrashSafe(t *testing.T) {
 		go func() { defer wg.Done(); errs[i] = review(c, suspects[7], survey.DecisionConfirm) }()
 	}
 	wg.Wait()
-	if (errs[0] == nil) == (errs[1] == nil) || !(errors.Is(errs[0], derrors.Duplicate) || errors.Is(errs[1], derrors.Duplicate)) {
-		t.Fatalf("two replicas confirming one answer: %v, %v; want one success and one derrors.Duplicate", errs[0], errs[1])
+	if (errs[0] == nil) == (errs[1] == nil) || !(errors.Is(errs[0], derrors.ErrDuplicate) || errors.Is(errs[1], derrors.ErrDuplicate)) {
+		t.Fatalf("two replicas confirming one answer: %v, %v; want one success and one derrors.ErrDuplicate", errs[0], errs[1])
 	}
 	stop1()
 	stop2()

@@ -183,7 +183,7 @@ func (r *Rollups) applyDoc(ctx context.Context, t docRef, cells map[string]*Cell
 		r.cache.Store(t, cached{doc: doc, fetched: r.now()})
 		return true, nil
 	}
-	return false, fmt.Errorf("write rollup %s/%s: %d conflicting writes in a row: %w", t.Coll, t.ID, maxConflicts, derrors.Unavailable)
+	return false, fmt.Errorf("write rollup %s/%s: %d conflicting writes in a row: %w", t.Coll, t.ID, maxConflicts, derrors.ErrUnavailable)
 }
 
 // cachedVersion returns the cached document of t if a writer wrote it
