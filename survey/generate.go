@@ -1,7 +1,11 @@
 package survey
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"hailong/internal/derrors"
+	"hailong/survey/period"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -87,4 +91,73 @@ func SampleResponse(rng *rand.Rand, in *Instrument, desk *Desk, at time.Time) (*
 		r.Channel = ChannelKiosk
 	}
 	return r, nil
+}
+
+// Generation is what "hailong generate" adds: N responses to instrument
+// In spread over the days [From, To], over the demo desks and, with Desks,
+// extra desks until there are that many. Same Seed, same data.
+type Generation struct {
+	In       *Instrument
+	N        int
+	From, To time.Time
+	Seed     uint64
+	Desks    int
+}
+
+// Generate inserts g's responses in batches of a thousand, straight into
+// the store (no rollups: reindex afterwards). It is the data behind the
+// benchmarks.
+func (s *Store) Generate(ctx context.Context, g Generation) error {
+	desks, err := s.Desks(ctx)
+	if err != nil {
+		return err
+	}
+	if desks, err = s.addDesks(ctx, desks, g.Desks); err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(g.Seed, 2024))
+	span := g.To.AddDate(0, 0, 1).Sub(g.From)
+	const batch = 1000
+	buf := make([]*Response, 0, batch)
+	for i := 0; i < g.N; i++ {
+		at := g.From.Add(time.Duration(rng.Int64N(int64(span))))
+		// Desks are open 7:30–17:00: fold night times into office hours.
+		if h := at.In(period.Vietnam).Hour(); h < 7 || h > 16 {
+			at = at.Add(time.Duration(10-h) * time.Hour)
+		}
+		r, err := SampleResponse(rng, g.In, &desks[rng.IntN(len(desks))], at)
+		if err != nil {
+			return err
+		}
+		buf = append(buf, r)
+		if len(buf) == batch || i == g.N-1 {
+			if err := s.InsertResponses(ctx, buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	return nil
+}
+
+// addDesks adds numbered desks to the units that have desks until there
+// are n (generated data only).
+func (s *Store) addDesks(ctx context.Context, desks []Desk, n int) ([]Desk, error) {
+	var units []string
+	seen := map[string]bool{}
+	for _, d := range desks {
+		if !seen[d.Unit] {
+			seen[d.Unit] = true
+			units = append(units, d.Unit)
+		}
+	}
+	for i := len(desks); i < n && len(units) > 0; i++ {
+		d := Desk{ID: fmt.Sprintf("gen-q%03d", i+1), Unit: units[i%len(units)], Name: fmt.Sprintf("Quầy %d", i+1),
+			Instrument: "counter", Generation: 1, Active: true, CreatedAt: time.Now().UTC()}
+		if err := s.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.ErrDuplicate) {
+			return nil, err
+		}
+		desks = append(desks, d)
+	}
+	return desks, nil
 }

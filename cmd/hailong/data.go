@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
-	"hailong/internal/derrors"
 	"hailong/survey"
 	"hailong/survey/period"
 	"hailong/survey/rollup"
@@ -119,35 +116,9 @@ func generate(ctx context.Context, cfg config, g generateConfig, stdout, stderr 
 	if _, err := store.SeedDemo(ctx, time.Now()); err != nil {
 		return err
 	}
-	desks, err := store.Desks(ctx)
-	if err != nil {
-		return err
-	}
-	if desks, err = addDesks(ctx, store, desks, g.Desks); err != nil {
-		return err
-	}
-	rng := rand.New(rand.NewPCG(g.Seed, 2024))
-	span := to.AddDate(0, 0, 1).Sub(from)
 	start := time.Now()
-	const batch = 1000
-	buf := make([]*survey.Response, 0, batch)
-	for i := 0; i < g.N; i++ {
-		at := from.Add(time.Duration(rng.Int64N(int64(span))))
-		// Desks are open 7:30–17:00: fold night times into office hours.
-		if h := at.In(period.Vietnam).Hour(); h < 7 || h > 16 {
-			at = at.Add(time.Duration(10-h) * time.Hour)
-		}
-		r, err := survey.SampleResponse(rng, in, &desks[rng.IntN(len(desks))], at)
-		if err != nil {
-			return err
-		}
-		buf = append(buf, r)
-		if len(buf) == batch || i == g.N-1 {
-			if err := store.InsertResponses(ctx, buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
-		}
+	if err := store.Generate(ctx, survey.Generation{In: in, N: g.N, From: from, To: to, Seed: g.Seed, Desks: g.Desks}); err != nil {
+		return err
 	}
 	inserted := time.Since(start)
 	c := rollup.NewCommitter(st.db, rollup.NewRollups(st.db, st.redis, log), log)
@@ -158,26 +129,4 @@ func generate(ctx context.Context, cfg config, g generateConfig, stdout, stderr 
 	fmt.Fprintf(stdout, "generated %d responses in %v; reindexed %d responses into %d rollup documents in %v\n",
 		g.N, inserted.Round(time.Millisecond), stats.Responses, stats.Documents, (time.Since(start) - inserted).Round(time.Millisecond))
 	return nil
-}
-
-// addDesks adds numbered desks to the units that have desks until there
-// are n (generated data only).
-func addDesks(ctx context.Context, store *survey.Store, desks []survey.Desk, n int) ([]survey.Desk, error) {
-	var units []string
-	seen := map[string]bool{}
-	for _, d := range desks {
-		if !seen[d.Unit] {
-			seen[d.Unit] = true
-			units = append(units, d.Unit)
-		}
-	}
-	for i := len(desks); i < n && len(units) > 0; i++ {
-		d := survey.Desk{ID: fmt.Sprintf("gen-q%03d", i+1), Unit: units[i%len(units)], Name: fmt.Sprintf("Quầy %d", i+1),
-			Instrument: "counter", Generation: 1, Active: true, CreatedAt: time.Now().UTC()}
-		if err := store.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.ErrDuplicate) {
-			return nil, err
-		}
-		desks = append(desks, d)
-	}
-	return desks, nil
 }

@@ -44,6 +44,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer closeStores()
 	users := auth.NewUsers(st.db)
+	accounts := auth.NewAccounts(users, auth.NewAudit(st.db), survey.NewStore(st.db))
 	generated := ""
 	if *password == "" && (verb == "add" || verb == "passwd") {
 		b := make([]byte, 12)
@@ -51,67 +52,68 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 		*password = base64.RawURLEncoding.EncodeToString(b)
 		generated = *password
 	}
+	actor, now := cliActor(getenv), time.Now()
 	switch verb {
 	case "add":
-		switch err := auth.CheckAccount(*role, *unit); {
-		case errors.Is(err, auth.ErrRole):
-			return configErrorf("-role: %q is not admin, unit_manager, viewer or operator", *role)
-		case err != nil:
-			return configErrorf("-unit: %v", err)
-		}
-		if *unit != "" {
-			if _, err := survey.NewStore(st.db).Unit(ctx, *unit); err != nil {
-				return configErrorf("-unit: no unit %q", *unit)
-			}
-		}
-		hash, err := auth.HashPassword(*password)
-		if err != nil {
-			return configErrorf("-password: %v", err)
-		}
-		err = users.Insert(ctx, &auth.User{Username: username, Name: *name, Role: *role, Unit: *unit, PasswordHash: hash, CreatedAt: time.Now().UTC()})
-		if errors.Is(err, derrors.ErrDuplicate) {
-			return configErrorf("user %q exists", username)
-		}
-		if err != nil {
-			return err
-		}
-		if err := cliAudit(ctx, st.db, cliActor(getenv), "user.create", "user:"+username, map[string]string{"role": *role, "unit": *unit}); err != nil {
+		n := auth.Account{Username: username, Name: *name, Role: *role, Unit: *unit, Password: *password}
+		if err := accountError(accounts.Create(ctx, actor, n, now), n); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "user %s added (%s)\n", username, *role)
 	case "passwd":
-		if err := users.SetPassword(ctx, username, *password); err != nil {
+		if err := accounts.SetPassword(ctx, actor, username, *password, now); err != nil {
 			return fmt.Errorf("user %s: %w", username, err)
-		}
-		if err := cliAudit(ctx, st.db, cliActor(getenv), "user.password", "user:"+username, nil); err != nil {
-			return err
 		}
 		fmt.Fprintf(stdout, "password of %s changed; every session of the account is signed out\n", username)
 	case "disable", "enable":
-		if err := users.SetDisabled(ctx, username, verb == "disable"); err != nil {
+		if err := accounts.SetDisabled(ctx, actor, username, verb == "disable", now); err != nil {
 			return fmt.Errorf("user %s: %w", username, err)
-		}
-		if err := cliAudit(ctx, st.db, cliActor(getenv), "user."+verb, "user:"+username, nil); err != nil {
-			return err
 		}
 		fmt.Fprintf(stdout, "user %s %sd\n", username, verb)
 	case "list":
-		list, err := users.List(ctx)
-		if err != nil {
+		if err := listUsers(ctx, users, stdout); err != nil {
 			return err
-		}
-		for _, u := range list {
-			state := ""
-			if u.Disabled {
-				state = " (disabled)"
-			}
-			fmt.Fprintf(stdout, "%-16s %-13s %-20s %s%s\n", u.Username, u.Role, u.Unit, u.Name, state)
 		}
 	default:
 		return configErrorf("unknown: hailong user %s (add, passwd, disable, enable, list)", verb)
 	}
 	if generated != "" {
 		fmt.Fprintf(stdout, "password (shown once): %s\n", generated)
+	}
+	return nil
+}
+
+// accountError names the flag behind a refused account (exit code 2).
+func accountError(err error, n auth.Account) error {
+	switch {
+	case errors.Is(err, auth.ErrUsername):
+		return configErrorf("user name %q: %v", n.Username, err)
+	case errors.Is(err, auth.ErrRole):
+		return configErrorf("-role: %q is not admin, unit_manager, viewer or operator", n.Role)
+	case errors.Is(err, auth.ErrNoUnit):
+		return configErrorf("-unit: no unit %q", n.Unit)
+	case errors.Is(err, auth.ErrUnitNeed), errors.Is(err, auth.ErrAdminUnit):
+		return configErrorf("-unit: %v", err)
+	case errors.Is(err, auth.ErrPassword):
+		return configErrorf("-password: %v", err)
+	case errors.Is(err, derrors.ErrDuplicate):
+		return configErrorf("user %q exists", n.Username)
+	}
+	return err
+}
+
+// listUsers prints one line per account.
+func listUsers(ctx context.Context, users *auth.Users, stdout io.Writer) error {
+	list, err := users.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range list {
+		state := ""
+		if u.Disabled {
+			state = " (disabled)"
+		}
+		fmt.Fprintf(stdout, "%-16s %-13s %-20s %s%s\n", u.Username, u.Role, u.Unit, u.Name, state)
 	}
 	return nil
 }

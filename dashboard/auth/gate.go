@@ -35,6 +35,7 @@ type Gate struct {
 	now      func() time.Time
 	basic    *basicCache
 	guard    loginGuard
+	accounts *Accounts
 }
 
 // GateConfig is what the gate needs.
@@ -59,7 +60,8 @@ func NewGate(cfg GateConfig) *Gate {
 		now = time.Now
 	}
 	return &Gate{users: cfg.Users, sessions: cfg.Sessions, tokens: cfg.Tokens, store: cfg.Store, audit: cfg.Audit,
-		catalog: cfg.Catalog, log: cfg.Log, now: now, basic: newBasicCache(time.Minute), guard: newLoginGuard(cfg.Backoff)}
+		catalog: cfg.Catalog, log: cfg.Log, now: now, basic: newBasicCache(time.Minute), guard: newLoginGuard(cfg.Backoff),
+		accounts: NewAccounts(cfg.Users, cfg.Audit, cfg.Store)}
 }
 
 // ViewerOf returns the viewer the gate let in.

@@ -108,7 +108,7 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.
 // HashPassword returns the bcrypt hash stored for password.
 func HashPassword(password string) ([]byte, error) {
 	if len(password) < 8 {
-		return nil, errors.New("password must have at least 8 characters")
+		return nil, ErrPassword
 	}
 	return bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 }

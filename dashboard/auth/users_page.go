@@ -3,7 +3,6 @@ package auth
 import (
 	"errors"
 	"net/http"
-	"regexp"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -12,8 +11,6 @@ import (
 	"hailong/internal/web"
 	"hailong/survey"
 )
-
-var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
 
 type usersView struct {
 	Users   []User
@@ -51,43 +48,35 @@ func (g *Gate) renderUsers(c echo.Context, status int, msg, errMsg string) error
 
 // addUser creates an account from the management form.
 func (g *Gate) addUser(c echo.Context) error {
-	ctx := c.Request().Context()
 	lang := web.Lang(c)
-	name := strings.TrimSpace(c.FormValue("username"))
-	role, unit := c.FormValue("role"), c.FormValue("unit")
-	fail := func(id string) error {
-		return g.renderUsers(c, http.StatusBadRequest, "", g.catalog.T(lang, id))
+	n := Account{Username: c.FormValue("username"), Name: c.FormValue("name"), Role: c.FormValue("role"),
+		Unit: c.FormValue("unit"), Password: c.FormValue("password")}
+	err := g.accounts.Create(c.Request().Context(), ViewerOf(c).User.Username, n, g.now())
+	if msgID := accountProblem(err); msgID != "" {
+		return g.renderUsers(c, http.StatusBadRequest, "", g.catalog.T(lang, msgID))
 	}
-	if !usernamePattern.MatchString(name) {
-		return fail("users.err_username")
+	if err != nil {
+		return err
 	}
-	switch err := CheckAccount(role, unit); {
-	case errors.Is(err, ErrRole):
-		return fail("users.err_role")
-	case errors.Is(err, ErrUnitNeed):
-		return fail("users.err_unit")
-	case errors.Is(err, ErrAdminUnit):
-		return fail("users.err_admin_unit")
-	}
-	if unit != "" {
-		if _, err := g.store.Unit(ctx, unit); err != nil {
-			return fail("users.err_unit")
+	return g.renderUsers(c, http.StatusOK, g.catalog.T(lang, "users.added", strings.TrimSpace(n.Username)), "")
+}
+
+// accountProblem is the users page's message for a refused account, or ""
+// when err is no account problem.
+func accountProblem(err error) string {
+	for _, p := range []struct {
+		err   error
+		msgID string
+	}{
+		{ErrUsername, "users.err_username"}, {ErrRole, "users.err_role"}, {ErrUnitNeed, "users.err_unit"},
+		{ErrNoUnit, "users.err_unit"}, {ErrAdminUnit, "users.err_admin_unit"}, {ErrPassword, "users.err_password"},
+		{derrors.ErrDuplicate, "users.err_exists"},
+	} {
+		if errors.Is(err, p.err) {
+			return p.msgID
 		}
 	}
-	hash, err := HashPassword(c.FormValue("password"))
-	if err != nil {
-		return fail("users.err_password")
-	}
-	u := &User{Username: name, Name: strings.TrimSpace(c.FormValue("name")), Role: role, Unit: unit, PasswordHash: hash, CreatedAt: g.now().UTC()}
-	if err := g.users.Insert(ctx, u); errors.Is(err, derrors.ErrDuplicate) {
-		return fail("users.err_exists")
-	} else if err != nil {
-		return err
-	}
-	if err := g.audit.Log(ctx, ViewerOf(c).User.Username, "user.create", "user:"+name, nil, map[string]string{"role": role, "unit": unit}, g.now()); err != nil {
-		return err
-	}
-	return g.renderUsers(c, http.StatusOK, g.catalog.T(lang, "users.added", name), "")
+	return ""
 }
 
 // userAction disables, enables or sets the password of an account; each
@@ -95,26 +84,23 @@ func (g *Gate) addUser(c echo.Context) error {
 func (g *Gate) userAction(c echo.Context) error {
 	ctx := c.Request().Context()
 	lang := web.Lang(c)
-	name, action := c.Param("name"), c.Param("action")
+	name, action, me := c.Param("name"), c.Param("action"), ViewerOf(c).User.Username
 	var err error
 	switch action {
 	case "disable", "enable":
-		if name == ViewerOf(c).User.Username {
+		if name == me {
 			return g.renderUsers(c, http.StatusBadRequest, "", g.catalog.T(lang, "users.err_self"))
 		}
-		err = g.users.SetDisabled(ctx, name, action == "disable")
+		err = g.accounts.SetDisabled(ctx, me, name, action == "disable", g.now())
 	case "password":
-		err = g.users.SetPassword(ctx, name, c.FormValue("password"))
-		if err != nil && !errors.Is(err, derrors.ErrNotFound) {
+		err = g.accounts.SetPassword(ctx, me, name, c.FormValue("password"), g.now())
+		if errors.Is(err, ErrPassword) {
 			return g.renderUsers(c, http.StatusBadRequest, "", g.catalog.T(lang, "users.err_password"))
 		}
 	default:
 		return derrors.ErrNotFound
 	}
 	if err != nil {
-		return err
-	}
-	if err := g.audit.Log(ctx, ViewerOf(c).User.Username, "user."+action, "user:"+name, nil, nil, g.now()); err != nil {
 		return err
 	}
 	return g.renderUsers(c, http.StatusOK, g.catalog.T(lang, "users.done_"+action, name), "")
