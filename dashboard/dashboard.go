@@ -50,8 +50,10 @@ type Config struct {
 	EmbedOrigins string
 	// Paper holds printed forms and their keyings.
 	Paper *paper.Store
-	// Tokens holds the API tokens of dossier systems.
-	Tokens *auth.Tokens
+	// Tokens holds the API tokens of dossier systems; Accounts issues and
+	// revokes them.
+	Tokens   *auth.Tokens
+	Accounts *auth.Accounts
 	// AlertSuspects flags on the overview a desk with this many suspect
 	// answers in the last 24 hours (HAILONG_ALERT_SUSPECTS; 0: off).
 	AlertSuspects int
@@ -77,7 +79,7 @@ func Register(e *echo.Echo, pages *echo.Group, cfg Config) {
 	ov.Register(r)
 	links := desks.NewLinks(strings.TrimRight(cfg.BaseURL, "/"), cfg.Codes)
 	desks.NewHandler(desks.Config{Gate: cfg.Gate, Store: cfg.Store, Instruments: cfg.Instruments, Codes: cfg.Codes,
-		Links: links, Catalog: cfg.Catalog, Audit: cfg.Audit, Tokens: cfg.Tokens, ReceiptTTL: cfg.ReceiptTTL,
+		Links: links, Catalog: cfg.Catalog, Audit: cfg.Audit, Tokens: cfg.Tokens, Accounts: cfg.Accounts, ReceiptTTL: cfg.ReceiptTTL,
 		EmbedOrigins: cfg.EmbedOrigins, Now: now}).Register(r)
 	suspects.NewHandler(suspects.Config{
 		Store: cfg.Store, Committer: cfg.Committer, Instruments: cfg.Instruments, Filters: filters,

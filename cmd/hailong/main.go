@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hailong/internal/loadtest"
 	"io"
 	"os"
 	"os/signal"
@@ -22,14 +23,16 @@ func main() {
 }
 
 // exitCode reports err on stderr and maps it to the process exit code:
-// 2 for configuration mistakes, 1 for everything else.
+// 2 for configuration mistakes (the load tool's flags included), 1 for
+// everything else.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	fmt.Fprintln(stderr, "hailong:", err)
 	var ce *configError
-	if errors.As(err, &ce) {
+	var fe *loadtest.FlagError
+	if errors.As(err, &ce) || errors.As(err, &fe) {
 		return 2
 	}
 	return 1
@@ -120,7 +123,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return exportUnits(ctx, cfg, stdout, stderr)
 	case "loadtest":
-		return loadtestCmd(ctx, args, getenv, stdout, stderr)
+		c, err := loadtest.ParseFlags(args, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return loadtest.Run(ctx, c, stdout, stderr)
 	case "mongo-embedded":
 		return mongoEmbeddedCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":

@@ -10,7 +10,6 @@ import (
 
 	"hailong/dashboard/auth"
 	"hailong/internal/derrors"
-	"hailong/survey"
 )
 
 // cliActor is who the audit log names for a command-line change: "cli",
@@ -46,25 +45,18 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer closeStores()
-	tokens, audit, now, actor := auth.NewTokens(st.db), auth.NewAudit(st.db), time.Now(), cliActor(getenv)
+	tokens, accounts, now, actor := auth.NewTokens(st.db), accountsOf(st.db), time.Now(), cliActor(getenv)
 	switch verb {
 	case "add":
-		if !auth.ValidTokenName(name) {
+		secret, _, err := accounts.CreateToken(ctx, actor, name, *unit, now)
+		switch {
+		case errors.Is(err, auth.ErrTokenName):
 			return configErrorf("token name %q: use lower-case letters, digits and hyphens", name)
-		}
-		if *unit != "" {
-			if _, err := survey.NewStore(st.db).Unit(ctx, *unit); err != nil {
-				return configErrorf("-unit: no unit %q", *unit)
-			}
-		}
-		secret, t, err := tokens.Create(ctx, name, *unit, actor, now)
-		if errors.Is(err, derrors.ErrDuplicate) {
+		case errors.Is(err, auth.ErrNoUnit):
+			return configErrorf("-unit: no unit %q", *unit)
+		case errors.Is(err, derrors.ErrDuplicate):
 			return configErrorf("token %q exists (revoke it first)", name)
-		}
-		if err != nil {
-			return err
-		}
-		if err := audit.Log(ctx, actor, "token.create", "token:"+name, nil, t, now); err != nil {
+		case err != nil:
 			return err
 		}
 		scope := *unit
@@ -74,14 +66,11 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "token %s added (receipt links for %s)\ntoken (shown once): %s\n", name, scope, secret)
 	case "revoke":
 		t, err := tokens.Get(ctx, name)
+		if err == nil {
+			err = accounts.RevokeToken(ctx, actor, t, now)
+		}
 		if err != nil {
 			return fmt.Errorf("token %s: %w", name, err)
-		}
-		if err := tokens.Revoke(ctx, name, now); err != nil {
-			return fmt.Errorf("token %s: %w", name, err)
-		}
-		if err := audit.Log(ctx, actor, "token.revoke", "token:"+name, t, nil, now); err != nil {
-			return err
 		}
 		fmt.Fprintf(stdout, "token %s revoked\n", name)
 	case "list":

@@ -44,7 +44,7 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer closeStores()
 	users := auth.NewUsers(st.db)
-	accounts := auth.NewAccounts(users, auth.NewAudit(st.db), survey.NewStore(st.db))
+	accounts := accountsOf(st.db)
 	generated := ""
 	if *password == "" && (verb == "add" || verb == "passwd") {
 		b := make([]byte, 12)
@@ -122,4 +122,9 @@ func listUsers(ctx context.Context, users *auth.Users, stdout io.Writer) error {
 // and the API record theirs.
 func cliAudit(ctx context.Context, db *mongo.Database, actor, action, target string, after any) error {
 	return auth.NewAudit(db).Log(ctx, actor, action, target, nil, after, time.Now())
+}
+
+// accountsOf is the account service over db, for the commands.
+func accountsOf(db *mongo.Database) *auth.Accounts {
+	return auth.NewAccounts(auth.NewUsers(db), auth.NewTokens(db), auth.NewAudit(db), survey.NewStore(db))
 }

@@ -21,7 +21,7 @@ func TestAccountsCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	audit := NewAudit(db)
-	a := NewAccounts(NewUsers(db), audit, store)
+	a := NewAccounts(NewUsers(db), NewTokens(db), audit, store)
 	ok := Account{Username: "p1", Name: " Cán bộ Phường 1 ", Role: RoleUnitManager, Unit: "vt-p1", Password: "matkhau-p1"}
 	if err := a.Create(ctx, "admin", ok, now); err != nil {
 		t.Fatalf("a valid account: %v", err)

@@ -43,12 +43,14 @@ type GateConfig struct {
 	Users    *Users
 	Sessions *Sessions
 	// Tokens holds API tokens (nil: none accepted).
-	Tokens  *Tokens
-	Store   *survey.Store
-	Audit   *Audit
-	Catalog *web.Catalog
-	Log     *slog.Logger
-	Now     func() time.Time
+	Tokens *Tokens
+	Store  *survey.Store
+	Audit  *Audit
+	// Accounts changes accounts (the users page).
+	Accounts *Accounts
+	Catalog  *web.Catalog
+	Log      *slog.Logger
+	Now      func() time.Time
 	// Backoff slows password guessing (nil Limiter: off).
 	Backoff Backoff
 }
@@ -61,7 +63,7 @@ func NewGate(cfg GateConfig) *Gate {
 	}
 	return &Gate{users: cfg.Users, sessions: cfg.Sessions, tokens: cfg.Tokens, store: cfg.Store, audit: cfg.Audit,
 		catalog: cfg.Catalog, log: cfg.Log, now: now, basic: newBasicCache(time.Minute), guard: newLoginGuard(cfg.Backoff),
-		accounts: NewAccounts(cfg.Users, cfg.Audit, cfg.Store)}
+		accounts: cfg.Accounts}
 }
 
 // ViewerOf returns the viewer the gate let in.

@@ -28,6 +28,7 @@ type Handler struct {
 	catalog     *web.Catalog
 	audit       *auth.Audit
 	tokens      *auth.Tokens
+	accounts    *auth.Accounts
 	receiptTTL  time.Duration
 	// embedOrigins names the sites that may frame the portal survey.
 	embedOrigins string
@@ -47,6 +48,8 @@ type Config struct {
 	Audit   *auth.Audit
 	// Tokens holds the API tokens of dossier systems (nil: no token forms).
 	Tokens *auth.Tokens
+	// Accounts issues and revokes tokens, audited.
+	Accounts *auth.Accounts
 	// ReceiptTTL is how long a receipt link stays valid.
 	ReceiptTTL time.Duration
 	// EmbedOrigins is HAILONG_EMBED_ORIGINS, shown on the embed page.
@@ -61,7 +64,7 @@ func NewHandler(cfg Config) *Handler {
 		now = time.Now
 	}
 	return &Handler{gate: cfg.Gate, store: cfg.Store, instruments: cfg.Instruments, codes: cfg.Codes,
-		links: cfg.Links, catalog: cfg.Catalog, audit: cfg.Audit, tokens: cfg.Tokens,
+		links: cfg.Links, catalog: cfg.Catalog, audit: cfg.Audit, tokens: cfg.Tokens, accounts: cfg.Accounts,
 		receiptTTL: cfg.ReceiptTTL, embedOrigins: cfg.EmbedOrigins, now: now}
 }
 

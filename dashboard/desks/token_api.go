@@ -46,18 +46,18 @@ func (h *Handler) apiCreateToken(c echo.Context) error {
 	return c.JSON(http.StatusCreated, tokenCreated{APIToken: *t, Token: secret})
 }
 
-// createToken checks, stores and audits a new token; it returns the secret.
+// createToken issues a token for a unit of the official's scope (default:
+// their own unit; an administrator's: the whole city); it returns the
+// secret. A unit out of scope is refused exactly as one that does not exist.
 func (h *Handler) createToken(c echo.Context, name, unit string) (*auth.APIToken, string, error) {
 	ctx := c.Request().Context()
-	if !auth.ValidTokenName(name) {
-		return nil, "", derrors.Param("err.field_format", "name")
-	}
 	v := auth.ViewerOf(c)
-	u := v.User
 	if unit == "" {
 		unit = v.Home()
 	}
-	// A unit out of scope is refused exactly as one that does not exist.
+	if !auth.ValidTokenName(name) {
+		return nil, "", derrors.Param("err.field_format", "name")
+	}
 	if unit != "" {
 		if _, err := v.Unit(ctx, unit); errors.Is(err, derrors.ErrNotFound) {
 			return nil, "", derrors.New(derrors.ErrNotFound, "err.unknown_unit", unit)
@@ -65,17 +65,11 @@ func (h *Handler) createToken(c echo.Context, name, unit string) (*auth.APIToken
 			return nil, "", err
 		}
 	}
-	secret, t, err := h.tokens.Create(ctx, name, unit, u.Username, h.now())
+	secret, t, err := h.accounts.CreateToken(ctx, v.User.Username, name, unit, h.now())
 	if errors.Is(err, derrors.ErrDuplicate) {
 		return nil, "", derrors.New(derrors.ErrDuplicate, "err.exists", name)
 	}
-	if err != nil {
-		return nil, "", err
-	}
-	if err := h.audit.Log(ctx, u.Username, "token.create", "token:"+t.Name, nil, t, h.now()); err != nil {
-		return nil, "", err
-	}
-	return t, secret, nil
+	return t, secret, err
 }
 
 // apiRevokeToken ends a token of the official's scope at once.
@@ -97,13 +91,7 @@ func (h *Handler) revokeToken(c echo.Context, name string) error {
 	if !auth.ViewerOf(c).SeesUnit(t.Unit) {
 		return derrors.ErrNotFound
 	}
-	if err := h.tokens.Revoke(ctx, t.Name, h.now()); err != nil {
-		return err
-	}
-	if err := h.audit.Log(ctx, auth.ViewerOf(c).User.Username, "token.revoke", "token:"+t.Name, t, nil, h.now()); err != nil {
-		return err
-	}
-	return nil
+	return h.accounts.RevokeToken(ctx, auth.ViewerOf(c).User.Username, t, h.now())
 }
 
 // scopedTokens lists the tokens the official may see: all for a city-wide

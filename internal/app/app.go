@@ -116,6 +116,7 @@ type App struct {
 	Users     *auth.Users
 	Sessions  *auth.Sessions
 	Tokens    *auth.Tokens
+	Accounts  *auth.Accounts
 	Audit     *auth.Audit
 	Comments  *survey.Comments
 	Paper     *paper.Store
@@ -161,6 +162,7 @@ func Build(cfg Config, st Stores, ui *UI, log *slog.Logger, now func() time.Time
 	a.Sessions = auth.NewSessions(st.Redis, 8*time.Hour, 24*time.Hour)
 	a.Tokens = auth.NewTokens(st.DB)
 	a.Audit = auth.NewAudit(st.DB)
+	a.Accounts = auth.NewAccounts(a.Users, a.Tokens, a.Audit, a.Survey)
 	a.Comments = survey.NewComments(st.Redis, st.DB)
 	a.Paper = paper.NewStore(st.DB)
 	a.Exporter = &exports.Exporter{Store: a.Survey, Rollups: a.Rollups, Instruments: ui.Instruments, Tasks: a.Tasks,

@@ -53,7 +53,7 @@ func (a *App) Echo() *echo.Echo {
 		Limiter: a.Limiter, Limits: a.cfg.Limits, Metrics: a.Metrics, EmbedAncestors: a.cfg.EmbedAncestors,
 	}).Register(pages)
 	gate := auth.NewGate(auth.GateConfig{
-		Users: a.Users, Sessions: a.Sessions, Tokens: a.Tokens, Store: a.Survey, Audit: a.Audit,
+		Users: a.Users, Sessions: a.Sessions, Tokens: a.Tokens, Store: a.Survey, Audit: a.Audit, Accounts: a.Accounts,
 		Catalog: a.ui.Catalog, Log: a.log, Now: a.now,
 		Backoff: auth.Backoff{Limiter: a.Limiter, Failures: a.cfg.LoginFailures, MaxWait: a.cfg.LoginMaxWait},
 	})
@@ -61,7 +61,7 @@ func (a *App) Echo() *echo.Echo {
 		Gate: gate, Audit: a.Audit, Store: a.Survey, Rollups: a.Rollups, Instruments: a.ui.Instruments, Codes: a.Codes,
 		BaseURL: a.cfg.BaseURL, Catalog: a.ui.Catalog, Log: a.log, Now: a.now, ReceiptTTL: a.cfg.ReceiptTTL, Tasks: a.Tasks,
 		Committer: a.Committer, Comments: a.Comments, Live: a.Live, EmbedOrigins: a.cfg.EmbedOrigins,
-		AlertSuspects: a.cfg.AlertSuspects, Paper: a.Paper, Tokens: a.Tokens, Exports: a.Exporter,
+		AlertSuspects: a.cfg.AlertSuspects, Paper: a.Paper, Tokens: a.Tokens, Accounts: a.Accounts, Exports: a.Exporter,
 	})
 	return e
 }
