@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -148,7 +149,7 @@ func (h *Handler) desk(ctx context.Context, id string) (*target, error) {
 		return nil, web.NewError(http.StatusNotFound, "err.desk_not_found", nil)
 	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	if !d.Active || (u != nil && !u.IsActive()) {
 		// A desk of an inactive unit is closed like a paused desk.
@@ -156,8 +157,7 @@ func (h *Handler) desk(ctx context.Context, id string) (*target, error) {
 	}
 	in, ok := h.instruments.Latest(d.Instrument)
 	if !ok {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable",
-			errors.New("desk "+d.ID+" uses unknown instrument "+d.Instrument))
+		return nil, fmt.Errorf("desk %s uses instrument %s, not loaded: %w", d.ID, d.Instrument, derrors.ErrUnavailable)
 	}
 	return &target{Desk: d, Unit: u, Instrument: in}, nil
 }
@@ -215,7 +215,7 @@ func (h *Handler) formHandler(res resolver) echo.HandlerFunc {
 		}
 		if t.Dossier != "" {
 			if answered, err := h.store.DossierAnswered(c.Request().Context(), t.Dossier, h.now()); err != nil {
-				return web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+				return err
 			} else if answered {
 				return web.NewError(http.StatusConflict, "err.dossier_answered", nil)
 			}

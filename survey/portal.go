@@ -131,7 +131,7 @@ func (h *Handler) resolvePortal(c echo.Context, _ time.Time) (*target, error) {
 		return nil, web.NewError(http.StatusNotFound, "err.unit_not_found", nil)
 	}
 	if err != nil {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable", err)
+		return nil, err
 	}
 	if !p.unit.IsActive() {
 		// The same "tạm ngừng" page as a paused desk; nothing is stored.
@@ -139,8 +139,7 @@ func (h *Handler) resolvePortal(c echo.Context, _ time.Time) (*target, error) {
 	}
 	in, ok := h.instruments.Latest(p.instrument)
 	if !ok {
-		return nil, web.NewError(http.StatusServiceUnavailable, "err.unavailable",
-			errors.New("unit "+p.unit.ID+" desks use unknown instrument "+p.instrument))
+		return nil, fmt.Errorf("unit %s: its desks use instrument %s, not loaded: %w", p.unit.ID, p.instrument, derrors.ErrUnavailable)
 	}
 	return &target{Desk: &Desk{}, Unit: p.unit, Instrument: in, Channel: ChannelPortal,
 		Path: "/p/" + p.unit.ID, Portal: p}, nil
