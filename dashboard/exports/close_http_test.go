@@ -1,11 +1,13 @@
-package main
+package exports_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"hailong/internal/app"
+	"hailong/internal/app/apptest"
 )
 
 // A unit created after a month was closed has no row in the snapshot: the
@@ -15,11 +17,8 @@ import (
 func TestExportNewUnitAfterClose(t *testing.T) {
 	clock := &exportClock{}
 	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
-	a, err := startAppWith(t, t.TempDir(), nil, nil, clock.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desks := apiDesks(t, a)
+	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	desks := a.Desks(t)
 	answerWith(t, a, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), desks[0].SurveyURL, "Tốt.")
 	waitN(t, a, 1)
 	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
@@ -28,21 +27,21 @@ func TestExportNewUnitAfterClose(t *testing.T) {
 			t.Errorf("close %s on 05/06: %d %q, want 409 \"chưa kết thúc\"", m, code, body)
 		}
 	}
-	if code := apiCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusOK {
+	if code := adminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusOK {
 		t.Fatalf("close May: %d", code)
 	}
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
+	if code := adminCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
 		"id": "vt-p99", "name": "UBND Phường 99", "parent": "vt", "kind": "ward"}, nil); code != http.StatusCreated {
 		t.Fatalf("create unit: %d", code)
 	}
-	admin, _ := adminClient(t, a)
+	admin, _ := apptest.Admin(t, a.URL)
 	for _, m := range []string{"2024-05", "2024-06"} {
-		rep, _ := download(t, admin, a.URL+"/exports/"+m+"/report?unit=vt-p99")
+		rep, _ := apptest.Download(t, admin, a.URL+"/exports/"+m+"/report?unit=vt-p99")
 		if !strings.Contains(string(rep), "chưa có số liệu") {
 			t.Errorf("report %s of the new unit lacks \"chưa có số liệu\"", m)
 		}
 	}
-	rows := sheetRows(t, mustGet(t, admin, a.URL+"/exports/2024-05.xlsx?unit=vt-p99"))["Tổng hợp"]
+	rows := apptest.SheetRows(t, apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx?unit=vt-p99"))["Tổng hợp"]
 	if len(rows) < 3 || rows[2][0] != "(tổng)" || rows[2][2] != "0" {
 		t.Errorf("closed May of the new unit: %q", rows)
 	}
@@ -52,26 +51,19 @@ func TestExportNewUnitAfterClose(t *testing.T) {
 // with a delay longer than a month, and never freezes the months before
 // the first answer (a fresh install closes nothing).
 func TestAutoCloseCatchesUp(t *testing.T) {
-	dir := t.TempDir()
 	clock := &exportClock{}
 	clock.set(time.Date(2024, 3, 10, 9, 0, 0, 0, vn))
 	// February is due on 10/03 with a 5-day delay, but has no answer.
-	a, err := startAppWith(t, dir, map[string]string{"HAILONG_AUTO_CLOSE_DAYS": "5"}, nil, clock.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	answerWith(t, a, clock, time.Date(2024, 3, 10, 9, 0, 0, 0, vn), apiDesks(t, a)[0].SurveyURL, "")
-	a.Stop(t)
+	a := apptest.Start(t, apptest.Options{Now: clock.now, Config: func(c *app.Config) { c.AutoCloseDays = 5 }})
+	answerWith(t, a, clock, time.Date(2024, 3, 10, 9, 0, 0, 0, vn), a.Desks(t)[0].SurveyURL, "")
+	a.Stop()
 	// On 15/07 with 40 days: March, April and May are due (May ended
 	// 01/06 + 40 days = 11/07), June is not; February precedes the first answer.
 	clock.set(time.Date(2024, 7, 15, 9, 0, 0, 0, vn))
-	a, err = startAppWith(t, dir, map[string]string{"HAILONG_AUTO_CLOSE_DAYS": "40"}, nil, clock.now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a = apptest.Start(t, apptest.Options{DB: a.DB, Now: clock.now, Config: func(c *app.Config) { c.AutoCloseDays = 40 }})
 	closed := func() map[string]bool {
 		var audit []struct{ User, Action, Target string }
-		getJSON(t, a.URL+"/api/v1/audit", &audit)
+		apptest.GetJSON(t, a.URL+"/api/v1/audit", &audit)
 		out := map[string]bool{}
 		for _, e := range audit {
 			if e.Action == "month.close" && e.User == "hệ thống" {
@@ -93,22 +85,8 @@ func TestAutoCloseCatchesUp(t *testing.T) {
 		t.Errorf("closed automatically %v, want %v", got, want)
 	}
 	for _, m := range []string{"2024-02", "2024-06"} {
-		if code := apiCall(t, http.MethodPost, a.URL+"/exports/"+m+"/close", nil, nil); code != http.StatusOK {
+		if code := adminCall(t, http.MethodPost, a.URL+"/exports/"+m+"/close", nil, nil); code != http.StatusOK {
 			t.Errorf("%s closed by hand: %d, want 200 (it was left open)", m, code)
 		}
 	}
-}
-
-// basicPost POSTs to u as admin with HTTP Basic and returns the status and body.
-func basicPost(t *testing.T, u string) (int, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, u, nil)
-	req.SetBasicAuth("admin", testAdminPassword)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
 }

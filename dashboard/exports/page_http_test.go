@@ -1,4 +1,4 @@
-package main
+package exports_test
 
 import (
 	"net/http"
@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/dashboard/auth"
+	"hailong/internal/app/apptest"
 )
 
 // The "Xuất báo cáo" page is a dashboard tab; it lists each month with
@@ -17,27 +20,27 @@ import (
 // then shows) and "Mở lại" reopens it; a viewer sees the links, in their
 // scope, and no button.
 func TestExportsPage(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	a.Stop(t)
-	if out, err := runCmd(t, dir, "user", "add", "xem", "-role", "viewer", "-unit", "vt-p1", "-password", "matkhau-xem"); err != nil {
-		t.Fatalf("user add: %v %s", err, out)
-	}
 	clock := &exportClock{}
 	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
-	a, err := startAppWith(t, dir, nil, nil, clock.now)
+	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	// A viewer without a display name, as "hailong user add" without
+	// -name creates it (apptest's AddUser gives every account one).
+	hash, err := auth.HashPassword("matkhau-xem")
 	if err != nil {
 		t.Fatal(err)
 	}
-	answerWith(t, a, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), apiDesks(t, a)[0].SurveyURL, "Tốt; nhanh.")
+	if err := a.App.Users.Insert(t.Context(), &auth.User{Username: "xem", Role: auth.RoleViewer, Unit: "vt-p1", PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
+		t.Fatalf("add user xem: %v", err)
+	}
+	answerWith(t, a, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), a.Desks(t)[0].SurveyURL, "Tốt; nhanh.")
 	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
 	waitN(t, a, 1)
-	admin, _ := adminClient(t, a)
+	admin, _ := apptest.Admin(t, a.URL)
 
-	if doc := htmlPage(t, admin, a.URL+"/"); doc.Find(`nav.tabs a[href="/exports"]`).Length() != 1 {
+	if doc := apptest.HTMLPage(t, admin, a.URL+"/"); doc.Find(`nav.tabs a[href="/exports"]`).Length() != 1 {
 		t.Errorf("the overview's tabs have no link to /exports")
 	}
-	doc := htmlPage(t, admin, a.URL+"/exports")
+	doc := apptest.HTMLPage(t, admin, a.URL+"/exports")
 	may := doc.Find(`tr#m-2024-05`)
 	want := []string{"report", "xlsx", "csv-summary", "csv-criteria", "csv-desks", "csv-channels", "csv-comments", "csv-plan", "raw"}
 	for _, k := range want {
@@ -46,7 +49,7 @@ func TestExportsPage(t *testing.T) {
 			t.Errorf("May has no %s link", k)
 			continue
 		}
-		mustGet(t, admin, a.URL+href) // fails unless 200
+		apptest.MustGet(t, admin, a.URL+href) // fails unless 200
 	}
 	if href, _ := may.Find(`a[data-export="raw"]`).Attr("href"); !strings.Contains(href, "from=2024-05-01&to=2024-05-31") {
 		t.Errorf("raw link %q is not May's period", href)
@@ -54,12 +57,12 @@ func TestExportsPage(t *testing.T) {
 	if href, ok := doc.Find(`a[data-export="codebook"]`).Attr("href"); !ok {
 		t.Errorf("no codebook link")
 	} else {
-		mustGet(t, admin, a.URL+href)
+		apptest.MustGet(t, admin, a.URL+href)
 	}
 	// A ';' in a comment is quoted in both CSVs (Excel vi-VN splits on ';').
 	for _, k := range []string{"csv-comments", "raw"} {
 		href, _ := may.Find(`a[data-export="` + k + `"]`).Attr("href")
-		if b := mustGet(t, admin, a.URL+href); !strings.Contains(string(b), `,"Tốt; nhanh."`) {
+		if b := apptest.MustGet(t, admin, a.URL+href); !strings.Contains(string(b), `,"Tốt; nhanh."`) {
 			t.Errorf("%s: the comment with ';' is not quoted:\n%s", k, b)
 		}
 	}
@@ -78,7 +81,7 @@ func TestExportsPage(t *testing.T) {
 		t.Fatalf("close from the page: %d", res.StatusCode)
 	}
 	loc := res.Header.Get("Location")
-	doc = htmlPage(t, admin, a.URL+loc)
+	doc = apptest.HTMLPage(t, admin, a.URL+loc)
 	if s := doc.Find(`p.ok`).Text(); !strings.Contains(s, "Đã chốt số liệu tháng 05/2024") {
 		t.Errorf("notice %q", s)
 	}
@@ -86,7 +89,7 @@ func TestExportsPage(t *testing.T) {
 	if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(sum) {
 		t.Fatalf("closed May shows SHA-256 %q", sum)
 	}
-	if title := sheetRows(t, mustGet(t, admin, a.URL+"/exports/2024-05.xlsx"))["Tổng hợp"][0][0]; !strings.Contains(title, sum) {
+	if title := apptest.SheetRows(t, apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx"))["Tổng hợp"][0][0]; !strings.Contains(title, sum) {
 		t.Errorf("the page's hash %s is not the XLSX's: %q", sum, title)
 	}
 	reopen := doc.Find(`tr#m-2024-05 form`)
@@ -96,7 +99,7 @@ func TestExportsPage(t *testing.T) {
 
 	// The report: the city issues a whole-city report; the toolbar follows
 	// ?lang=en while the report itself stays Vietnamese; print styles for it.
-	rep := htmlPage(t, admin, a.URL+"/exports/2024-05/report?lang=en")
+	rep := apptest.HTMLPage(t, admin, a.URL+"/exports/2024-05/report?lang=en")
 	if b := rep.Find(".toolbar button").Text(); b != "Print / Save as PDF" {
 		t.Errorf("toolbar under ?lang=en: %q", b)
 	}
@@ -107,14 +110,14 @@ func TestExportsPage(t *testing.T) {
 		t.Errorf("report heading %q, %d bordered tables", h, rep.Find(".report table.data").Length())
 	}
 	css, _ := rep.Find(`link[rel=stylesheet][href*="print"]`).Attr("href")
-	if b := string(mustGet(t, admin, a.URL+css)); !strings.Contains(b, "@page report") || !strings.Contains(b, `"Times New Roman"`) {
+	if b := string(apptest.MustGet(t, admin, a.URL+css)); !strings.Contains(b, "@page report") || !strings.Contains(b, `"Times New Roman"`) {
 		t.Errorf("print.css has no report page rules")
 	}
-	htmlPage(t, admin, a.URL+"/exports?lang=vi") // ?lang sticks to the session
+	apptest.HTMLPage(t, admin, a.URL+"/exports?lang=vi") // ?lang sticks to the session
 
 	// A viewer: the same links in their scope, no button, and a refused POST.
-	viewer, csrf := loginAs(t, a, "xem", "matkhau-xem")
-	vdoc := htmlPage(t, viewer, a.URL+"/exports")
+	viewer, csrf := apptest.LoginAs(t, a.URL, "xem", "matkhau-xem")
+	vdoc := apptest.HTMLPage(t, viewer, a.URL+"/exports")
 	if vdoc.Find(`main form`).Length() != 0 || vdoc.Find(`main button`).Length() != 0 {
 		t.Errorf("a viewer sees a button")
 	}
@@ -125,7 +128,7 @@ func TestExportsPage(t *testing.T) {
 		t.Errorf("viewer page: scope %q, hash %q", vdoc.Find("h1 + p").Text(), vdoc.Find(`tr#m-2024-05 code.sha256`).Text())
 	}
 	href, _ := vdoc.Find(`tr#m-2024-05 a[data-export="xlsx"]`).Attr("href")
-	for _, r := range sheetRows(t, mustGet(t, viewer, a.URL+href))["Tổng hợp"][3:] {
+	for _, r := range apptest.SheetRows(t, apptest.MustGet(t, viewer, a.URL+href))["Tổng hợp"][3:] {
 		if r[0] != "vt-p1" {
 			t.Errorf("viewer's XLSX has unit %s", r[0])
 		}
@@ -140,25 +143,10 @@ func TestExportsPage(t *testing.T) {
 	if res := submit(t, admin, a.URL+action, reopen); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reopen from the page: %d", res.StatusCode)
 	}
-	doc = htmlPage(t, admin, a.URL+"/exports")
+	doc = apptest.HTMLPage(t, admin, a.URL+"/exports")
 	if doc.Find(`tr#m-2024-05 code.sha256`).Length() != 0 || doc.Find(`tr#m-2024-05 form button`).Text() != "Chốt số liệu" {
 		t.Errorf("May is still closed after Mở lại")
 	}
-}
-
-// htmlPage GETs u (200 expected) and parses it.
-func htmlPage(t *testing.T, c *http.Client, u string) *goquery.Document {
-	t.Helper()
-	res, err := c.Get(u)
-	if err != nil || res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %v %v", u, res.StatusCode, err)
-	}
-	defer res.Body.Close()
-	doc, err := goquery.NewDocumentFromReader(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
 }
 
 // submit posts a form's hidden fields and its button's value to u.

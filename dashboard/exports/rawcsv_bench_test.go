@@ -1,10 +1,11 @@
-package main
+package exports_test
 
 import (
 	"bufio"
 	"context"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -12,7 +13,12 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"hailong/internal/app"
+	"hailong/internal/app/apptest"
+	"hailong/internal/embedded"
 )
 
 // BenchmarkRawCSV streams GET /exports/raw.csv for 2024 from
@@ -25,7 +31,8 @@ func BenchmarkRawCSV(b *testing.B) {
 	if dir == "" {
 		b.Skip("set HAILONG_BENCH_DATA_DIR to a data dir filled by hailong generate")
 	}
-	a := startApp(b, dir, map[string]string{"HAILONG_DEMO": "false"})
+	db, closeStore := openDataDir(b, dir)
+	a := apptest.Start(b, apptest.Options{DB: db, Config: func(c *app.Config) { c.Demo = false }})
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	go func() {
@@ -44,7 +51,7 @@ func BenchmarkRawCSV(b *testing.B) {
 	}()
 	b.ResetTimer()
 	req, _ := http.NewRequest(http.MethodGet, a.URL+"/exports/raw.csv?from=2024-01-01&to=2024-12-31", nil)
-	req.SetBasicAuth("admin", testAdminPassword)
+	req.SetBasicAuth("admin", apptest.AdminPassword)
 	start := time.Now()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -62,9 +69,10 @@ func BenchmarkRawCSV(b *testing.B) {
 	res.Body.Close()
 	csvDur := time.Since(start)
 	close(stop)
-	a.Stop(b)
+	a.Stop()
+	closeStore()
 
-	db := openDataDir(b, dir)
+	db, _ = openDataDir(b, dir) // a fresh store, as the service had
 	start = time.Now()
 	cur, err := db.Collection("responses").Find(context.Background(), bson.D{{Key: "submitted_at", Value: bson.D{
 		{Key: "$gte", Value: time.Date(2023, 12, 31, 17, 0, 0, 0, time.UTC)}, {Key: "$lt", Value: time.Date(2024, 12, 31, 17, 0, 0, 0, time.UTC)}}}},
@@ -89,4 +97,32 @@ func BenchmarkRawCSV(b *testing.B) {
 	b.ReportMetric(float64(docs)/bareDur.Seconds(), "bare-docs/s")
 	b.ReportMetric((float64(rows-1)/csvDur.Seconds())/(float64(docs)/bareDur.Seconds()), "ratio")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+}
+
+// openDataDir opens the embedded store of a data dir (its ferretdb
+// folder, database "hailong") with the client options the service uses.
+// The store closes when the benchmark ends, or earlier by the returned
+// func (closing twice is fine).
+func openDataDir(b *testing.B, dir string) (*mongo.Database, func()) {
+	b.Helper()
+	uri, stopFerret, err := embedded.StartFerretDB(filepath.Join(dir, "ferretdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cl, err := mongo.Connect(options.Client().ApplyURI(uri).
+		SetServerSelectionTimeout(5 * time.Second).SetTimeout(10 * time.Second).SetAppName("hailong"))
+	if err != nil {
+		stopFerret()
+		b.Fatal(err)
+	}
+	closed := false
+	closeStore := func() {
+		if !closed {
+			closed = true
+			_ = cl.Disconnect(context.Background())
+			stopFerret()
+		}
+	}
+	b.Cleanup(closeStore)
+	return cl.Database("hailong"), closeStore
 }

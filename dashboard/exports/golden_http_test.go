@@ -1,4 +1,4 @@
-package main
+package exports_test
 
 import (
 	"math"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/app/apptest"
 	"hailong/internal/web"
 	"hailong/static"
 	"hailong/survey"
@@ -23,19 +24,16 @@ import (
 func TestExportEqualsAPI(t *testing.T) {
 	clock := &exportClock{}
 	clock.set(time.Date(2024, 5, 3, 9, 0, 0, 0, vn))
-	a, err := startAppWith(t, t.TempDir(), nil, nil, clock.now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desks := apiDesks(t, a)
+	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	desks := a.Desks(t)
 	units := map[string]bool{}
 	n := 0
 	for j, d := range desks {
 		units[d.Unit] = true
 		for i := 0; i < 2+j%3; i++ {
 			clock.set(time.Date(2024, 5, 3+n%25, 9, 0, 0, 0, vn))
-			c := client(t)
-			form := getForm(t, c, d.SurveyURL)
+			c := apptest.Client(t)
+			form := apptest.GetForm(t, c, d.SurveyURL)
 			ans := url.Values{
 				"overall":     {strconv.Itoa(1 + (i+j)%5)},
 				"a":           {strconv.Itoa(1 + (i+j)%5)},
@@ -49,7 +47,7 @@ func TestExportEqualsAPI(t *testing.T) {
 			if i == 0 {
 				ans.Set("comment", "Ý kiến tại "+d.ID)
 			}
-			if res := post(t, c, a.URL+form.Action, form.Hidden, ans); res.StatusCode != http.StatusSeeOther {
+			if res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, ans); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("answer at %s: %d", d.ID, res.StatusCode)
 			}
 			n++
@@ -59,9 +57,9 @@ func TestExportEqualsAPI(t *testing.T) {
 		t.Fatalf("the demo city has %d desks in %d units; the test wants several", len(desks), len(units))
 	}
 	waitN(t, a, int64(n))
-	admin, _ := adminClient(t, a)
-	sheets := sheetRows(t, mustGet(t, admin, a.URL+"/exports/2024-05.xlsx"))
-	checkSummary(t, a, sheets["Tổng hợp"])
+	admin, _ := apptest.Admin(t, a.URL)
+	sheets := apptest.SheetRows(t, apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx"))
+	checkSummary(t, a.URL, sheets["Tổng hợp"])
 
 	api := map[string]*apiFull{}
 	get := func(q string) *apiFull {
@@ -69,7 +67,7 @@ func TestExportEqualsAPI(t *testing.T) {
 			return r
 		}
 		r := &apiFull{}
-		if code := getJSON(t, a.URL+"/api/v1/indicators?from=2024-05-01&to=2024-05-31"+q, r); code != 200 {
+		if code := apptest.GetJSON(t, a.URL+"/api/v1/indicators?from=2024-05-01&to=2024-05-31"+q, r); code != 200 {
 			t.Fatalf("indicators %s: %d", q, code)
 		}
 		api[q] = r
@@ -170,7 +168,7 @@ func TestExportEqualsAPI(t *testing.T) {
 
 	// Each CSV table equals its sheet: same cells, percentages as 0–100.
 	for key, sheet := range map[string]string{"summary": "Tổng hợp", "criteria": "Theo tiêu chí", "desks": "Theo quầy", "channels": "Kênh & trực tuyến", "comments": "Ý kiến", "plan": "Kế hoạch"} {
-		recs := readCSV(t, mustGet(t, admin, a.URL+"/exports/2024-05.csv?table="+key))
+		recs := apptest.ReadCSV(t, apptest.MustGet(t, admin, a.URL+"/exports/2024-05.csv?table="+key))
 		rows := sheets[sheet][1:]
 		if len(recs) != len(rows) {
 			t.Errorf("%s: CSV %d rows, sheet %d", key, len(recs), len(rows))
@@ -290,7 +288,7 @@ func sameCell(x, c string, pct bool) bool {
 	return err1 == nil && err2 == nil && math.Abs(xf*100-cf) < 1e-9
 }
 
-func deskOf(desks []deskJSON, id string) string {
+func deskOf(desks []apptest.Desk, id string) string {
 	for _, d := range desks {
 		if d.ID == id {
 			return d.Unit

@@ -1,0 +1,141 @@
+package exports_test
+
+// Helpers of the tests that drive the whole service over HTTP (apptest).
+
+import (
+	"encoding/base64"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"hailong/internal/app/apptest"
+	"hailong/survey/period"
+)
+
+var vn = period.Vietnam
+
+// exportClock is a settable test clock.
+type exportClock struct{ ns atomic.Int64 }
+
+func (c *exportClock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
+func (c *exportClock) now() time.Time  { return time.Unix(0, c.ns.Load()) }
+
+// answerWith submits answers at the clock's time to a desk.
+func answerWith(t *testing.T, a *apptest.Site, clock *exportClock, at time.Time, surveyURL, comment string) {
+	t.Helper()
+	clock.set(at)
+	c := apptest.Client(t)
+	form := apptest.GetForm(t, c, surveyURL)
+	ans := apptest.ValidAnswers()
+	ans.Set("comment", comment)
+	if res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, ans); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST answer: %d", res.StatusCode)
+	}
+}
+
+// waitN waits until the May indicators count n answers.
+func waitN(t *testing.T, a *apptest.Site, n int64) {
+	t.Helper()
+	a.WaitIndicators(t, "from=2024-05-01&to=2024-05-31", n)
+}
+
+// adminCall sends a JSON request with HTTP Basic as the admin.
+func adminCall(t *testing.T, method, u string, body, out any) int {
+	t.Helper()
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+apptest.AdminPassword))
+	return apptest.JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
+}
+
+// basicPost POSTs to u as admin with HTTP Basic and returns the status and body.
+func basicPost(t *testing.T, u string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, u, nil)
+	req.SetBasicAuth("admin", apptest.AdminPassword)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+type apiFig struct {
+	HL     *float64 `json:"hl"`
+	N      int64    `json:"n"`
+	CILow  *float64 `json:"ci_low"`
+	CIHigh *float64 `json:"ci_high"`
+	LowN   bool     `json:"low_n"`
+}
+
+// checkSummary compares every figure of "Tổng hợp" with the indicators API.
+func checkSummary(t *testing.T, base string, rows [][]string) {
+	t.Helper()
+	if len(rows) < 4 || !strings.Contains(rows[0][0], "05/2024") {
+		t.Fatalf("Tổng hợp: %d rows, title %q", len(rows), rows[0])
+	}
+	num := func(s string) *float64 {
+		if s == "" {
+			return nil
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("cell %q: %v", s, err)
+		}
+		v *= 100
+		return &v
+	}
+	same := func(what string, got, want *float64) {
+		if (got == nil) != (want == nil) || (got != nil && math.Abs(*got-*want) > 1e-9) {
+			t.Errorf("%s: xlsx %v, API %v", what, fmtp(got), fmtp(want))
+		}
+	}
+	for _, r := range rows[2:] {
+		for len(r) < 12 {
+			r = append(r, "")
+		}
+		q := "from=2024-05-01&to=2024-05-31"
+		if r[0] != "(tổng)" {
+			q += "&unit=" + url.QueryEscape(r[0])
+		}
+		var rep struct {
+			N        int64    `json:"n"`
+			Service  *apiFig  `json:"service"`
+			Elements []apiFig `json:"elements"`
+		}
+		if apptest.GetJSON(t, base+"/api/v1/indicators?"+q, &rep) != 200 {
+			t.Fatalf("indicators %s", q)
+		}
+		if strconv.FormatInt(rep.N, 10) != r[2] {
+			t.Errorf("%s: N %s, API %d", r[0], r[2], rep.N)
+		}
+		if rep.Service == nil {
+			rep.Service = &apiFig{LowN: true}
+		}
+		same(r[0]+" service", num(r[3]), rep.Service.HL)
+		same(r[0]+" ci_low", num(r[4]), rep.Service.CILow)
+		same(r[0]+" ci_high", num(r[5]), rep.Service.CIHigh)
+		if (r[6] == "x") != rep.Service.LowN {
+			t.Errorf("%s: low-N mark %q, API %v", r[0], r[6], rep.Service.LowN)
+		}
+		for i, e := range rep.Elements {
+			same(r[0]+" element "+strconv.Itoa(i), num(r[7+i]), e.HL)
+		}
+		if len(rep.Elements) == 0 && r[7] != "" {
+			t.Errorf("%s: element figures without answers", r[0])
+		}
+	}
+}
+
+func fmtp(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
