@@ -2,11 +2,8 @@ package exports_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"testing"
 	"time"
@@ -16,7 +13,6 @@ import (
 
 	"hailong/internal/app"
 	"hailong/internal/app/apptest"
-	"hailong/internal/derrors"
 	"hailong/survey"
 	"hailong/survey/period"
 	"hailong/survey/rollup"
@@ -85,50 +81,9 @@ func generate(b *testing.B, db *mongo.Database, rdb *redis.Client, n int, fromDa
 	if !ok {
 		b.Fatal("no counter instrument")
 	}
-	store := survey.NewStore(db)
-	all, err := store.Desks(ctx)
-	if err != nil {
+	g := survey.Generation{In: in, N: n, From: from, To: to, Seed: 1, Desks: desks} // what "hailong generate" runs
+	if err := survey.NewStore(db).Generate(ctx, g); err != nil {
 		b.Fatal(err)
-	}
-	// Numbered desks across the units that have desks, until there are
-	// desks of them.
-	var units []string
-	seen := map[string]bool{}
-	for _, d := range all {
-		if !seen[d.Unit] {
-			seen[d.Unit] = true
-			units = append(units, d.Unit)
-		}
-	}
-	for i := len(all); i < desks && len(units) > 0; i++ {
-		d := survey.Desk{ID: fmt.Sprintf("gen-q%03d", i+1), Unit: units[i%len(units)], Name: fmt.Sprintf("Quầy %d", i+1),
-			Instrument: "counter", Generation: 1, Active: true, CreatedAt: time.Now().UTC()}
-		if err := store.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.ErrDuplicate) {
-			b.Fatal(err)
-		}
-		all = append(all, d)
-	}
-	rng := rand.New(rand.NewPCG(1, 2024))
-	span := to.AddDate(0, 0, 1).Sub(from)
-	const batch = 1000
-	buf := make([]*survey.Response, 0, batch)
-	for i := 0; i < n; i++ {
-		at := from.Add(time.Duration(rng.Int64N(int64(span))))
-		// Desks are open 7:30–17:00: fold night times into office hours.
-		if h := at.In(period.Vietnam).Hour(); h < 7 || h > 16 {
-			at = at.Add(time.Duration(10-h) * time.Hour)
-		}
-		r, err := survey.SampleResponse(rng, in, &all[rng.IntN(len(all))], at)
-		if err != nil {
-			b.Fatal(err)
-		}
-		buf = append(buf, r)
-		if len(buf) == batch || i == n-1 {
-			if err := store.InsertResponses(ctx, buf); err != nil {
-				b.Fatal(err)
-			}
-			buf = buf[:0]
-		}
 	}
 	log := slog.New(slog.DiscardHandler)
 	if _, err := rollup.NewCommitter(db, rollup.NewRollups(db, rdb, log), log).Reindex(ctx); err != nil {
