@@ -88,8 +88,8 @@ func indicatorsOver(t *testing.T, base string, from, to time.Time) indicatorsSna
 }
 
 // equalRecount compares the snapshot with the figures recomputed from the
-// stored responses, to the last digit (see TestRollupsEqualRecount), and
-// returns the number of answers counted.
+// stored responses, to the last digit (see TestRollupsEqualRecount in
+// dashboard/overview), and returns the number of answers counted.
 func (s indicatorsSnap) equalRecount(t *testing.T, all []survey.Response) int64 {
 	t.Helper()
 	instruments, err := survey.LoadInstruments()

@@ -1,4 +1,4 @@
-package main
+package overview_test
 
 import (
 	"fmt"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestOverviewCommentsFromArchive: the overview's newest comments come from
@@ -16,38 +18,36 @@ import (
 // is in memory); they follow the period, unit, desk and channel filters,
 // leave out hidden ones, and name the unit and desk with Vietnam time.
 func TestOverviewCommentsFromArchive(t *testing.T) {
-	dir := t.TempDir()
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
-	start := func() *testApp {
-		a, err := startAppWith(t, dir, nil, nil, clock.now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
+	clk := &manualClock{}
+	clk.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clk.now})
+	// A restart keeps the store and starts on a fresh miniredis, as an
+	// embedded-mode app does.
+	restart := func() *apptest.Site {
+		a.Stop()
+		return apptest.Start(t, apptest.Options{Now: clk.now, DB: a.DB})
 	}
-	a := start()
-	byUnit := map[string]deskJSON{}
-	for _, d := range apiDesks(t, a) {
+	byUnit := map[string]apptest.Desk{}
+	for _, d := range a.Desks(t) {
 		if _, ok := byUnit[d.Unit]; !ok {
 			byUnit[d.Unit] = d
 		}
 	}
 	p1, p7 := byUnit["vt-p1"], byUnit["vt-p7"]
-	answerWith(t, a, clock, time.Date(2024, 4, 10, 9, 0, 0, 0, vn), p1.SurveyURL, "Ý kiến tháng Tư")
-	answerWith(t, a, clock, time.Date(2024, 5, 2, 8, 5, 0, 0, vn), p1.SurveyURL, "Ý kiến A quầy phường 1")
-	answerWith(t, a, clock, time.Date(2024, 5, 15, 10, 0, 0, 0, vn), p7.SurveyURL, "Ý kiến B phường 7")
-	clock.set(time.Date(2024, 5, 18, 23, 30, 0, 0, vn))
-	c := client(t)
-	f := getForm(t, c, a.URL+"/p/vt-p1")
-	ans := validAnswers()
+	answerWith(t, a, clk, time.Date(2024, 4, 10, 9, 0, 0, 0, vn), p1.SurveyURL, "Ý kiến tháng Tư")
+	answerWith(t, a, clk, time.Date(2024, 5, 2, 8, 5, 0, 0, vn), p1.SurveyURL, "Ý kiến A quầy phường 1")
+	answerWith(t, a, clk, time.Date(2024, 5, 15, 10, 0, 0, 0, vn), p7.SurveyURL, "Ý kiến B phường 7")
+	clk.set(time.Date(2024, 5, 18, 23, 30, 0, 0, vn))
+	c := apptest.Client(t)
+	f := apptest.GetForm(t, c, a.URL+"/p/vt-p1")
+	ans := apptest.ValidAnswers()
 	ans.Set("comment", "Ý kiến C cổng dịch vụ công")
-	if res, _ := portalPost(t, c, a, f, "unknown", "online_full", ans); res.StatusCode != http.StatusSeeOther {
+	if res, _ := portalPost(t, c, a.URL, f, "unknown", "online_full", ans); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("portal answer: %d", res.StatusCode)
 	}
 	waitN(t, a, 3)
 
-	comments := func(a *testApp, admin *http.Client, query string) []string {
+	comments := func(a *apptest.Site, admin *http.Client, query string) []string {
 		t.Helper()
 		res, err := admin.Get(a.URL + "/?" + query)
 		if err != nil || res.StatusCode != 200 {
@@ -64,11 +64,11 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 	// Before the restart the Redis lists can answer (ten matches, each
 	// unit's list reaching back far enough): the same as the archive after.
 	for d := 3; d <= 13; d++ {
-		answerWith(t, a, clock, time.Date(2024, 5, d, 9, 0, 0, 0, vn), p1.SurveyURL, fmt.Sprintf("Ý kiến ngày %02d", d))
+		answerWith(t, a, clk, time.Date(2024, 5, d, 9, 0, 0, 0, vn), p1.SurveyURL, fmt.Sprintf("Ý kiến ngày %02d", d))
 	}
 	waitN(t, a, 14)
 	lists := []string{"from=2024-05-01&to=2024-05-31&unit=vt-p1", "from=2024-05-01&to=2024-05-31&unit=vt-p1&channel=qr", "from=2024-05-01&to=2024-05-12&unit=vt-p1", "from=2024-05-01&to=2024-05-31"}
-	admin, _ := adminClient(t, a)
+	admin, _ := apptest.Admin(t, a.URL)
 	before := map[string][]string{}
 	for _, q := range lists {
 		before[q] = comments(a, admin, q)
@@ -79,9 +79,8 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 	if got := before[lists[1]]; len(got) != 10 || !strings.HasPrefix(got[0], "Ý kiến ngày 13") || !strings.HasPrefix(got[9], "Ý kiến ngày 04") {
 		t.Errorf("Phường 1's May QR comments before a restart = %q", got)
 	}
-	a.Stop(t)
-	a = start()
-	admin, csrf := adminClient(t, a)
+	a = restart()
+	admin, csrf := apptest.Admin(t, a.URL)
 	for _, q := range lists {
 		if got := comments(a, admin, q); strings.Join(got, "\n") != strings.Join(before[q], "\n") {
 			t.Errorf("/?%s: after a restart %q, before %q", q, got, before[q])

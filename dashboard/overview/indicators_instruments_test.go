@@ -1,4 +1,4 @@
-package main
+package overview_test
 
 import (
 	"encoding/json"
@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/app"
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 	"hailong/survey/period"
 	"hailong/survey/rollup"
@@ -68,14 +70,10 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 	base := time.Date(2024, 5, 30, 8, 0, 0, 0, period.Vietnam)
 	var tick atomic.Int64
 	clock := func() time.Time { return base.Add(time.Duration(tick.Load()) * 6 * time.Minute) }
-	dir := t.TempDir()
-	a, err := startAppWith(t, dir, map[string]string{"HAILONG_SUSPECT_MIN_FILL": "5s"}, nil, clock)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.Start(t, apptest.Options{Now: clock, Config: func(c *app.Config) { c.Limits.MinFill = 5 * time.Second }})
 	use := map[string]string{"p1-q1": "sipas-2023", "p7-q1": "sipas-2023", "tt-q1": "sipas-2023", "p1-q2": "tt01", "rd-q1": "tt01"}
 	for id, instr := range use {
-		if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/"+id, map[string]any{"instrument": instr}, nil); code != http.StatusOK {
+		if code := adminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/"+id, map[string]any{"instrument": instr}, nil); code != http.StatusOK {
 			t.Fatalf("PATCH desk %s instrument %s: %d", id, instr, code)
 		}
 	}
@@ -83,8 +81,8 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var desks []deskJSON
-	for _, d := range apiDesks(t, a) {
+	var desks []apptest.Desk
+	for _, d := range a.Desks(t) {
 		if use[d.ID] != "" {
 			if d.Instrument != use[d.ID] {
 				t.Fatalf("desk %s serves %s, want %s", d.ID, d.Instrument, use[d.ID])
@@ -103,11 +101,11 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 			for i := 0; i < each; i++ {
 				d := desks[rng.IntN(len(desks))]
 				in, _ := instruments.Latest(d.Instrument)
-				c := client(t)
+				c := apptest.Client(t)
 				tick.Add(1)
-				form := getForm(t, c, d.SurveyURL)
+				form := apptest.GetForm(t, c, d.SurveyURL)
 				tick.Add(1)
-				if res := post(t, c, a.URL+form.Action, form.Hidden, answersFor(in, rng)); res.StatusCode != http.StatusSeeOther {
+				if res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, answersFor(in, rng)); res.StatusCode != http.StatusSeeOther {
 					t.Errorf("POST %s: %d", d.Instrument, res.StatusCode)
 					return
 				}
@@ -137,9 +135,9 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		var s, p apiReport
-		getJSON(t, a.URL+"/api/v1/indicators?"+queries[0], &s)
-		getJSON(t, a.URL+"/api/v1/indicators?"+queries[4], &p)
+		var s, p report
+		apptest.GetJSON(t, a.URL+"/api/v1/indicators?"+queries[0], &s)
+		apptest.GetJSON(t, a.URL+"/api/v1/indicators?"+queries[4], &p)
 		if s.N+p.N == workers*each {
 			break
 		}
@@ -151,15 +149,14 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 	got := map[string]json.RawMessage{}
 	for _, q := range queries {
 		var raw json.RawMessage
-		if code := getJSON(t, a.URL+"/api/v1/indicators?"+q, &raw); code != http.StatusOK {
+		if code := apptest.GetJSON(t, a.URL+"/api/v1/indicators?"+q, &raw); code != http.StatusOK {
 			t.Fatalf("GET indicators?%s: %d", q, code)
 		}
 		got[q] = raw
 	}
-	a.Stop(t)
+	a.Stop()
 
-	db := openDataDir(t, dir)
-	all := storedResponses(t, db)
+	all := apptest.StoredResponses(t, a.DB)
 	if len(all) != workers*each {
 		t.Fatalf("%d responses stored, want %d", len(all), workers*each)
 	}
@@ -178,8 +175,8 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 		if agg == "" {
 			agg = rollup.AggPooled
 		}
-		want := rollup.Compute(in, tallyOf(all, sel(from, to)), agg, "vi")
-		assertSameFigures(t, q, got[q], want)
+		want := rollup.Compute(in, apptest.TallyOf(all, sel(from, to)), agg, "vi")
+		apptest.AssertSameFigures(t, q, got[q], want)
 		var rep struct {
 			Method string `json:"method"`
 			Points *struct {
@@ -214,7 +211,7 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 				t.Fatalf("%s: %d series points, want %d", q, len(rep.Series), len(bounds))
 			}
 			for i, b := range bounds {
-				assertSameFigures(t, fmt.Sprintf("%s series %d", q, i), rep.Series[i], rollup.Compute(in, tallyOf(all, sel(b[0], b[1])), agg, "vi"))
+				apptest.AssertSameFigures(t, fmt.Sprintf("%s series %d", q, i), rep.Series[i], rollup.Compute(in, apptest.TallyOf(all, sel(b[0], b[1])), agg, "vi"))
 			}
 		}
 	}

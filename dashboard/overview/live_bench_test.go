@@ -1,4 +1,4 @@
-package main
+package overview_test
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"hailong/internal/app/apptest"
 )
 
 // BenchmarkLiveUnderLoad: 200 dashboards hold an SSE stream open while
@@ -20,9 +22,9 @@ import (
 // got its update (p99 over the 200 clients).
 func BenchmarkLiveUnderLoad(b *testing.B) {
 	const clients, rate, seconds = 200, 200, 10
-	a := startApp(b, b.TempDir(), nil)
-	desks := apiDesks(b, a)
-	session := loginClientTB(b, a)
+	a := apptest.Start(b, apptest.Options{})
+	desks := a.Desks(b)
+	session, _ := apptest.Admin(b, a.URL)
 
 	var pageMu sync.Mutex
 	var pages []time.Duration
@@ -76,10 +78,10 @@ func BenchmarkLiveUnderLoad(b *testing.B) {
 	ready.Wait()
 
 	submit := func() time.Duration {
-		c := client(b)
-		form := getForm(b, c, desks[time.Now().Nanosecond()%len(desks)].SurveyURL)
+		c := apptest.Client(b)
+		form := apptest.GetForm(b, c, desks[time.Now().Nanosecond()%len(desks)].SurveyURL)
 		start := time.Now()
-		res, err := c.PostForm(a.URL+form.Action, mergeValues(form.Hidden, validAnswers()))
+		res, err := c.PostForm(a.URL+form.Action, apptest.MergeValues(form.Hidden, apptest.ValidAnswers()))
 		if err != nil {
 			b.Error(err)
 			return 0

@@ -1,4 +1,4 @@
-package main
+package overview_test
 
 import (
 	"net/http"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestOverviewTrendsAndLinks: the overview draws the trend by day (the
@@ -16,24 +18,20 @@ import (
 // figures and criteria link to their breakdown; the desk filter names the
 // unit of each desk.
 func TestOverviewTrendsAndLinks(t *testing.T) {
-	dir := t.TempDir()
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
-	a, err := startAppWith(t, dir, nil, nil, clock.now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clk := &manualClock{}
+	clk.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clk.now})
 	var p1 string
-	for _, d := range apiDesks(t, a) {
+	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p1" && p1 == "" {
 			p1 = d.SurveyURL
 		}
 	}
-	answerWith(t, a, clock, time.Date(2024, 4, 10, 9, 0, 0, 0, vn), p1, "")
-	answerWith(t, a, clock, time.Date(2024, 5, 2, 9, 0, 0, 0, vn), p1, "")
-	answerWith(t, a, clock, time.Date(2024, 5, 15, 9, 0, 0, 0, vn), p1, "")
+	answerWith(t, a, clk, time.Date(2024, 4, 10, 9, 0, 0, 0, vn), p1, "")
+	answerWith(t, a, clk, time.Date(2024, 5, 2, 9, 0, 0, 0, vn), p1, "")
+	answerWith(t, a, clk, time.Date(2024, 5, 15, 9, 0, 0, 0, vn), p1, "")
 	waitN(t, a, 2)
-	admin, _ := adminClient(t, a)
+	admin, _ := apptest.Admin(t, a.URL)
 	page := func(query string) *goquery.Document {
 		t.Helper()
 		res, err := admin.Get(a.URL + "/?" + query)
@@ -78,8 +76,8 @@ func TestOverviewTrendsAndLinks(t *testing.T) {
 	if !strings.HasPrefix(crit, "/api/v1/indicators?") {
 		t.Fatalf("criterion links to %q", crit)
 	}
-	var rep apiReport
-	if code := getJSON(t, a.URL+crit, &rep); code != 200 || rep.N != 2 {
+	var rep report
+	if code := apptest.GetJSON(t, a.URL+crit, &rep); code != 200 || rep.N != 2 {
 		t.Errorf("criterion breakdown %s: %d, N = %d, want 2 (May, Phường 1)", crit, code, rep.N)
 	}
 

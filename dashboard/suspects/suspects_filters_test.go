@@ -1,7 +1,6 @@
-package main
+package suspects_test
 
 import (
-	"hailong/survey/period"
 	"net/http"
 	"regexp"
 	"strings"
@@ -10,6 +9,9 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
+	"hailong/survey/period"
 )
 
 // TestSuspectsPageFiltersAndPages: the suspects page shows this month by
@@ -22,12 +24,9 @@ func TestSuspectsPageFiltersAndPages(t *testing.T) {
 	base = time.Date(base.Year(), base.Month(), 20, 10, 7, 0, 0, period.Vietnam)
 	now.Store(base.UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	a, err := startAppWith(t, t.TempDir(), nil, nil, clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desks := apiDesks(t, a)
-	var deskA, deskB deskJSON
+	a := apptest.Start(t, apptest.Options{Now: clock})
+	desks := a.Desks(t)
+	var deskA, deskB apptest.Desk
 	deskA = desks[0]
 	for _, d := range desks {
 		if d.Unit != deskA.Unit {
@@ -38,13 +37,13 @@ func TestSuspectsPageFiltersAndPages(t *testing.T) {
 	if deskB.ID == "" {
 		t.Fatal("the demo has one unit only")
 	}
-	bot := func(d deskJSON) {
+	bot := func(d apptest.Desk) {
 		t.Helper()
-		c := client(t)
-		form := getForm(t, c, d.SurveyURL)
-		answers := validAnswers()
+		c := apptest.Client(t)
+		form := apptest.GetForm(t, c, d.SurveyURL)
+		answers := apptest.ValidAnswers()
 		answers.Set("website", "http://spam.example")
-		if res := post(t, c, a.URL+form.Action, form.Hidden, answers); res.StatusCode != http.StatusSeeOther {
+		if res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, answers); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("honeypot answer: %d", res.StatusCode)
 		}
 	}
@@ -57,7 +56,7 @@ func TestSuspectsPageFiltersAndPages(t *testing.T) {
 	}
 	bot(deskB)
 
-	admin, _ := adminClient(t, a)
+	admin, _ := apptest.Admin(t, a.URL)
 	page := func(query string) (int, *goquery.Document) {
 		t.Helper()
 		res, err := admin.Get(a.URL + "/suspects" + query)
@@ -100,7 +99,7 @@ func TestSuspectsPageFiltersAndPages(t *testing.T) {
 		t.Errorf("desk cell %q, want the desk's name %q and unit's name %q", desk, deskA.Name, deskA.UnitName)
 	}
 	ans := row.Find("td.answers").Text()
-	for _, want := range []string{"Rất hài lòng", "Không áp dụng", validAnswers().Get("comment")} {
+	for _, want := range []string{"Rất hài lòng", "Không áp dụng", apptest.ValidAnswers().Get("comment")} {
 		if !strings.Contains(ans, want) {
 			t.Errorf("answers cell lacks %q: %q", want, ans)
 		}

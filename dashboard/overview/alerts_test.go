@@ -1,15 +1,18 @@
-package main
+package overview_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/dashboard/plan"
+	"hailong/internal/app"
+	"hailong/internal/app/apptest"
 )
 
 // TestOverviewAlerts: the overview's three alerts. A desk whose last 7 days
@@ -18,11 +21,22 @@ import (
 // short of it is not; an overdue task — a recurring quarterly one never
 // updated since the year began — is named until its unit reports on it.
 func TestOverviewAlerts(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	a.Stop(t)
-	plan := filepath.Join(dir, "quy.yaml")
-	if err := os.WriteFile(plan, []byte(`plan:
+	clk := &manualClock{}
+	base := time.Date(2026, 6, 15, 9, 0, 0, 0, vn)
+	clk.set(base)
+	// Answers sent within a minute of the form are suspect ("too_fast"):
+	// the test makes suspects by not moving the clock.
+	a := apptest.Start(t, apptest.Options{Now: clk.now, Config: func(c *app.Config) {
+		c.Limits.MinFill = time.Minute
+		c.AlertSuspects = 3
+	}})
+	// As "hailong import plan quy.yaml" does.
+	ctx := context.Background()
+	units, err := a.App.Survey.Units(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := plan.ParsePlan([]byte(`plan:
   code: quy-2026
   title: Báo cáo quý
 tasks:
@@ -31,42 +45,30 @@ tasks:
     title: Báo cáo kết quả tuyên truyền hằng quý
     channel: report
     frequency: quarterly
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, args := range [][]string{
-		{"import", "plan", plan},
-		{"user", "add", "p1", "-role", "unit_manager", "-unit", "vt-p1", "-password", "matkhau-p1"},
-	} {
-		if out, err := runCmd(t, dir, args...); err != nil {
-			t.Fatalf("%v: %v %s", args, err, out)
-		}
-	}
-	clock := &exportClock{}
-	base := time.Date(2026, 6, 15, 9, 0, 0, 0, vn)
-	clock.set(base)
-	// Answers sent within a minute of the form are suspect ("too_fast"):
-	// the test makes suspects by not moving the clock.
-	a, err := startAppWith(t, dir, map[string]string{"HAILONG_SUSPECT_MIN_FILL": "1m", "HAILONG_ALERT_SUSPECTS": "3"}, nil, clock.now)
+`), units)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := a.App.Tasks.Import(ctx, f); err != nil {
+		t.Fatalf("import plan: %v", err)
+	}
+	a.AddUser(t, "p1", "unit_manager", "vt-p1", "matkhau-p1")
 	urls := map[string]string{}
-	for _, d := range apiDesks(t, a) {
+	for _, d := range a.Desks(t) {
 		urls[d.ID] = d.SurveyURL
 	}
-	low := validAnswers()
+	low := apptest.ValidAnswers()
 	for _, k := range []string{"a", "b", "c", "d", "e", "overall"} {
 		low.Set(k, "1")
 	}
 	send := func(desk string, n int, wait time.Duration) {
 		t.Helper()
 		for i := 0; i < n; i++ {
-			c := client(t)
-			clock.set(base)
-			f := getForm(t, c, urls[desk])
-			clock.set(base.Add(wait))
-			if res := post(t, c, a.URL+f.Action, f.Hidden, low); res.StatusCode != http.StatusSeeOther {
+			c := apptest.Client(t)
+			clk.set(base)
+			f := apptest.GetForm(t, c, urls[desk])
+			clk.set(base.Add(wait))
+			if res := apptest.Post(t, c, a.URL+f.Action, f.Hidden, low); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("answer %s: %d", desk, res.StatusCode)
 			}
 		}
@@ -74,7 +76,7 @@ tasks:
 	send("p1-q1", 30, 2*time.Minute)
 	send("p1-q2", 29, 2*time.Minute)
 	send("p7-q1", 2, 0)
-	waitCount(t, a, 59)
+	a.WaitIndicators(t, "from=2026-06-01&to=2026-06-30", 59)
 
 	alerts := func(c *http.Client) map[string][]string {
 		t.Helper()
@@ -92,7 +94,7 @@ tasks:
 		})
 		return out
 	}
-	admin, _ := adminClient(t, a)
+	admin, _ := apptest.Admin(t, a.URL)
 	got := alerts(admin)
 	if l := got["low"]; len(l) != 1 || !strings.Contains(l[0], "Phường 1") || !strings.Contains(l[0], "(30 phiếu)") || !strings.HasSuffix(l[0], "/?desk=p1-q1") {
 		t.Errorf("low alerts = %q, want p1-q1 only (30 answers; p1-q2 has 29)", l)
@@ -111,7 +113,7 @@ tasks:
 	}
 
 	// p1 sees its own overdue tasks, named, and none of p7's alerts.
-	p1, p1csrf := loginAs(t, a, "p1", "matkhau-p1")
+	p1, p1csrf := apptest.LoginAs(t, a.URL, "p1", "matkhau-p1")
 	got = alerts(p1)
 	if len(got["burst"]) != 0 {
 		t.Errorf("p1 sees another unit's burst: %q", got["burst"])
@@ -137,15 +139,9 @@ tasks:
 		t.Error("quarterly task still overdue right after its unit reported")
 	}
 	// A quarter and ten days later it is due again.
-	clock.set(base.AddDate(0, 3, 11))
-	p1, _ = loginAs(t, a, "p1", "matkhau-p1") // the session has expired meanwhile
+	clk.set(base.AddDate(0, 3, 11))
+	p1, _ = apptest.LoginAs(t, a.URL, "p1", "matkhau-p1") // the session has expired meanwhile
 	if !quarterly() {
 		t.Error("quarterly task not overdue 3 months and 11 days after its last report")
 	}
-}
-
-// waitCount waits until the indicators of June 2026 count n answers.
-func waitCount(t *testing.T, a *testApp, n int64) {
-	t.Helper()
-	waitIndicators(t, a, "from=2026-06-01&to=2026-06-30", n)
 }

@@ -1,4 +1,4 @@
-package main
+package overview_test
 
 import (
 	"io"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hailong/internal/app/apptest"
 )
 
 // liveRead is the page script's re-read after a flush: only the part it
@@ -30,21 +32,21 @@ func liveRead(t *testing.T, c *http.Client, u string) string {
 // official's hide forms carry their own CSRF token, viewers get none, and
 // a new answer shows in the next read.
 func TestOverviewLivePart(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	admin, adminCSRF := adminClient(t, a)
-	addUser(t, a, admin, adminCSRF, "xem", "viewer", "")
-	viewer, viewerCSRF := loginAs(t, a, "xem", "matkhau-xem")
-	other, otherCSRF := adminClient(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	admin, adminCSRF := apptest.Admin(t, a.URL)
+	a.AddUser(t, "xem", "viewer", "")
+	viewer, viewerCSRF := apptest.LoginAs(t, a.URL, "xem", "matkhau-xem")
+	other, otherCSRF := apptest.Admin(t, a.URL)
 	if adminCSRF == otherCSRF {
 		t.Fatal("two admin sessions share a CSRF token: the test proves nothing")
 	}
 
-	desk := apiDesks(t, a)[0]
-	c := client(t)
-	f := getForm(t, c, desk.SurveyURL)
-	ans := validAnswers()
+	desk := a.Desks(t)[0]
+	c := apptest.Client(t)
+	f := apptest.GetForm(t, c, desk.SurveyURL)
+	ans := apptest.ValidAnswers()
 	ans.Set("comment", "Cán bộ hướng dẫn tận tình")
-	if res := post(t, c, a.URL+f.Action, f.Hidden, ans); res.StatusCode != http.StatusSeeOther {
+	if res := apptest.Post(t, c, a.URL+f.Action, f.Hidden, ans); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("answer: %d", res.StatusCode)
 	}
 	// The rollup writer flushes within a second; the next flush's read

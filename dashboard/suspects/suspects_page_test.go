@@ -1,4 +1,4 @@
-package main
+package suspects_test
 
 import (
 	"encoding/json"
@@ -9,19 +9,21 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestSuspectsPageReview(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desk := apiDesks(t, a)[0]
-	c := client(t)
-	form := getForm(t, c, desk.SurveyURL)
-	bot := validAnswers()
+	a := apptest.Start(t, apptest.Options{})
+	desk := a.Desks(t)[0]
+	c := apptest.Client(t)
+	form := apptest.GetForm(t, c, desk.SurveyURL)
+	bot := apptest.ValidAnswers()
 	bot.Set("website", "http://spam.example")
-	if res := post(t, c, a.URL+form.Action, form.Hidden, bot); res.StatusCode != http.StatusSeeOther {
+	if res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, bot); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("honeypot answer: %d (bots get the normal thank-you)", res.StatusCode)
 	}
-	admin, csrf := adminClient(t, a)
+	admin, csrf := apptest.Admin(t, a.URL)
 	res, _ := admin.Get(a.URL + "/suspects")
 	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	res.Body.Close()
@@ -31,7 +33,7 @@ func TestSuspectsPageReview(t *testing.T) {
 	}
 	n := func() int64 {
 		var r struct{ N int64 }
-		getJSON(t, a.URL+"/api/v1/indicators", &r)
+		apptest.GetJSON(t, a.URL+"/api/v1/indicators", &r)
 		return r.N
 	}
 	if got := n(); got != 0 {
@@ -50,7 +52,7 @@ func TestSuspectsPageReview(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	var audit []struct{ Action string }
-	getJSON(t, a.URL+"/api/v1/audit", &audit)
+	apptest.GetJSON(t, a.URL+"/api/v1/audit", &audit)
 	b, _ := json.Marshal(audit)
 	if !strings.Contains(string(b), "response.confirm") {
 		t.Errorf("no audit entry for the confirmation: %s", b)

@@ -1,4 +1,4 @@
-package main
+package overview_test
 
 import (
 	"fmt"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"hailong/internal/app"
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 	"hailong/survey/period"
 )
@@ -32,26 +34,22 @@ func TestHeatmapPartialMonth(t *testing.T) {
 	var now atomic.Int64
 	now.Store(times[0].Add(-time.Minute).UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	dir := t.TempDir()
-	a, err := startAppWith(t, dir, map[string]string{"HAILONG_SUSPECT_MIN_FILL": "5s"}, nil, clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desks := apiDesks(t, a)
+	a := apptest.Start(t, apptest.Options{Now: clock, Config: func(c *app.Config) { c.Limits.MinFill = 5 * time.Second }})
+	desks := a.Desks(t)
 	for i, ts := range times {
-		c := client(t)
+		c := apptest.Client(t)
 		now.Store(ts.Add(-time.Minute).UnixNano())
-		form := getForm(t, c, desks[i%3].SurveyURL)
+		form := apptest.GetForm(t, c, desks[i%3].SurveyURL)
 		now.Store(ts.UnixNano())
-		if res := post(t, c, a.URL+form.Action, form.Hidden, validAnswers()); res.StatusCode != http.StatusSeeOther {
+		if res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, apptest.ValidAnswers()); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("POST at %v: %d", ts, res.StatusCode)
 		}
 	}
 	now.Store(at(20, 16, 0).UnixNano()) // "today" is 20/11/2026
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		var rep apiReport
-		getJSON(t, a.URL+"/api/v1/indicators?from=2026-11-01&to=2026-11-20", &rep)
+		var rep report
+		apptest.GetJSON(t, a.URL+"/api/v1/indicators?from=2026-11-01&to=2026-11-20", &rep)
 		if rep.N == int64(len(times)) {
 			break
 		}
@@ -60,16 +58,15 @@ func TestHeatmapPartialMonth(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	c, _ := adminClient(t, a)
+	c, _ := apptest.Admin(t, a.URL)
 	pages := map[string][7][24]int64{}
 	ranges := map[string][2]time.Time{"": {at(1, 0, 0), at(21, 0, 0)}, "from=2026-11-10&to=2026-11-18": {at(10, 0, 0), at(19, 0, 0)}}
 	for q := range ranges {
 		pages[q] = heatmapOf(t, c, a.URL+"/?"+q)
 	}
-	a.Stop(t)
+	a.Stop()
 
-	db := openDataDir(t, dir)
-	all := storedResponses(t, db)
+	all := apptest.StoredResponses(t, a.DB)
 	if len(all) != len(times) {
 		t.Fatalf("%d responses stored, want %d", len(all), len(times))
 	}

@@ -1,4 +1,4 @@
-package main
+package overview_test
 
 import (
 	"net/http"
@@ -7,18 +7,20 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestOverviewPage(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desks := apiDesks(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	desks := a.Desks(t)
 	for i := 0; i < 6; i++ {
-		if code, _ := answer(t, client(t), a.URL, desks[i%3].SurveyURL); code != http.StatusSeeOther {
+		if code := apptest.Answer(t, apptest.Client(t), a.URL, desks[i%3].SurveyURL); code != http.StatusSeeOther {
 			t.Fatalf("answer: %d", code)
 		}
 	}
 	time.Sleep(1500 * time.Millisecond) // the rollup writer flushes every second
-	c, _ := adminClient(t, a)
+	c, _ := apptest.Admin(t, a.URL)
 	res, err := c.Get(a.URL + "/")
 	if err != nil {
 		t.Fatal(err)

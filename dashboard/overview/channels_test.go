@@ -1,4 +1,4 @@
-package main
+package overview_test
 
 import (
 	"encoding/json"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"hailong/internal/app/apptest"
 	"hailong/internal/web"
 	"hailong/survey"
 	"hailong/survey/period"
@@ -23,19 +24,18 @@ import (
 // breakdown=channel gives each channel's figures equal to a recount of the
 // stored responses, pooled and per unit, and a channel filter agrees.
 func TestIndicatorsByChannel(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
+	a := apptest.Start(t, apptest.Options{})
 	rng := rand.New(rand.NewPCG(9, 4))
 	var qrURLs []string
-	for _, d := range apiDesks(t, a) {
+	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p1" || d.Unit == "vt-p7" || d.Unit == "vt" {
 			qrURLs = append(qrURLs, d.SurveyURL)
 		}
 	}
 	send := func(formURL string, extra url.Values) {
-		c := client(t)
-		f := getForm(t, c, formURL)
-		if res := post(t, c, a.URL+f.Action, f.Hidden, mergeValues(randomAnswers(rng), extra)); res.StatusCode != http.StatusSeeOther {
+		c := apptest.Client(t)
+		f := apptest.GetForm(t, c, formURL)
+		if res := apptest.Post(t, c, a.URL+f.Action, f.Hidden, apptest.MergeValues(apptest.RandomAnswers(rng), extra)); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("POST %s: %d", f.Action, res.StatusCode)
 		}
 	}
@@ -54,31 +54,31 @@ func TestIndicatorsByChannel(t *testing.T) {
 			URL string `json:"url"`
 		}
 		body := map[string]string{"desk": []string{"p1-q1", "p7-q1"}[i%2], "dossier_code": "H01-" + strconv.Itoa(i)}
-		if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
+		if code := adminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
 			t.Fatalf("receipt link: %d", code)
 		}
 		send(link.URL, nil)
 	}
-	waitIndicators(t, a, "", nQR+nPortal+nReceipt)
+	a.WaitIndicators(t, "", nQR+nPortal+nReceipt)
 
 	queries := []string{"breakdown=channel", "breakdown=channel&agg=units", "breakdown=channel&unit=vt-p1"}
 	got := map[string]json.RawMessage{}
 	for _, q := range queries {
 		var raw json.RawMessage
-		if code := getJSON(t, a.URL+"/api/v1/indicators?"+q, &raw); code != http.StatusOK {
+		if code := apptest.GetJSON(t, a.URL+"/api/v1/indicators?"+q, &raw); code != http.StatusOK {
 			t.Fatalf("GET indicators?%s: %d", q, code)
 		}
 		got[q] = raw
 	}
 	var filtered json.RawMessage
-	getJSON(t, a.URL+"/api/v1/indicators?channel=portal", &filtered)
+	apptest.GetJSON(t, a.URL+"/api/v1/indicators?channel=portal", &filtered)
 	checkChannelPages(t, a, got[queries[0]], map[string]int{"qr": nQR, "portal": nPortal, "receipt": nReceipt})
-	if code := getJSON(t, a.URL+"/api/v1/indicators?breakdown=units", nil); code != http.StatusBadRequest {
+	if code := apptest.GetJSON(t, a.URL+"/api/v1/indicators?breakdown=units", nil); code != http.StatusBadRequest {
 		t.Errorf("breakdown=units: %d, want 400", code)
 	}
-	a.Stop(t)
+	a.Stop()
 
-	all := storedResponses(t, openDataDir(t, dir))
+	all := apptest.StoredResponses(t, a.DB)
 	if len(all) != nQR+nPortal+nReceipt {
 		t.Fatalf("%d responses stored, want %d", len(all), nQR+nPortal+nReceipt)
 	}
@@ -101,7 +101,7 @@ func TestIndicatorsByChannel(t *testing.T) {
 			sel := func(r survey.Response) bool {
 				return r.Channel == ch && (v.Get("unit") == "" || r.Unit == v.Get("unit"))
 			}
-			w := rollup.Compute(in, tallyOf(all, sel), agg, "vi")
+			w := rollup.Compute(in, apptest.TallyOf(all, sel), agg, "vi")
 			if w.N == 0 {
 				if _, ok := rep.ByChannel[ch]; ok {
 					t.Errorf("%s: by_channel has %s, which has no answers", q, ch)
@@ -109,7 +109,7 @@ func TestIndicatorsByChannel(t *testing.T) {
 				continue
 			}
 			want++
-			assertSameFigures(t, q+" by_channel."+ch, rep.ByChannel[ch], w)
+			apptest.AssertSameFigures(t, q+" by_channel."+ch, rep.ByChannel[ch], w)
 		}
 		if want < 3 || len(rep.ByChannel) != want {
 			t.Errorf("%s: by_channel has %d channels, want %d (≥ 3)", q, len(rep.ByChannel), want)
@@ -140,7 +140,7 @@ func mustJSON(t *testing.T, v any) string {
 // count and service index as the API reports them, with Vietnamese labels,
 // its filter offers every channel, and the month's CSV export shows the
 // channel mix.
-func checkChannelPages(t *testing.T, a *testApp, report json.RawMessage, counts map[string]int) {
+func checkChannelPages(t *testing.T, a *apptest.Site, report json.RawMessage, counts map[string]int) {
 	t.Helper()
 	var rep struct {
 		ByChannel map[string]rollup.Figures `json:"by_channel"`
@@ -148,8 +148,8 @@ func checkChannelPages(t *testing.T, a *testApp, report json.RawMessage, counts 
 	if err := json.Unmarshal(report, &rep); err != nil {
 		t.Fatal(err)
 	}
-	c, _ := adminClient(t, a)
-	res, body := get(t, c, a.URL+"/")
+	c, _ := apptest.Admin(t, a.URL)
+	res, body := apptest.Get(t, c, a.URL+"/")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("overview: %d", res.StatusCode)
 	}
@@ -178,8 +178,8 @@ func checkChannelPages(t *testing.T, a *testApp, report json.RawMessage, counts 
 		}
 	}
 	month := time.Now().In(period.Vietnam).Format("2006-01")
-	b, _ := download(t, c, a.URL+"/exports/"+month+".csv?table=channels")
-	recs := readCSV(t, b)
+	b, _ := apptest.Download(t, c, a.URL+"/exports/"+month+".csv?table=channels")
+	recs := apptest.ReadCSV(t, b)
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
@@ -194,7 +194,7 @@ func checkChannelPages(t *testing.T, a *testApp, report json.RawMessage, counts 
 			t.Errorf("channels export, total row, %s = %q, want %d", ch, got, n)
 		}
 	}
-	_, reportPage := get(t, c, a.URL+"/exports/"+month+"/report")
+	_, reportPage := apptest.Get(t, c, a.URL+"/exports/"+month+"/report")
 	for ch, n := range counts {
 		if want := labels[ch] + ": " + strconv.Itoa(n) + " phiếu"; !strings.Contains(string(reportPage), want) {
 			t.Errorf("the month's report does not say %q", want)
