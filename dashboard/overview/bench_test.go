@@ -3,11 +3,8 @@ package overview_test
 import (
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,7 +18,6 @@ import (
 
 	"hailong/internal/app"
 	"hailong/internal/app/apptest"
-	"hailong/internal/derrors"
 	"hailong/internal/embedded"
 	"hailong/internal/testdb"
 	"hailong/survey"
@@ -73,8 +69,8 @@ func openDataDir(b *testing.B, dir string) *mongo.Database {
 
 // generate adds n counter responses of 2024 (seed 1) to db, over the demo
 // desks and numbered ones up to desks, then rebuilds the rollups: what
-// "hailong generate -n N -desks D" (cmd/hailong/data.go) does with its
-// default period, seed and instrument.
+// "hailong generate -n N -desks D" does with its default period, seed and
+// instrument (both call survey.Store.Generate).
 func generate(ctx context.Context, db *mongo.Database, n, desks int) error {
 	from, _ := period.ParseDay("2024-01-01")
 	to, _ := period.ParseDay("2024-12-31")
@@ -90,47 +86,8 @@ func generate(ctx context.Context, db *mongo.Database, n, desks int) error {
 	if _, err := store.SeedDemo(ctx, time.Now()); err != nil {
 		return err
 	}
-	all, err := store.Desks(ctx)
-	if err != nil {
+	if err := store.Generate(ctx, survey.Generation{In: in, N: n, From: from, To: to, Seed: 1, Desks: desks}); err != nil {
 		return err
-	}
-	var units []string
-	seen := map[string]bool{}
-	for _, d := range all {
-		if !seen[d.Unit] {
-			seen[d.Unit] = true
-			units = append(units, d.Unit)
-		}
-	}
-	for i := len(all); i < desks && len(units) > 0; i++ {
-		d := survey.Desk{ID: fmt.Sprintf("gen-q%03d", i+1), Unit: units[i%len(units)], Name: fmt.Sprintf("Quầy %d", i+1),
-			Instrument: "counter", Generation: 1, Active: true, CreatedAt: time.Now().UTC()}
-		if err := store.InsertDesk(ctx, &d); err != nil && !errors.Is(err, derrors.ErrDuplicate) {
-			return err
-		}
-		all = append(all, d)
-	}
-	rng := rand.New(rand.NewPCG(1, 2024))
-	span := to.AddDate(0, 0, 1).Sub(from)
-	const batch = 1000
-	buf := make([]*survey.Response, 0, batch)
-	for i := 0; i < n; i++ {
-		at := from.Add(time.Duration(rng.Int64N(int64(span))))
-		// Desks are open 7:30–17:00: fold night times into office hours.
-		if h := at.In(period.Vietnam).Hour(); h < 7 || h > 16 {
-			at = at.Add(time.Duration(10-h) * time.Hour)
-		}
-		r, err := survey.SampleResponse(rng, in, &all[rng.IntN(len(all))], at)
-		if err != nil {
-			return err
-		}
-		buf = append(buf, r)
-		if len(buf) == batch || i == n-1 {
-			if err := store.InsertResponses(ctx, buf); err != nil {
-				return err
-			}
-			buf = buf[:0]
-		}
 	}
 	// The binary's generate reindexes with an embedded Redis of its own,
 	// gone when it ends.
