@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"hailong/internal/app"
+	"hailong/internal/cli"
 	"hailong/internal/web"
 )
 
@@ -38,13 +38,9 @@ type config struct {
 	EmbedAncestors string
 }
 
-// configError is a configuration mistake: the process exits with code 2
-// before anything starts.
-type configError struct{ msg string }
-
-func (e *configError) Error() string { return e.msg }
-
-func configErrorf(format string, a ...any) error { return &configError{msg: fmt.Sprintf(format, a...)} }
+// configErrorf is a configuration or usage mistake: the process exits
+// with code 2 before anything starts.
+func configErrorf(format string, a ...any) error { return cli.Usagef(format, a...) }
 
 // setting describes one configuration entry for flags, env and the README.
 type setting struct {
@@ -68,7 +64,7 @@ func (c *config) settings() []setting {
 }
 
 // parseConfig reads the environment, then flags, then validates. Errors are
-// *configError with one line naming the setting.
+// usage errors (exit code 2) with one line naming the setting.
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -95,7 +91,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		autoClose = v
 	}
 	fs.StringVar(&autoClose, "auto-close-days", autoClose, "close a month's figures this many days after it ends; 0: only by hand (HAILONG_AUTO_CLOSE_DAYS)")
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := cli.ParseFlags(fs, args, stderr); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
+	"hailong/internal/cli"
 	"io"
 	"net"
 	"strconv"
@@ -19,23 +19,6 @@ func checkAddr(addr string) error {
 	}
 	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		return fmt.Errorf("%q has port %q, want a number from 0 to 65535", addr, port)
-	}
-	return nil
-}
-
-// parseFlags parses args into fs. A mistake is one line naming the problem
-// and where to look, not the whole flag list; -h still prints the list.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stderr)
-		fmt.Fprintf(stderr, "Usage of %s:\n", fs.Name())
-		fs.PrintDefaults()
-		return err
-	}
-	if err != nil {
-		return configErrorf("%v (run \"hailong help\", or \"%s -h\" for the flags)", err, fs.Name())
 	}
 	return nil
 }
@@ -56,5 +39,5 @@ func parseNamed(fs *flag.FlagSet, verb, what string, args []string, stderr io.Wr
 			break
 		}
 	}
-	return name, rest, parseFlags(fs, args, stderr)
+	return name, rest, cli.ParseFlags(fs, args, stderr)
 }

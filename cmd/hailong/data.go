@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"hailong/internal/cli"
 	"hailong/survey"
 	"hailong/survey/period"
 	"hailong/survey/rollup"
@@ -77,7 +78,7 @@ func parseGenerate(args []string, stderr io.Writer) (generateConfig, []string, e
 			break
 		}
 	}
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := cli.ParseFlags(fs, args, stderr); err != nil {
 		return g, nil, err
 	}
 	if g.N < 1 {

@@ -12,6 +12,7 @@ import (
 
 	"hailong/dashboard/exports"
 	"hailong/dashboard/plan"
+	"hailong/internal/cli"
 	"hailong/internal/derrors"
 	"hailong/internal/pdf"
 	"hailong/internal/web"
@@ -38,7 +39,7 @@ func parseMonthExport(args []string, stderr io.Writer) (monthExport, []string, e
 	fs.StringVar(&m.Unit, "unit", "", "unit id: export that unit's subtree only (default: every unit)")
 	fs.StringVar(&m.Table, "table", "summary", "CSV table: summary, criteria, desks, channels, comments or plan")
 	fs.StringVar(&m.Instrument, "instrument", "counter", "instrument code or code@version")
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := cli.ParseFlags(fs, args, stderr); err != nil {
 		return m, nil, err
 	}
 	if _, ok := period.ParseMonth(m.Month); !ok {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hailong/internal/cli"
 	"hailong/internal/loadtest"
 	"io"
 	"os"
@@ -23,16 +24,15 @@ func main() {
 }
 
 // exitCode reports err on stderr and maps it to the process exit code:
-// 2 for configuration mistakes (the load tool's flags included), 1 for
-// everything else.
+// 2 for configuration and usage mistakes (every command's, the load
+// tool's included), 1 for everything else.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	fmt.Fprintln(stderr, "hailong:", err)
-	var ce *configError
-	var fe *loadtest.FlagError
-	if errors.As(err, &ce) || errors.As(err, &fe) {
+	var ue *cli.UsageError
+	if errors.As(err, &ue) {
 		return 2
 	}
 	return 1

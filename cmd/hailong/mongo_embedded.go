@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"hailong/internal/cli"
 	"hailong/internal/embedded"
 )
 
@@ -26,7 +27,7 @@ func mongoEmbeddedCmd(ctx context.Context, args []string, getenv func(string) st
 		def = "./data"
 	}
 	dir := fs.String("data", def, "data directory (SQLite files in DIR/ferretdb); default HAILONG_DATA_DIR")
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := cli.ParseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

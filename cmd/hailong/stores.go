@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"hailong/internal/cli"
 	"hailong/internal/embedded"
 )
 
@@ -53,7 +54,7 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, e
 		mongoURI = uri
 		s.mongoDesc = "embedded FerretDB (SQLite in " + filepath.Join(cfg.DataDir, "ferretdb") + ")"
 	} else {
-		s.mongoDesc = "MongoDB at " + redactURI(cfg.MongoURI)
+		s.mongoDesc = "MongoDB at " + cli.RedactURI(cfg.MongoURI)
 	}
 	client, err := mongo.Connect(options.Client().ApplyURI(mongoURI).
 		SetServerSelectionTimeout(5 * time.Second).SetTimeout(10 * time.Second).SetAppName("hailong"))
@@ -69,7 +70,7 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, e
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := client.Ping(pingCtx, nil); err != nil {
-		return nil, fmt.Errorf("MongoDB does not answer at %s: %w", redactURI(mongoURI), err)
+		return nil, fmt.Errorf("MongoDB does not answer at %s: %w", cli.RedactURI(mongoURI), err)
 	}
 	s.db = client.Database(cfg.MongoDB)
 
@@ -83,7 +84,7 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger) (_ *stores, e
 		redisURL = "redis://" + addr
 		s.redisDesc = "embedded miniredis"
 	} else {
-		s.redisDesc = "Redis at " + redactURI(cfg.RedisURL)
+		s.redisDesc = "Redis at " + cli.RedactURI(cfg.RedisURL)
 	}
 	opt, err := redis.ParseURL(redisURL)
 	if err != nil {
@@ -155,18 +156,4 @@ func loadSecret(dir string) ([]byte, error) {
 		return nil, fmt.Errorf("write secret: %w", err)
 	}
 	return []byte(s), nil
-}
-
-// redactURI hides credentials in a store URL before it is printed.
-func redactURI(s string) string {
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		return "(invalid URL)"
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		if slash := strings.Index(rest, "/"); slash < 0 || at < slash {
-			rest = "***@" + rest[at+1:]
-		}
-	}
-	return scheme + "://" + rest
 }

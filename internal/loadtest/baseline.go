@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"hailong/internal/cli"
 	"hailong/survey"
 )
 
@@ -50,7 +51,7 @@ func newBaseline(ctx context.Context, c Config, tr *http.Transport, desks []load
 	}
 	b.client, b.coll = cl, cl.Database(c.MongoDB).Collection(baselineCollection)
 	if err := cl.Ping(ctx, nil); err != nil {
-		return nil, fmt.Errorf("baseline: MongoDB does not answer at %s: %w", redactURI(c.MongoURI), err)
+		return nil, fmt.Errorf("baseline: MongoDB does not answer at %s: %w", cli.RedactURI(c.MongoURI), err)
 	}
 	rng := rand.New(rand.NewPCG(c.Seed, 7))
 	desk := survey.Desk{ID: desks[0].ID, Unit: "baseline"}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"hailong/internal/cli"
 	"hailong/survey"
 )
 
@@ -40,17 +41,9 @@ type Config struct {
 	Timeout, DrainWait time.Duration
 }
 
-// FlagError is a mistake in the flags: nothing was started. (The command
-// exits with code 2 for it, as for any configuration mistake.)
-type FlagError struct{ msg string }
-
-func (e *FlagError) Error() string { return e.msg }
-
-func flagErrorf(format string, a ...any) error { return &FlagError{msg: fmt.Sprintf(format, a...)} }
-
 // ParseFlags reads the flags of "hailong loadtest" from args, with
 // defaults from getenv (HAILONG_ADMIN_PASSWORD, HAILONG_MONGO_URI,
-// HAILONG_MONGO_DB). Mistakes are a *FlagError; -h prints the flags on
+// HAILONG_MONGO_DB). Mistakes are a *cli.UsageError; -h prints the flags on
 // stderr and returns flag.ErrHelp.
 func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
 	var c Config
@@ -78,30 +71,30 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.Uint64Var(&c.Seed, "seed", 1, "random seed of the answers")
 	fs.DurationVar(&c.Timeout, "timeout", 30*time.Second, "timeout of one request")
 	fs.DurationVar(&c.DrainWait, "drain", 30*time.Second, "longest wait for in-flight citizens after -duration")
-	if err := parseFlags(fs, args, stderr); err != nil {
+	if err := cli.ParseFlags(fs, args, stderr); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
-		return c, flagErrorf("unexpected argument %q", fs.Arg(0))
+		return c, cli.Usagef("unexpected argument %q", fs.Arg(0))
 	}
 	for _, u := range strings.Split(*urls, ",") {
 		u = strings.TrimRight(strings.TrimSpace(u), "/")
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return c, flagErrorf("-url: %q is not an http(s) base URL", u)
+			return c, cli.Usagef("-url: %q is not an http(s) base URL", u)
 		}
 		c.URLs = append(c.URLs, u)
 	}
 	switch {
 	case c.Workers < 0 || c.Desks < 0:
-		return c, flagErrorf("-workers and -desks must not be negative")
+		return c, cli.Usagef("-workers and -desks must not be negative")
 	case c.Workers == 0 && c.Rate <= 0:
-		return c, flagErrorf("-rate must be positive (or use -workers)")
+		return c, cli.Usagef("-rate must be positive (or use -workers)")
 	case c.Duration <= 0 || c.Think < 0 || c.Timeout <= 0 || c.DrainWait < 0 || c.BaselineFor <= 0 || c.InsertGoroutines <= 0:
-		return c, flagErrorf("-duration, -timeout, -baseline-duration and -baseline-goroutines must be positive, -think and -drain not negative")
+		return c, cli.Usagef("-duration, -timeout, -baseline-duration and -baseline-goroutines must be positive, -think and -drain not negative")
 	case c.Password == "":
-		return c, flagErrorf("-password (or HAILONG_ADMIN_PASSWORD): needed to list the desks")
+		return c, cli.Usagef("-password (or HAILONG_ADMIN_PASSWORD): needed to list the desks")
 	case c.Baseline && c.MongoURI == "":
-		return c, flagErrorf("-baseline needs -mongo-uri (or HAILONG_MONGO_URI): the store the service writes to (see \"hailong mongo-embedded\")")
+		return c, cli.Usagef("-baseline needs -mongo-uri (or HAILONG_MONGO_URI): the store the service writes to (see \"hailong mongo-embedded\")")
 	}
 	return c, nil
 }
@@ -225,37 +218,4 @@ func newLoadTransport() *http.Transport {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost, tr.MaxConnsPerHost = 4096, 4096, 0
 	return tr
-}
-
-// parseFlags parses args into fs. A mistake is one line naming the problem
-// and where to look, not the whole flag list; -h still prints the list.
-// (The same as cmd/hailong's parseFlags, with a *FlagError.)
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stderr)
-		fmt.Fprintf(stderr, "Usage of %s:\n", fs.Name())
-		fs.PrintDefaults()
-		return err
-	}
-	if err != nil {
-		return flagErrorf("%v (run \"hailong help\", or \"%s -h\" for the flags)", err, fs.Name())
-	}
-	return nil
-}
-
-// redactURI hides credentials in a store URL before it is printed (the
-// same as cmd/hailong's).
-func redactURI(s string) string {
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		return "(invalid URL)"
-	}
-	if at := strings.LastIndex(rest, "@"); at >= 0 {
-		if slash := strings.Index(rest, "/"); slash < 0 || at < slash {
-			rest = "***@" + rest[at+1:]
-		}
-	}
-	return scheme + "://" + rest
 }
