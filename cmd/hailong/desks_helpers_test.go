@@ -1,22 +1,23 @@
 package main
 
-// Helpers of the desks and poster tests that cmd tests still use
-// (those tests moved to dashboard/desks, on apptest).
+// Helpers of the desks, poster and paper tests that cmd tests still use
+// (those tests moved to dashboard/desks and dashboard/paper, on apptest).
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/survey"
 )
 
 // adminClient is a cookie-jar client signed in as admin, with the CSRF
@@ -126,24 +127,85 @@ func getDoc(t *testing.T, c *http.Client, u string) *goquery.Document {
 	return doc
 }
 
-// zbarDecode reads the QR code in a PNG with zbarimg, or skips.
-func zbarDecode(t *testing.T, img []byte) string {
+// addUser creates an account through the admin's users page.
+func addUser(t *testing.T, a *testApp, admin *http.Client, csrf, name, role, unit string) {
 	t.Helper()
-	zbar, err := exec.LookPath("zbarimg")
+	res, err := admin.PostForm(a.URL+"/users", url.Values{"_csrf": {csrf}, "username": {name}, "name": {"Cán bộ " + name},
+		"role": {role}, "unit": {unit}, "password": {"matkhau-" + name}})
 	if err != nil {
-		t.Skip("zbarimg not installed: apt-get install -y zbar-tools (CI installs it)")
-	}
-	f := filepath.Join(t.TempDir(), "qr.png")
-	if err := os.WriteFile(f, img, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(zbar, "--raw", "-q", f).Output()
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("add user %s (%s): %d", name, role, res.StatusCode)
+	}
+}
+
+// createBatch prints a batch through the form and returns its serials.
+func createBatch(t *testing.T, a *testApp, c *http.Client, csrf string, form url.Values) []string {
+	t.Helper()
+	form.Set("_csrf", csrf)
+	res, err := c.PostForm(a.URL+"/paper/batches", form)
 	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("zbarimg read no code: %v %s", err, ee.Stderr)
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/paper/batches/") {
+		t.Fatalf("create batch %v: %d → %q", form, res.StatusCode, loc)
+	}
+	doc := getDoc(t, c, a.URL+loc)
+	var serials []string
+	doc.Find("article.paper-form").Each(func(_ int, s *goquery.Selection) {
+		serials = append(serials, s.AttrOr("data-serial", ""))
+	})
+	return serials
+}
+
+// paperN returns today's answer count of unit, and how many came on paper.
+func paperN(t *testing.T, a *testApp, unit string) (int64, int64) {
+	t.Helper()
+	var rep apiReport
+	if code := getJSON(t, a.URL+"/api/v1/indicators?unit="+unit+"&from="+today()+"&to="+today(), &rep); code != http.StatusOK {
+		t.Fatalf("indicators: %d", code)
+	}
+	return rep.N, rep.Channels[survey.ChannelPaper]
+}
+
+// waitPaperN waits until the indicators of unit count want paper answers.
+func waitPaperN(t *testing.T, a *testApp, unit string, want int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, paper := paperN(t, a, unit)
+		if n == want && paper == want {
+			return
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("indicators of %s count %d answers (%d on paper), want %d on paper", unit, n, paper, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// paperResponses reads the stored paper responses of a stopped app, by serial.
+func paperResponses(t *testing.T, dir string) map[string]survey.Response {
+	t.Helper()
+	db := openDataDir(t, dir)
+	cur, err := db.Collection("responses").Find(context.Background(), bson.D{{Key: "channel", Value: survey.ChannelPaper}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.TrimSuffix(string(out), "\n")
+	var rs []survey.Response
+	if err := cur.All(context.Background(), &rs); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]survey.Response{}
+	for _, r := range rs {
+		if _, dup := out[r.Serial]; dup {
+			t.Errorf("serial %s stored twice", r.Serial)
+		}
+		out[r.Serial] = r
+	}
+	return out
 }
