@@ -1,4 +1,4 @@
-package main
+package desks_test
 
 import (
 	"net/http"
@@ -7,14 +7,16 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestDeskUnitEditForms: the desks page edits a desk and a unit through
 // CSRF forms with the API's validation and audit: 303 with a Vietnamese
 // confirmation, 422 with the message on bad input and nothing stored.
 func TestDeskUnitEditForms(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	admin, csrf := adminClient(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	admin, csrf := apptest.Admin(t, a.URL)
 	send := func(c *http.Client, path string, v url.Values) (*http.Response, *goquery.Document) {
 		t.Helper()
 		res, err := c.PostForm(a.URL+path, v)
@@ -34,7 +36,7 @@ func TestDeskUnitEditForms(t *testing.T) {
 	}
 	desk := func(id string) deskJSON {
 		var ds []deskJSON
-		getJSON(t, a.URL+"/api/v1/desks", &ds)
+		apptest.GetJSON(t, a.URL+"/api/v1/desks", &ds)
 		for _, d := range ds {
 			if d.ID == id {
 				return d
@@ -97,7 +99,7 @@ func TestDeskUnitEditForms(t *testing.T) {
 			ID, Name, Address string
 			NameEN            string `json:"name_en"`
 		}
-		getJSON(t, a.URL+"/api/v1/units", &us)
+		apptest.GetJSON(t, a.URL+"/api/v1/units", &us)
 		for _, x := range us {
 			if x.ID == "vt-p1" {
 				return x
@@ -118,15 +120,15 @@ func TestDeskUnitEditForms(t *testing.T) {
 	}
 
 	// Unit managers may not edit; every change is audited.
-	addUser(t, a, admin, csrf, "ql-p1", "unit_manager", "vt-p1")
-	ql, qlCSRF := loginAs(t, a, "ql-p1", "matkhau-ql-p1")
+	a.AddUser(t, "ql-p1", "unit_manager", "vt-p1")
+	ql, qlCSRF := apptest.LoginAs(t, a.URL, "ql-p1", "matkhau-ql-p1")
 	for _, p := range []string{"/desks/p1-q1/edit", "/units/vt-p1/edit"} {
 		if res, _ := send(ql, p, url.Values{"_csrf": {qlCSRF}, "name": {"X"}}); res.StatusCode != http.StatusForbidden {
 			t.Errorf("unit manager %s: %d, want 403", p, res.StatusCode)
 		}
 	}
 	var audit []struct{ User, Action, Target string }
-	getJSON(t, a.URL+"/api/v1/audit", &audit)
+	apptest.GetJSON(t, a.URL+"/api/v1/audit", &audit)
 	seen := map[string]bool{}
 	for _, e := range audit {
 		seen[e.User+" "+e.Action+" "+e.Target] = true

@@ -1,7 +1,6 @@
-package main
+package dashboard_test
 
 import (
-	"hailong/internal/app"
 	"io"
 	"log/slog"
 	"sort"
@@ -11,6 +10,8 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"hailong/internal/app"
 )
 
 // registeredRoutes builds the real router (app.Build) on stores that are

@@ -1,142 +1,49 @@
-package main
+package desks_test
 
 // QR images and printable posters (issue 4, items 3 and 4): officials only,
-// the QR decodes to the desk's survey URL, every demo desk's poster has the
-// same structure (golden file), and Chromium prints one to a one-page PDF.
+// the QR decodes to the desk's survey URL, and every demo desk's poster has
+// the same structure (golden file). Chromium printing one to a one-page PDF
+// is TestBrowserPosterPDF in cmd/hailong (the browser tests live there).
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
-	"errors"
 	"flag"
 	"fmt"
 	"image/png"
-	"io"
-	"math"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/chromedp"
+
+	"hailong/internal/app/apptest"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-// loginClient returns a client signed in as admin, through the login form.
-func loginClient(t *testing.T, a *testApp) *http.Client { return loginClientTB(t, a) }
-
-// loginClientTB is loginClient for tests and benchmarks.
-func loginClientTB(t testing.TB, a *testApp) *http.Client {
-	t.Helper()
-	c, _ := adminClient(t, a)
-	return c
-}
-
-// sessionCookie returns the session cookie the client holds for the app.
-func sessionCookie(t *testing.T, c *http.Client, a *testApp) *http.Cookie {
-	t.Helper()
-	u, err := url.Parse(a.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ck := range c.Jar.Cookies(u) {
-		if ck.Name == "hl_session" {
-			return ck
-		}
-	}
-	t.Fatal("the signed-in client holds no hl_session cookie")
-	return nil
-}
-
-// get fetches u with c and returns the response with its body read.
-func get(t *testing.T, c *http.Client, u string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
-}
-
-// getDoc fetches an HTML page that must answer 200.
-func getDoc(t *testing.T, c *http.Client, u string) *goquery.Document {
-	t.Helper()
-	res, body := get(t, c, u)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d, want 200", u, res.StatusCode)
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
-
-// zbarDecode reads the QR code in a PNG with zbarimg, or skips.
-func zbarDecode(t *testing.T, img []byte) string {
-	t.Helper()
-	zbar, err := exec.LookPath("zbarimg")
-	if err != nil {
-		t.Skip("zbarimg not installed: apt-get install -y zbar-tools (CI installs it)")
-	}
-	f := filepath.Join(t.TempDir(), "qr.png")
-	if err := os.WriteFile(f, img, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(zbar, "--raw", "-q", f).Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("zbarimg read no code: %v %s", err, ee.Stderr)
-		}
-		t.Fatal(err)
-	}
-	return strings.TrimSuffix(string(out), "\n")
-}
-
 func TestQRImages(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desks := apiDesks(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	desks := a.Desks(t)
 
 	// Anonymous: every QR and poster route sends to the login page. An
 	// image would reveal a valid desk code.
-	anon := client(t)
+	anon := apptest.Client(t)
 	for _, p := range []string{"/qr/vt-q1.png", "/qr/vt-q1.svg", "/qr/nobody.png", "/desks/vt-q1/poster",
 		"/units/vt-p1/posters", "/units/vt-p1/leaflets"} {
-		res, _ := get(t, anon, a.URL+p)
+		res, _ := apptest.Get(t, anon, a.URL+p)
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
 			t.Errorf("anonymous GET %s: %d to %q, want 303 to /login", p, res.StatusCode, loc)
 		}
 	}
 
-	c := loginClient(t, a)
+	c, _ := apptest.Admin(t, a.URL)
 	for _, d := range desks {
-		res, body := get(t, c, a.URL+"/qr/"+d.ID+".png")
+		res, body := apptest.Get(t, c, a.URL+"/qr/"+d.ID+".png")
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/png" {
 			t.Fatalf("GET /qr/%s.png: %d %s", d.ID, res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -154,11 +61,11 @@ func TestQRImages(t *testing.T) {
 		etag := res.Header.Get("ETag")
 		if etag == "" {
 			t.Errorf("/qr/%s.png has no ETag", d.ID)
-		} else if res, _ := get(t, c, a.URL+"/qr/"+d.ID+".png", "If-None-Match", etag); res.StatusCode != http.StatusNotModified {
+		} else if res, _ := apptest.Get(t, c, a.URL+"/qr/"+d.ID+".png", "If-None-Match", etag); res.StatusCode != http.StatusNotModified {
 			t.Errorf("/qr/%s.png with If-None-Match its ETag: %d, want 304", d.ID, res.StatusCode)
 		}
 
-		res, body = get(t, c, a.URL+"/qr/"+d.ID+".svg")
+		res, body = apptest.Get(t, c, a.URL+"/qr/"+d.ID+".svg")
 		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml" {
 			t.Fatalf("GET /qr/%s.svg: %d %s", d.ID, res.StatusCode, res.Header.Get("Content-Type"))
 		}
@@ -188,7 +95,7 @@ func TestQRImages(t *testing.T) {
 		{"/qr/vt-q1.gif", http.StatusNotFound, 0},
 		{"/qr/vt-q1", http.StatusNotFound, 0},
 	} {
-		res, body := get(t, c, a.URL+tt.path)
+		res, body := apptest.Get(t, c, a.URL+tt.path)
 		if res.StatusCode != tt.want {
 			t.Errorf("GET %s: %d, want %d", tt.path, res.StatusCode, tt.want)
 			continue
@@ -204,8 +111,8 @@ func TestQRImages(t *testing.T) {
 	// Last, as it may skip: the image holds exactly the survey URL the API
 	// lists, for every desk.
 	for _, d := range desks {
-		_, body := get(t, c, a.URL+"/qr/"+d.ID+".png")
-		if got := zbarDecode(t, body); got != d.SurveyURL {
+		_, body := apptest.Get(t, c, a.URL+"/qr/"+d.ID+".png")
+		if got := apptest.ZbarDecode(t, body); got != d.SurveyURL {
 			t.Errorf("/qr/%s.png decodes to %q, want the survey_url %q", d.ID, got, d.SurveyURL)
 		}
 	}
@@ -281,7 +188,7 @@ func checkGolden(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/hailong -run %s -update to create it)", err, t.Name())
+		t.Fatalf("%v (run go test ./dashboard/desks -run %s -update to create it)", err, t.Name())
 	}
 	if got == string(want) {
 		return
@@ -297,24 +204,24 @@ func checkGolden(t *testing.T, name, got string) {
 		}
 		if g != w {
 			t.Fatalf("%s differs from the rendered pages at line %d:\n  golden:   %q\n  rendered: %q\n"+
-				"if the change is intended, run: go test ./cmd/hailong -run %s -update", path, i+1, w, g, t.Name())
+				"if the change is intended, run: go test ./dashboard/desks -run %s -update", path, i+1, w, g, t.Name())
 		}
 	}
 }
 
 func TestPosterPages(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	desks := apiDesks(t, a)
-	c := loginClient(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	desks := a.Desks(t)
+	c, _ := apptest.Admin(t, a.URL)
 	scheme := strings.SplitAfter(a.URL, "://")[0]
 	host := strings.TrimPrefix(a.URL, scheme)
 
 	var golden strings.Builder
 	golden.WriteString("# What each demo desk's poster page (GET /desks/{id}/poster) holds: selector [@attribute]: count× values.\n" +
 		"# The app's host:port is {host} and the desk code's MAC is {mac}. Rewrite with:\n" +
-		"#   go test ./cmd/hailong -run TestPosterPages -update\n")
+		"#   go test ./dashboard/desks -run TestPosterPages -update\n")
 	for i, d := range desks {
-		doc := getDoc(t, c, a.URL+"/desks/"+d.ID+"/poster")
+		doc := apptest.HTMLPage(t, c, a.URL+"/desks/"+d.ID+"/poster")
 		if i == 0 {
 			golden.WriteString("page /desks/" + d.ID + "/poster\n")
 			for _, p := range pageProbes {
@@ -339,12 +246,12 @@ func TestPosterPages(t *testing.T) {
 			t.Errorf("poster of %s names the desk %q, want %q", d.ID, got, d.Name)
 		}
 	}
-	doc := getDoc(t, c, a.URL+"/desks/vt-q1/poster?size=a5")
+	doc := apptest.HTMLPage(t, c, a.URL+"/desks/vt-q1/poster?size=a5")
 	golden.WriteString("page /desks/vt-q1/poster?size=a5\n")
 	golden.WriteString(probe(doc, `article.poster.poster-a5`, "data-desk"))
 	golden.WriteString(probe(doc, `.toolbar a[href*="size=a4"]`, ""))
 	// The English toolbar around a poster that stays Vietnamese.
-	doc = getDoc(t, c, a.URL+"/desks/vt-q1/poster?lang=en")
+	doc = apptest.HTMLPage(t, c, a.URL+"/desks/vt-q1/poster?lang=en")
 	golden.WriteString("page /desks/vt-q1/poster?lang=en\n")
 	for _, p := range []struct{ sel, attr string }{{`html`, "lang"}, {`.toolbar h1`, ""}, {`.toolbar button.print-btn`, ""},
 		{`article.poster`, "lang"}, {`.poster h2.p-ask`, ""}} {
@@ -371,16 +278,16 @@ func TestPosterPages(t *testing.T) {
 		{"/units/khong-co/leaflets", http.StatusNotFound},
 		{"/units/vt-p1/leaflets?desk=vt-q1", http.StatusNotFound},
 	} {
-		if res, _ := get(t, c, a.URL+tt.path); res.StatusCode != tt.want {
+		if res, _ := apptest.Get(t, c, a.URL+tt.path); res.StatusCode != tt.want {
 			t.Errorf("GET %s: %d, want %d", tt.path, res.StatusCode, tt.want)
 		}
 	}
 }
 
 func TestPosterBatchAndLeaflets(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
+	a := apptest.Start(t, apptest.Options{})
 	var want []string
-	for _, d := range apiDesks(t, a) {
+	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p1" && d.Active {
 			want = append(want, d.ID)
 		}
@@ -388,9 +295,9 @@ func TestPosterBatchAndLeaflets(t *testing.T) {
 	if len(want) < 2 {
 		t.Fatalf("demo unit vt-p1 has desks %v, want at least 2", want)
 	}
-	c := loginClient(t, a)
+	c, _ := apptest.Admin(t, a.URL)
 
-	doc := getDoc(t, c, a.URL+"/units/vt-p1/posters")
+	doc := apptest.HTMLPage(t, c, a.URL+"/units/vt-p1/posters")
 	var got []string
 	doc.Find("article.poster").Each(func(_ int, s *goquery.Selection) {
 		id, _ := s.Attr("data-desk")
@@ -409,7 +316,7 @@ func TestPosterBatchAndLeaflets(t *testing.T) {
 		t.Errorf("batch sheet loads print.css %d times, want 1", n)
 	}
 
-	doc = getDoc(t, c, a.URL+"/units/vt-p1/leaflets")
+	doc = apptest.HTMLPage(t, c, a.URL+"/units/vt-p1/leaflets")
 	got = nil
 	doc.Find("section.leaflet-sheet").Each(func(_ int, s *goquery.Selection) {
 		id, _ := s.Attr("data-desk")
@@ -434,7 +341,7 @@ func TestPosterBatchAndLeaflets(t *testing.T) {
 		t.Errorf("leaflets of vt-p1 are for %v, want one A4 sheet per desk %v", got, want)
 	}
 
-	doc = getDoc(t, c, a.URL+"/units/vt-p1/leaflets?desk="+want[1])
+	doc = apptest.HTMLPage(t, c, a.URL+"/units/vt-p1/leaflets?desk="+want[1])
 	if n := doc.Find("section.leaflet-sheet").Length(); n != 1 {
 		t.Errorf("leaflets of one desk: %d sheets, want 1", n)
 	}
@@ -443,7 +350,7 @@ func TestPosterBatchAndLeaflets(t *testing.T) {
 	// "not taking ratings"), and the sheet says so; its own page warns.
 	req, _ := http.NewRequest(http.MethodPatch, a.URL+"/api/v1/desks/"+want[1], strings.NewReader(`{"active": false}`))
 	req.Header.Set("Content-Type", "application/json")
-	req.SetBasicAuth("admin", testAdminPassword)
+	req.SetBasicAuth("admin", apptest.AdminPassword)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -452,96 +359,15 @@ func TestPosterBatchAndLeaflets(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("pause desk %s: %d", want[1], res.StatusCode)
 	}
-	doc = getDoc(t, c, a.URL+"/units/vt-p1/posters")
+	doc = apptest.HTMLPage(t, c, a.URL+"/units/vt-p1/posters")
 	if n := doc.Find("article.poster").Length(); n != len(want)-1 {
 		t.Errorf("batch sheet with %s paused: %d posters, want %d", want[1], n, len(want)-1)
 	}
 	if note := doc.Find(".toolbar .alert").Text(); !strings.Contains(note, "tạm ngừng") {
 		t.Errorf("batch sheet does not name the paused desk it leaves out: %q", note)
 	}
-	doc = getDoc(t, c, a.URL+"/desks/"+want[1]+"/poster")
+	doc = apptest.HTMLPage(t, c, a.URL+"/desks/"+want[1]+"/poster")
 	if note := doc.Find(".toolbar .alert").Text(); !strings.Contains(note, "tạm ngừng") {
 		t.Errorf("poster page of a paused desk has no warning: %q", note)
-	}
-}
-
-// printPDF prints the current page of the tab as Chromium's print dialog
-// would, with the page size and margins of the CSS @page rules.
-func printPDF(ctx context.Context, t *chromedp.Target) ([]byte, error) {
-	res, err := cdp.Call(ctx, t, page.PrintToPDF, page.PrintToPDFParams{
-		PreferCSSPageSize: new(true),
-		PrintBackground:   new(true),
-	})
-	return res.Data, err
-}
-
-var mediaBox = regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`)
-
-// pdfPages counts the page objects of a PDF.
-func pdfPages(pdf []byte) int {
-	return bytes.Count(pdf, []byte("/Type /Page")) - bytes.Count(pdf, []byte("/Type /Pages"))
-}
-
-func TestBrowserPosterPDF(t *testing.T) {
-	ctx := newBrowser(t)
-	a := startApp(t, t.TempDir(), nil)
-	ck := sessionCookie(t, loginClient(t, a), a)
-
-	const (
-		a4W, a4H = 595.28, 841.89 // 210 × 297 mm in points
-		a5W, a5H = 419.53, 595.28 // 148 × 210 mm
-	)
-	for _, tt := range []struct {
-		path       string
-		pages      int
-		w, h       float64
-		outputName string
-	}{
-		{"/desks/vt-q1/poster", 1, a4W, a4H, "poster-a4.pdf"},
-		{"/desks/vt-q1/poster?size=a5", 1, a5W, a5H, "poster-a5.pdf"},
-		{"/units/vt-p1/posters", 2, a4W, a4H, "posters-vt-p1.pdf"},
-		{"/units/vt-p1/leaflets", 2, a4W, a4H, "leaflets-vt-p1.pdf"},
-	} {
-		browserDo(t, ctx, "open "+tt.path,
-			chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-				_, err := cdp.Call(ctx, t, network.SetCookie, network.SetCookieParams{
-					Name: ck.Name, Value: ck.Value, URL: a.URL, HTTPOnly: new(true),
-				})
-				return err
-			}),
-			chromedp.Navigate(a.URL+tt.path),
-			chromedp.WaitVisible(chromedp.CSS("img.p-qr, img.l-qr")),
-		)
-		// The QR images are part of the printout: wait until all are loaded.
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.images].every(i => i.complete && i.naturalWidth > 0)`,
-			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-			t.Fatalf("%s: QR images did not load: %v", tt.path, err)
-		}
-		pdf, err := chromedp.Run(ctx, chromedp.Action[[]byte](printPDF))
-		if err != nil {
-			t.Fatalf("print %s to PDF: %v", tt.path, err)
-		}
-		if !bytes.HasPrefix(pdf, []byte("%PDF")) || len(pdf) <= 1024 {
-			t.Fatalf("print %s: %d bytes starting %q, want a PDF over 1 KB", tt.path, len(pdf), pdf[:min(8, len(pdf))])
-		}
-		pages := pdfPages(pdf)
-		t.Logf("%s printed to a PDF of %d bytes (%.1f KiB), %d page(s)", tt.path, len(pdf), float64(len(pdf))/1024, pages)
-		if pages != tt.pages {
-			t.Errorf("%s printed on %d pages, want %d", tt.path, pages, tt.pages)
-		}
-		// Every page has the size of the CSS @page rule (Chromium rounds
-		// to whole CSS pixels: within 1.5 pt).
-		for _, m := range mediaBox.FindAllSubmatch(pdf, -1) {
-			w, _ := strconv.ParseFloat(string(m[1]), 64)
-			h, _ := strconv.ParseFloat(string(m[2]), 64)
-			if math.Abs(w-tt.w) > 1.5 || math.Abs(h-tt.h) > 1.5 {
-				t.Errorf("%s printed on a page of %.2f × %.2f pt, want %.2f × %.2f (the CSS @page size)", tt.path, w, h, tt.w, tt.h)
-			}
-		}
-		if dir := os.Getenv("HAILONG_TEST_PDF_DIR"); dir != "" {
-			if err := os.WriteFile(filepath.Join(dir, tt.outputName), pdf, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package desks_test
 
 // Registering a kiosk tablet or display (issue 4): the device keeps only
 // its device token, never the official's session, and unit managers may
@@ -9,16 +9,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestDeviceRegistrationSignsOut(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	a.Stop(t)
-	if out, err := runCmd(t, dir, "user", "add", "p1", "-role", "unit_manager", "-unit", "vt-p1", "-password", "matkhau-p1"); err != nil {
-		t.Fatalf("user add: %v %s", err, out)
-	}
-	a = startApp(t, dir, nil)
+	a := apptest.Start(t, apptest.Options{})
+	a.AddUser(t, "p1", "unit_manager", "vt-p1", "matkhau-p1")
 
 	register := func(c *http.Client, csrf, desk string) *http.Response {
 		t.Helper()
@@ -29,39 +26,39 @@ func TestDeviceRegistrationSignsOut(t *testing.T) {
 		res.Body.Close()
 		return res
 	}
-	admin, csrf := adminClient(t, a)
+	admin, csrf := apptest.Admin(t, a.URL)
 	// The page asks before rotating or registering.
-	doc := getDoc(t, admin, a.URL+"/desks")
+	doc := apptest.HTMLPage(t, admin, a.URL+"/desks")
 	if n := doc.Find(`form[action="/desks/vt-q1/rotate"][data-confirm]`).Length(); n != 1 {
 		t.Errorf("the rotate form of vt-q1 has no data-confirm (%d)", n)
 	}
 	if n := doc.Find(`head script[src*="/static/manage."]`).Length(); n != 1 {
 		t.Errorf("the desks page does not load manage.js (%d)", n)
 	}
-	old := sessionCookie(t, admin, a)
+	old := sessionCookie(t, admin, a.URL)
 	if res := register(admin, csrf, "vt-q1"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/k/vt-q1" {
 		t.Fatalf("register kiosk: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	for _, p := range []string{"/desks", "/users", "/"} {
-		res, _ := get(t, admin, a.URL+p)
+		res, _ := apptest.Get(t, admin, a.URL+p)
 		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
 			t.Errorf("GET %s on the registered tablet: %d %q, want 303 to /login", p, res.StatusCode, loc)
 		}
 	}
 	// The session itself is gone, not only the tablet's cookie.
-	thief := client(t)
+	thief := apptest.Client(t)
 	u, _ := url.Parse(a.URL)
 	thief.Jar.SetCookies(u, []*http.Cookie{{Name: old.Name, Value: old.Value, Path: "/"}})
-	if res, _ := get(t, thief, a.URL+"/desks"); res.StatusCode != http.StatusSeeOther {
+	if res, _ := apptest.Get(t, thief, a.URL+"/desks"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("the registering session still opens /desks: %d", res.StatusCode)
 	}
-	if res, _ := get(t, admin, a.URL+"/k/vt-q1"); res.StatusCode != http.StatusOK {
+	if res, _ := apptest.Get(t, admin, a.URL+"/k/vt-q1"); res.StatusCode != http.StatusOK {
 		t.Errorf("the kiosk after registration: %d, want 200", res.StatusCode)
 	}
 
 	// A unit manager: their own desk yes, another ward's no.
-	p1, p1csrf := loginAs(t, a, "p1", "matkhau-p1")
-	if n := getDoc(t, p1, a.URL+"/desks").Find(`form[action="/desks/p1-q1/device"][data-confirm]`).Length(); n != 1 {
+	p1, p1csrf := apptest.LoginAs(t, a.URL, "p1", "matkhau-p1")
+	if n := apptest.HTMLPage(t, p1, a.URL+"/desks").Find(`form[action="/desks/p1-q1/device"][data-confirm]`).Length(); n != 1 {
 		t.Errorf("the unit manager's desks page has no device form for p1-q1 (%d)", n)
 	}
 	if res := register(p1, p1csrf, "p7-q1"); res.StatusCode != http.StatusNotFound {
@@ -70,7 +67,7 @@ func TestDeviceRegistrationSignsOut(t *testing.T) {
 	if res := register(p1, p1csrf, "p1-q1"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/k/p1-q1" {
 		t.Errorf("unit manager registering their desk: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	if res, _ := get(t, p1, a.URL+"/desks"); res.StatusCode != http.StatusSeeOther {
+	if res, _ := apptest.Get(t, p1, a.URL+"/desks"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("the unit manager is still signed in on the tablet: %d", res.StatusCode)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package desks_test
 
 // Receipt-link input checks (issue 4): lengths in characters, the right
 // field named, the field one of the desk's; the display page survives a
@@ -9,10 +9,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestReceiptLinkInputChecks(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
+	a := apptest.Start(t, apptest.Options{})
 	// 200 characters, 400 bytes: a byte count would refuse it.
 	long := strings.Repeat("Đ", 200)
 	for _, tt := range []struct {
@@ -55,17 +57,17 @@ func TestReceiptLinkInputChecks(t *testing.T) {
 // The display reloads through display.js (which retries), with a meta
 // refresh only for browsers without JavaScript.
 func TestDisplayPageRetries(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
+	a := apptest.Start(t, apptest.Options{})
 	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
 		t.Fatalf("rotating mode: %d", code)
 	}
-	c, csrf := adminClient(t, a)
+	c, csrf := apptest.Admin(t, a.URL)
 	res, err := c.PostForm(a.URL+"/desks/vt-q2/device", url.Values{"_csrf": {csrf}, "kind": {"display"}})
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("register display: %v %v", res.StatusCode, err)
 	}
 	res.Body.Close()
-	doc := getDoc(t, c, a.URL+"/desk/vt-q2/display")
+	doc := apptest.HTMLPage(t, c, a.URL+"/desk/vt-q2/display")
 	if n := doc.Find(`head script[src*="/static/display."][defer]`).Length(); n != 1 {
 		t.Errorf("display.js loaded %d times, want 1", n)
 	}
@@ -76,7 +78,7 @@ func TestDisplayPageRetries(t *testing.T) {
 	if i := strings.Index(html, `http-equiv="refresh"`); i >= 0 && !strings.Contains(html[:i], "<noscript>") {
 		t.Error("the display has a meta refresh outside <noscript>: one failed load would leave an error page")
 	}
-	_, js := get(t, c, a.URL+doc.Find(`script[src*="/static/display."]`).AttrOr("src", ""))
+	_, js := apptest.Get(t, c, a.URL+doc.Find(`script[src*="/static/display."]`).AttrOr("src", ""))
 	if !strings.Contains(string(js), "later(5)") {
 		t.Error("display.js does not retry after a failed load")
 	}

@@ -1,8 +1,7 @@
-package main
+package desks_test
 
 import (
 	"encoding/json"
-	"hailong/survey/period"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,11 +11,14 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/internal/app/apptest"
+	"hailong/survey/period"
 )
 
 // aprilFigures returns the April 2024 indicators of a query, waiting until
 // they count something (the rollup follows the answers).
-func aprilFigures(t *testing.T, a *testApp, q string) (string, int64) {
+func aprilFigures(t *testing.T, a *apptest.Site, q string) (string, int64) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -24,7 +26,7 @@ func aprilFigures(t *testing.T, a *testApp, q string) (string, int64) {
 			N       int64
 			Service any
 		}
-		if code := getJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&"+q, &f); code != http.StatusOK {
+		if code := apptest.GetJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&"+q, &f); code != http.StatusOK {
 			t.Fatalf("indicators %s: %d", q, code)
 		}
 		if f.N > 0 || time.Now().After(deadline) {
@@ -40,15 +42,12 @@ func aprilFigures(t *testing.T, a *testApp, q string) (string, int64) {
 // pickers, and reactivating it opens it again. Admins only; audited.
 func TestUnitDeactivate(t *testing.T) {
 	at := time.Date(2024, 4, 10, 9, 0, 0, 0, period.Vietnam)
-	a, err := startAppWith(t, t.TempDir(), nil, nil, func() time.Time { return at })
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.Start(t, apptest.Options{Now: func() time.Time { return at }})
 	var deskURL, deskID string
-	for _, d := range apiDesks(t, a) {
+	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p7" {
 			deskURL, deskID = d.SurveyURL, d.ID
-			if code, _ := answer(t, client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
+			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
 				t.Fatalf("answer: %d", code)
 			}
 		}
@@ -59,10 +58,10 @@ func TestUnitDeactivate(t *testing.T) {
 		t.Fatal("no April answers for vt-p7 before deactivating")
 	}
 	// Forms opened before the unit closes, submitted after.
-	citizen := client(t)
-	deskForm := getForm(t, citizen, deskURL)
-	portalForm := getForm(t, citizen, a.URL+"/p/vt-p7")
-	db := openDataDir(t, a.DataDir)
+	citizen := apptest.Client(t)
+	deskForm := apptest.GetForm(t, citizen, deskURL)
+	portalForm := apptest.GetForm(t, citizen, a.URL+"/p/vt-p7")
+	db := a.DB
 	stored := func() int64 {
 		n, err := db.Collection("responses").CountDocuments(t.Context(), bson.D{})
 		if err != nil {
@@ -73,11 +72,11 @@ func TestUnitDeactivate(t *testing.T) {
 	storedBefore := stored()
 
 	// Unit managers and viewers may not close a unit.
-	admin, adminCSRF := adminClient(t, a)
-	addUser(t, a, admin, adminCSRF, "ql-p7", "unit_manager", "vt-p7")
-	addUser(t, a, admin, adminCSRF, "xem-p7", "viewer", "vt-p7")
+	admin, adminCSRF := apptest.Admin(t, a.URL)
+	a.AddUser(t, "ql-p7", "unit_manager", "vt-p7")
+	a.AddUser(t, "xem-p7", "viewer", "vt-p7")
 	for _, who := range []string{"ql-p7", "xem-p7"} {
-		c, csrf := loginAs(t, a, who, "matkhau-"+who)
+		c, csrf := apptest.LoginAs(t, a.URL, who, "matkhau-"+who)
 		req, _ := http.NewRequest(http.MethodPatch, a.URL+"/api/v1/units/vt-p7", strings.NewReader(`{"active":false}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-CSRF-Token", csrf)
@@ -112,8 +111,8 @@ func TestUnitDeactivate(t *testing.T) {
 	inactive("desk form", res)
 	res, _ = citizen.Get(a.URL + "/p/vt-p7")
 	inactive("portal", res)
-	inactive("desk POST", post(t, citizen, a.URL+deskForm.Action, deskForm.Hidden, validAnswers()))
-	res, _ = portalPost(t, citizen, a, portalForm, "unknown", "online_full", validAnswers())
+	inactive("desk POST", apptest.Post(t, citizen, a.URL+deskForm.Action, deskForm.Hidden, apptest.ValidAnswers()))
+	res, _ = portalPost(t, citizen, a.URL, portalForm, "unknown", "online_full", apptest.ValidAnswers())
 	if res.StatusCode != http.StatusGone {
 		t.Errorf("portal POST of an inactive unit: %d, want 410", res.StatusCode)
 	}
@@ -150,16 +149,16 @@ func TestUnitDeactivate(t *testing.T) {
 	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/desks?ok=unit_activate" {
 		t.Fatalf("reactivate: %d %s", res.StatusCode, loc)
 	}
-	if code, _ := answer(t, client(t), a.URL, deskURL); code != http.StatusSeeOther {
+	if code, _ := answer(t, apptest.Client(t), a.URL, deskURL); code != http.StatusSeeOther {
 		t.Errorf("answer after reactivation: %d", code)
 	}
-	getForm(t, client(t), a.URL+"/p/vt-p7")
+	apptest.GetForm(t, apptest.Client(t), a.URL+"/p/vt-p7")
 	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusCreated {
 		t.Errorf("receipt link after reactivation: %d, want 201", code)
 	}
 
 	var audit []struct{ User, Action, Target string }
-	getJSON(t, a.URL+"/api/v1/audit", &audit)
+	apptest.GetJSON(t, a.URL+"/api/v1/audit", &audit)
 	seen := map[string]bool{}
 	for _, e := range audit {
 		seen[e.User+" "+e.Action+" "+e.Target] = true
@@ -169,4 +168,20 @@ func TestUnitDeactivate(t *testing.T) {
 			t.Errorf("audit lacks %q", want)
 		}
 	}
+}
+
+// portalPost sends one portal form with the pick and answers; it returns
+// the response and its body.
+func portalPost(t *testing.T, c *http.Client, base string, form apptest.SurveyForm, where, served string, answers url.Values) (*http.Response, string) {
+	t.Helper()
+	pick := url.Values{}
+	if where != "" {
+		pick.Set("where", where)
+	}
+	if served != "" {
+		pick.Set("served", served)
+	}
+	res := apptest.Post(t, c, base+form.Action, form.Hidden, apptest.MergeValues(pick, answers))
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
 }

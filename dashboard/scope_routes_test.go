@@ -1,4 +1,4 @@
-package main
+package dashboard_test
 
 // Every officials' route, for every role, inside and outside the caller's
 // subtree (issue 6: "scoping on every page and API call"). The table is
@@ -8,13 +8,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"hailong/survey/period"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"hailong/internal/app/apptest"
+	"hailong/survey/period"
 )
 
 // publicRoutes need no official: citizens, devices, probes and sign-in.
@@ -38,15 +40,15 @@ type scopeRow struct {
 }
 
 func TestScopeEveryRoute(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	admin, adminCSRF := adminClient(t, a)
-	addUser(t, a, admin, adminCSRF, "p1", "unit_manager", "vt-p1")
-	addUser(t, a, admin, adminCSRF, "tt", "viewer", "vt-thang-tam")
-	addUser(t, a, admin, adminCSRF, "op", "operator", "vt-p1")
-	p1, p1CSRF := loginAs(t, a, "p1", "matkhau-p1")
-	tt, ttCSRF := loginAs(t, a, "tt", "matkhau-tt")
-	op, opCSRF := loginAs(t, a, "op", "matkhau-op")
-	anon := client(t)
+	a := apptest.Start(t, apptest.Options{})
+	admin, adminCSRF := apptest.Admin(t, a.URL)
+	a.AddUser(t, "p1", "unit_manager", "vt-p1")
+	a.AddUser(t, "tt", "viewer", "vt-thang-tam")
+	a.AddUser(t, "op", "operator", "vt-p1")
+	p1, p1CSRF := apptest.LoginAs(t, a.URL, "p1", "matkhau-p1")
+	tt, ttCSRF := apptest.LoginAs(t, a.URL, "tt", "matkhau-tt")
+	op, opCSRF := apptest.LoginAs(t, a.URL, "op", "matkhau-op")
+	anon := apptest.Client(t)
 	callers := map[string]struct {
 		c    *http.Client
 		csrf string
@@ -55,7 +57,7 @@ func TestScopeEveryRoute(t *testing.T) {
 	// Things that belong to vt-p7, outside p1's and tt's subtrees: a
 	// suspect answer with a comment, and a printed batch with its serials.
 	p7 := p7SuspectID(t, a, admin)
-	serials := createBatch(t, a, admin, adminCSRF, url.Values{"unit": {"vt-p7"}, "count": {"2"}})
+	serials := apptest.CreateBatch(t, a.URL, admin, adminCSRF, url.Values{"unit": {"vt-p7"}, "count": {"2"}})
 	batch, serial := serials[0][:4], serials[0]
 	month := time.Now().In(period.Vietnam).Format("2006-01")
 
@@ -298,9 +300,9 @@ func TestScopeEveryRoute(t *testing.T) {
 
 // p7SuspectID submits a honeypot answer with a comment at desk p7-q1 and
 // returns its id from the suspects list.
-func p7SuspectID(t *testing.T, a *testApp, admin *http.Client) string {
+func p7SuspectID(t *testing.T, a *apptest.Site, admin *http.Client) string {
 	t.Helper()
-	var desks []deskJSON
+	var desks []apptest.Desk
 	res, err := admin.Get(a.URL + "/api/v1/desks")
 	if err != nil {
 		t.Fatal(err)
@@ -311,11 +313,11 @@ func p7SuspectID(t *testing.T, a *testApp, admin *http.Client) string {
 		if d.ID != "p7-q1" {
 			continue
 		}
-		c := client(t)
-		form := getForm(t, c, d.SurveyURL)
-		answers := validAnswers()
+		c := apptest.Client(t)
+		form := apptest.GetForm(t, c, d.SurveyURL)
+		answers := apptest.ValidAnswers()
 		answers.Set("website", "http://spam.example")
-		if res := post(t, c, a.URL+form.Action, form.Hidden, answers); res.StatusCode != http.StatusSeeOther {
+		if res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, answers); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("honeypot answer: %d", res.StatusCode)
 		}
 		var list []struct{ ID string }

@@ -1,4 +1,4 @@
-package main
+package desks_test
 
 // A poster printed right after "Đổi mã QR" must carry the new code: the
 // page's QR image URL is versioned by the code, and the unversioned image
@@ -8,20 +8,22 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestQRImageURLFollowsRotation(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	c := loginClient(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	c, _ := apptest.Admin(t, a.URL)
 	posterQR := func() string {
-		src, ok := getDoc(t, c, a.URL+"/desks/vt-q1/poster").Find(".poster img.p-qr").Attr("src")
+		src, ok := apptest.HTMLPage(t, c, a.URL+"/desks/vt-q1/poster").Find(".poster img.p-qr").Attr("src")
 		if !ok || !strings.HasPrefix(src, "/qr/vt-q1.svg?v=") {
 			t.Fatalf("poster QR src %q, want /qr/vt-q1.svg?v=…", src)
 		}
 		return src
 	}
 	cache := func(path string) string {
-		res, _ := get(t, c, a.URL+path)
+		res, _ := apptest.Get(t, c, a.URL+path)
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s: %d", path, res.StatusCode)
 		}
@@ -38,7 +40,7 @@ func TestQRImageURLFollowsRotation(t *testing.T) {
 		}
 	}
 
-	var desk deskJSON
+	var desk apptest.Desk
 	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks/vt-q1/rotate", nil, &desk); code != http.StatusOK {
 		t.Fatalf("rotate: %d", code)
 	}
@@ -54,12 +56,12 @@ func TestQRImageURLFollowsRotation(t *testing.T) {
 		t.Errorf("stale %s after rotation: Cache-Control %q, want private, no-cache", before, cc)
 	}
 	// The /desks page's download links carry the same version.
-	doc := getDoc(t, c, a.URL+"/desks")
+	doc := apptest.HTMLPage(t, c, a.URL+"/desks")
 	if href, _ := doc.Find(`a[href^="/qr/vt-q1.svg"]`).Attr("href"); href != after {
 		t.Errorf("/desks SVG link %q, want %q", href, after)
 	}
-	_, body := get(t, c, a.URL+strings.Replace(after, ".svg", ".png", 1))
-	if got := zbarDecode(t, body); got != desk.SurveyURL {
+	_, body := apptest.Get(t, c, a.URL+strings.Replace(after, ".svg", ".png", 1))
+	if got := apptest.ZbarDecode(t, body); got != desk.SurveyURL {
 		t.Errorf("the poster's QR after rotation decodes to %q, want the new survey URL %q", got, desk.SurveyURL)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package paper_test
 
 // Printed forms and their keying (issue 9 items 2 and 3): serials are
 // registered in batches, each form is stored once, a typo in a serial is
@@ -16,52 +16,20 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
+	"hailong/survey/period"
 )
 
 // serialChars is the alphabet of serials (Crockford base 32).
 const serialChars = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
-// addUser creates an account through the admin's users page.
-func addUser(t *testing.T, a *testApp, admin *http.Client, csrf, name, role, unit string) {
-	t.Helper()
-	res, err := admin.PostForm(a.URL+"/users", url.Values{"_csrf": {csrf}, "username": {name}, "name": {"Cán bộ " + name},
-		"role": {role}, "unit": {unit}, "password": {"matkhau-" + name}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("add user %s (%s): %d", name, role, res.StatusCode)
-	}
-}
-
-// createBatch prints a batch through the form and returns its serials.
-func createBatch(t *testing.T, a *testApp, c *http.Client, csrf string, form url.Values) []string {
-	t.Helper()
-	form.Set("_csrf", csrf)
-	res, err := c.PostForm(a.URL+"/paper/batches", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	loc := res.Header.Get("Location")
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/paper/batches/") {
-		t.Fatalf("create batch %v: %d → %q", form, res.StatusCode, loc)
-	}
-	doc := getDoc(t, c, a.URL+loc)
-	var serials []string
-	doc.Find("article.paper-form").Each(func(_ int, s *goquery.Selection) {
-		serials = append(serials, s.AttrOr("data-serial", ""))
-	})
-	return serials
-}
-
 // fetchPage fetches u and returns the status and the parsed page.
 func fetchPage(t *testing.T, c *http.Client, u string) (int, *goquery.Document) {
 	t.Helper()
-	res, body := get(t, c, u)
+	res, body := apptest.Get(t, c, u)
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -71,13 +39,13 @@ func fetchPage(t *testing.T, c *http.Client, u string) (int, *goquery.Document) 
 
 // keyForm posts one keying of serial and returns the status, the redirect
 // and the page shown (for refusals).
-func keyForm(t *testing.T, a *testApp, c *http.Client, csrf, serial string, answers url.Values) (int, string, *goquery.Document) {
+func keyForm(t *testing.T, base string, c *http.Client, csrf, serial string, answers url.Values) (int, string, *goquery.Document) {
 	t.Helper()
 	body := url.Values{"_csrf": {csrf}, "serial": {serial}}
 	for k, v := range answers {
 		body[k] = v
 	}
-	res, err := c.PostForm(a.URL+"/paper/entry", body)
+	res, err := c.PostForm(base+"/paper/entry", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,21 +58,21 @@ func keyForm(t *testing.T, a *testApp, c *http.Client, csrf, serial string, answ
 }
 
 // paperN returns today's answer count of unit, and how many came on paper.
-func paperN(t *testing.T, a *testApp, unit string) (int64, int64) {
+func paperN(t *testing.T, base, unit string) (int64, int64) {
 	t.Helper()
-	var rep apiReport
-	if code := getJSON(t, a.URL+"/api/v1/indicators?unit="+unit+"&from="+today()+"&to="+today(), &rep); code != http.StatusOK {
+	var rep apptest.Report
+	if code := apptest.GetJSON(t, base+"/api/v1/indicators?unit="+unit+"&from="+today()+"&to="+today(), &rep); code != http.StatusOK {
 		t.Fatalf("indicators: %d", code)
 	}
 	return rep.N, rep.Channels[survey.ChannelPaper]
 }
 
 // waitPaperN waits until the indicators of unit count want paper answers.
-func waitPaperN(t *testing.T, a *testApp, unit string, want int64) {
+func waitPaperN(t *testing.T, base, unit string, want int64) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		n, paper := paperN(t, a, unit)
+		n, paper := paperN(t, base, unit)
 		if n == want && paper == want {
 			return
 		}
@@ -115,10 +83,9 @@ func waitPaperN(t *testing.T, a *testApp, unit string, want int64) {
 	}
 }
 
-// paperResponses reads the stored paper responses of a stopped app, by serial.
-func paperResponses(t *testing.T, dir string) map[string]survey.Response {
+// paperResponses reads the stored paper responses of a stopped site, by serial.
+func paperResponses(t *testing.T, db *mongo.Database) map[string]survey.Response {
 	t.Helper()
-	db := openDataDir(t, dir)
 	cur, err := db.Collection("responses").Find(context.Background(), bson.D{{Key: "channel", Value: survey.ChannelPaper}})
 	if err != nil {
 		t.Fatal(err)
@@ -137,34 +104,35 @@ func paperResponses(t *testing.T, dir string) map[string]survey.Response {
 	return out
 }
 
+func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
+
 func alert(doc *goquery.Document) string { return strings.TrimSpace(doc.Find("#refusal").Text()) }
 
 func TestPaperSerials(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	admin, csrf := adminClient(t, a)
-	addUser(t, a, admin, csrf, "nhap-p1", "operator", "vt-p1")
-	addUser(t, a, admin, csrf, "nhap-p7", "operator", "vt-p7")
-	addUser(t, a, admin, csrf, "xem-p1", "viewer", "vt-p1")
-	serials := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"3"}})
+	a := apptest.Start(t, apptest.Options{})
+	admin, csrf := apptest.Admin(t, a.URL)
+	a.AddUser(t, "nhap-p1", "operator", "vt-p1")
+	a.AddUser(t, "nhap-p7", "operator", "vt-p7")
+	a.AddUser(t, "xem-p1", "viewer", "vt-p1")
+	serials := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"3"}})
 	if len(serials) != 3 {
 		t.Fatalf("batch of 3 prints %d forms", len(serials))
 	}
-	op, opCSRF := loginAs(t, a, "nhap-p1", "matkhau-nhap-p1")
+	op, opCSRF := apptest.LoginAs(t, a.URL, "nhap-p1", "matkhau-nhap-p1")
 
 	// Keyed once: stored, counted, on paper, with its operator and serial.
 	if code, doc := fetchPage(t, op, a.URL+"/paper/entry?serial="+url.QueryEscape(strings.ToLower(serials[0]))); code != http.StatusOK ||
 		doc.Find("#paper-entry fieldset.pq").Length() == 0 {
 		t.Fatalf("open %s (typed in lower case): %d, %d questions", serials[0], code, doc.Find("#paper-entry fieldset.pq").Length())
 	}
-	code, loc, _ := keyForm(t, a, op, opCSRF, serials[0], validAnswers())
+	code, loc, _ := keyForm(t, a.URL, op, opCSRF, serials[0], apptest.ValidAnswers())
 	if code != http.StatusSeeOther || !strings.Contains(loc, "state=saved") {
 		t.Fatalf("key %s: %d → %q, want 303 to the saved message", serials[0], code, loc)
 	}
-	waitPaperN(t, a, "vt-p1", 1)
+	waitPaperN(t, a.URL, "vt-p1", 1)
 	today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
-	raw, _ := download(t, admin, a.URL+"/exports/raw.csv?from="+today+"&to="+today)
-	if recs := readCSV(t, raw); len(recs) != 2 || recs[0][4] != "channel" || recs[0][10] != "serial" ||
+	raw, _ := apptest.Download(t, admin, a.URL+"/exports/raw.csv?from="+today+"&to="+today)
+	if recs := apptest.ReadCSV(t, raw); len(recs) != 2 || recs[0][4] != "channel" || recs[0][10] != "serial" ||
 		recs[1][4] != "paper" || recs[1][10] != serials[0] {
 		t.Errorf("raw.csv does not show the paper answer with its serial: %v", recs)
 	}
@@ -176,7 +144,7 @@ func TestPaperSerials(t *testing.T) {
 	if code != http.StatusConflict || !strings.Contains(alert(doc), wantDone) {
 		t.Errorf("open %s again: %d %q, want 409 %q", serials[0], code, alert(doc), wantDone)
 	}
-	code, _, doc = keyForm(t, a, op, opCSRF, serials[0], validAnswers())
+	code, _, doc = keyForm(t, a.URL, op, opCSRF, serials[0], apptest.ValidAnswers())
 	if code != http.StatusConflict || !strings.Contains(alert(doc), wantDone) {
 		t.Errorf("key %s again: %d %q, want 409 %q", serials[0], code, alert(doc), wantDone)
 	}
@@ -196,7 +164,7 @@ func TestPaperSerials(t *testing.T) {
 		if code != http.StatusNotFound || !strings.Contains(alert(doc), "Không tìm thấy phiếu số") || !strings.Contains(alert(doc), "kiểm tra") {
 			t.Errorf("typo %s of %s: %d %q, want 404 Không tìm thấy … ký tự kiểm tra", typo, s, code, alert(doc))
 		}
-		if code, _, _ := keyForm(t, a, op, opCSRF, typo, validAnswers()); code != http.StatusNotFound {
+		if code, _, _ := keyForm(t, a.URL, op, opCSRF, typo, apptest.ValidAnswers()); code != http.StatusNotFound {
 			t.Errorf("key typo %s: %d, want 404", typo, code)
 		}
 	}
@@ -223,21 +191,21 @@ func TestPaperSerials(t *testing.T) {
 	}
 
 	// Another unit's operator is refused; a viewer cannot key at all.
-	op7, op7CSRF := loginAs(t, a, "nhap-p7", "matkhau-nhap-p7")
+	op7, op7CSRF := apptest.LoginAs(t, a.URL, "nhap-p7", "matkhau-nhap-p7")
 	code, doc = fetchPage(t, op7, a.URL+"/paper/entry?serial="+serials[1])
 	if code != http.StatusNotFound || !strings.Contains(alert(doc), "Không tìm thấy phiếu số") {
 		t.Errorf("operator of vt-p7 opens %s of vt-p1: %d %q, want 404 as an unknown form", serials[1], code, alert(doc))
 	}
-	if code, _, _ := keyForm(t, a, op7, op7CSRF, serials[1], validAnswers()); code != http.StatusNotFound {
+	if code, _, _ := keyForm(t, a.URL, op7, op7CSRF, serials[1], apptest.ValidAnswers()); code != http.StatusNotFound {
 		t.Errorf("operator of vt-p7 keys %s: %d, want 404", serials[1], code)
 	}
-	viewer, _ := loginAs(t, a, "xem-p1", "matkhau-xem-p1")
-	if res, _ := get(t, viewer, a.URL+"/paper/entry"); res.StatusCode != http.StatusForbidden {
+	viewer, _ := apptest.LoginAs(t, a.URL, "xem-p1", "matkhau-xem-p1")
+	if res, _ := apptest.Get(t, viewer, a.URL+"/paper/entry"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("viewer opens the entry screen: %d, want 403", res.StatusCode)
 	}
 	// Operators key; they neither print batches nor settle mismatches.
 	for _, p := range []string{"/paper", "/paper/review"} {
-		if res, _ := get(t, op, a.URL+p); res.StatusCode != http.StatusForbidden {
+		if res, _ := apptest.Get(t, op, a.URL+p); res.StatusCode != http.StatusForbidden {
 			t.Errorf("operator GET %s: %d, want 403", p, res.StatusCode)
 		}
 	}
@@ -261,19 +229,19 @@ func TestPaperSerials(t *testing.T) {
 		t.Error("the admin's paper tabs miss the review page")
 	}
 	// A refused save keeps what was typed: a missing required answer.
-	bad := validAnswers()
+	bad := apptest.ValidAnswers()
 	bad.Del("overall")
-	code, _, doc = keyForm(t, a, op, opCSRF, serials[1], bad)
+	code, _, doc = keyForm(t, a.URL, op, opCSRF, serials[1], bad)
 	if code != http.StatusUnprocessableEntity || doc.Find(`#q-overall.bad`).Length() != 1 ||
 		doc.Find(`input[name=a][value="4"][checked]`).Length() != 1 {
 		t.Errorf("save without the overall answer: %d, want 422 with the question marked and the answers kept", code)
 	}
-	if n, paper := paperN(t, a, "vt-p1"); n != 1 || paper != 1 {
+	if n, paper := paperN(t, a.URL, "vt-p1"); n != 1 || paper != 1 {
 		t.Errorf("after refusals vt-p1 counts %d answers (%d paper), want 1", n, paper)
 	}
 
-	a.Stop(t)
-	stored := paperResponses(t, dir)
+	a.Stop()
+	stored := paperResponses(t, a.DB)
 	r, ok := stored[serials[0]]
 	if len(stored) != 1 || !ok {
 		t.Fatalf("stored paper responses %v, want only %s", stored, serials[0])
@@ -289,19 +257,18 @@ func TestPaperSerials(t *testing.T) {
 // operators keying one double-keyed form at once give one first keying,
 // one second, and a kept-aside third; every keying is kept.
 func TestPaperEnteredOnceUnderRace(t *testing.T) {
-	dir := t.TempDir()
-	a := startApp(t, dir, nil)
-	admin, csrf := adminClient(t, a)
-	single := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q2"}, "count": {"1"}})
-	double := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "count": {"1"}, "double": {"1"}})
+	a := apptest.Start(t, apptest.Options{})
+	admin, csrf := apptest.Admin(t, a.URL)
+	single := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q2"}, "count": {"1"}})
+	double := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p1"}, "count": {"1"}, "double": {"1"}})
 	type op struct {
 		c    *http.Client
 		csrf string
 	}
 	var ops []op
 	for _, name := range []string{"nhap-1", "nhap-2", "nhap-3"} {
-		addUser(t, a, admin, csrf, name, "operator", "vt-p1")
-		c, tok := loginAs(t, a, name, "matkhau-"+name)
+		a.AddUser(t, name, "operator", "vt-p1")
+		c, tok := apptest.LoginAs(t, a.URL, name, "matkhau-"+name)
 		ops = append(ops, op{c, tok})
 	}
 	race := func(serial string, n int) map[int]int {
@@ -312,7 +279,7 @@ func TestPaperEnteredOnceUnderRace(t *testing.T) {
 			go func() {
 				<-startGun
 				body := url.Values{"_csrf": {o.csrf}, "serial": {serial}}
-				for k, v := range validAnswers() {
+				for k, v := range apptest.ValidAnswers() {
 					body[k] = v
 				}
 				res, err := o.c.PostForm(a.URL+"/paper/entry", body)
@@ -337,17 +304,17 @@ func TestPaperEnteredOnceUnderRace(t *testing.T) {
 	if got := race(double[0], 3); got[http.StatusSeeOther] != 2 || got[http.StatusConflict] != 1 {
 		t.Errorf("3 operators keying double-keyed %s at once: %v, want two 303 (first and second keying) and one 409", double[0], got)
 	}
-	waitPaperN(t, a, "vt-p1", 2)
+	waitPaperN(t, a.URL, "vt-p1", 2)
 
-	a.Stop(t)
-	stored := paperResponses(t, dir)
+	a.Stop()
+	stored := paperResponses(t, a.DB)
 	if len(stored) != 2 {
 		t.Errorf("%d paper responses stored, want 2", len(stored))
 	}
 	if r := stored[double[0]]; r.Operator == "" || r.SecondOperator == "" || r.Operator == r.SecondOperator {
 		t.Errorf("double-keyed %s stored with operators %q and %q, want two different ones", double[0], r.Operator, r.SecondOperator)
 	}
-	db := openDataDir(t, dir)
+	db := a.DB
 	ctx := context.Background()
 	// Nothing typed is lost: the nine refused saves are kept aside (the
 	// tenth is the response), and all three keyings of the double form.

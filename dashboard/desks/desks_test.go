@@ -1,10 +1,9 @@
-package main
+package desks_test
 
 import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"hailong/survey/period"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -14,55 +13,14 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"hailong/internal/app"
+	"hailong/internal/app/apptest"
+	"hailong/survey/period"
 )
 
-// adminClient is a cookie-jar client signed in as admin, with the CSRF
-// token of its session.
-func adminClient(t testing.TB, a *testApp) (*http.Client, string) {
-	t.Helper()
-	return loginAs(t, a, "admin", testAdminPassword)
-}
-
-// apiCall sends a JSON request with HTTP Basic as admin.
-func apiCall(t *testing.T, method, u string, body any, out any) int {
-	t.Helper()
-	var buf bytes.Buffer
-	if body != nil {
-		_ = json.NewEncoder(&buf).Encode(body)
-	}
-	req, _ := http.NewRequest(method, u, &buf)
-	req.SetBasicAuth("admin", testAdminPassword)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if out != nil {
-		_ = json.NewDecoder(res.Body).Decode(out)
-	}
-	return res.StatusCode
-}
-
-// answer opens a survey URL and submits a valid answer; it returns the
-// POST's status and the page it led to.
-func answer(t *testing.T, c *http.Client, base, surveyURL string) (int, *http.Response) {
-	t.Helper()
-	res, err := c.Get(surveyURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.StatusCode != http.StatusOK {
-		return res.StatusCode, res
-	}
-	form := parseForm(t, res.Body)
-	res.Body.Close()
-	res = post(t, c, base+form.Action, form.Hidden, validAnswers())
-	return res.StatusCode, res
-}
-
 func TestDeskManagementAndRotation(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
+	a := apptest.Start(t, apptest.Options{})
 
 	var unit map[string]any
 	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
@@ -106,7 +64,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 		"id": "p9-q1", "unit": "vt-p9", "name": "Quầy 1 – Hộ tịch", "fields": []string{"ho-tich"}}, &desk); code != http.StatusCreated || !desk.Active {
 		t.Fatalf("create desk: %d %+v", code, desk)
 	}
-	c := client(t)
+	c := apptest.Client(t)
 	if code, _ := answer(t, c, a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Fatalf("answer on the new desk: %d", code)
 	}
@@ -125,7 +83,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	if res.StatusCode != http.StatusGone || !strings.Contains(doc.Find("h1").Text(), "không còn hiệu lực") {
 		t.Errorf("old code: %d %q", res.StatusCode, doc.Find("h1").Text())
 	}
-	if code, _ := answer(t, client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	if code, _ := answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Errorf("new code: %d", code)
 	}
 	// A citizen who answered just before the rotation still gets a thank-you.
@@ -148,19 +106,15 @@ func TestDeskManagementAndRotation(t *testing.T) {
 }
 
 func TestUnitMoveKeepsPastFigures(t *testing.T) {
-	dir := t.TempDir()
 	// Answers are stamped in April 2024; the move happens in June, so
 	// April is a past month when the tree changes.
-	clock := &exportClock{}
+	clock := &testClock{}
 	clock.set(time.Date(2024, 4, 10, 9, 0, 0, 0, period.Vietnam))
-	a, err := startAppWith(t, dir, nil, nil, clock.now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.Start(t, apptest.Options{Now: clock.now})
 	sent := map[string]int64{}
-	for _, d := range apiDesks(t, a) {
+	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p7" || d.Unit == "vt-p1" {
-			if code, _ := answer(t, client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
+			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
 				t.Fatalf("answer: %d", code)
 			}
 			sent[d.Unit]++
@@ -175,7 +129,7 @@ func TestUnitMoveKeepsPastFigures(t *testing.T) {
 		var raw json.RawMessage
 		deadline := time.Now().Add(5 * time.Second)
 		for {
-			if code := getJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&"+q, &raw); code != http.StatusOK {
+			if code := apptest.GetJSON(t, a.URL+"/api/v1/indicators?from=2024-04-01&to=2024-04-30&"+q, &raw); code != http.StatusOK {
 				t.Fatalf("indicators %s: %d", q, code)
 			}
 			var f fig
@@ -210,7 +164,7 @@ func TestUnitMoveKeepsPastFigures(t *testing.T) {
 }
 
 func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
+	a := apptest.Start(t, apptest.Options{})
 	var link struct {
 		URL   string `json:"url"`
 		QRPNG string `json:"qr_png"`
@@ -226,12 +180,12 @@ func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
 	if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
 		t.Errorf("qr_png: %v", err)
 	}
-	if code, _ := answer(t, client(t), a.URL, link.URL); code != http.StatusSeeOther {
+	if code, _ := answer(t, apptest.Client(t), a.URL, link.URL); code != http.StatusSeeOther {
 		t.Fatalf("first answer: %d", code)
 	}
 	// The same dossier, from another phone (a new link for it too).
 	apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link)
-	code, res := answer(t, client(t), a.URL, link.URL)
+	code, res := answer(t, apptest.Client(t), a.URL, link.URL)
 	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	if code != http.StatusConflict || !strings.Contains(doc.Find("h1").Text(), "đã được đánh giá") {
 		t.Errorf("second answer for the dossier: %d %q", code, doc.Find("h1").Text())
@@ -242,21 +196,21 @@ func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
 		t.Errorf("tampered receipt link: %d", res2.StatusCode)
 	}
 	res2.Body.Close()
-	a.Stop(t)
-	n, err := openDataDir(t, a.DataDir).Collection("responses").CountDocuments(t.Context(), map[string]any{"channel": "receipt"})
+	a.Stop()
+	n, err := a.DB.Collection("responses").CountDocuments(t.Context(), map[string]any{"channel": "receipt"})
 	if err != nil || n != 1 {
 		t.Errorf("receipt responses stored: %d (%v), want 1", n, err)
 	}
 }
 
 func TestKioskNeedsRegisteredTablet(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
+	a := apptest.Start(t, apptest.Options{})
 	res, _ := http.Get(a.URL + "/k/vt-q1")
 	res.Body.Close()
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("unregistered kiosk: %d, want 403", res.StatusCode)
 	}
-	c, csrf := adminClient(t, a)
+	c, csrf := apptest.Admin(t, a.URL)
 	res, err := c.PostForm(a.URL+"/desks/vt-q1/device", url.Values{"_csrf": {csrf}, "kind": {"kiosk"}})
 	if err != nil || res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/k/vt-q1" {
 		t.Fatalf("register kiosk: %v %v", res.StatusCode, err)
@@ -278,10 +232,7 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 	var now atomic.Int64
 	now.Store(time.Date(2026, 3, 2, 9, 0, 0, 0, period.Vietnam).Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
-	a, err := startAppWith(t, t.TempDir(), map[string]string{"HAILONG_RECEIPT_TTL": "720h"}, nil, clock)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.Start(t, apptest.Options{Now: clock, Config: func(c *app.Config) { c.ReceiptTTL = 720 * time.Hour }})
 	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
 		t.Fatalf("rotating mode: %d", code)
 	}
@@ -290,8 +241,8 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("unregistered display: %d, want 403", res.StatusCode)
 	}
-	c, csrf := adminClient(t, a)
-	res, err = c.PostForm(a.URL+"/desks/vt-q2/device", url.Values{"_csrf": {csrf}, "kind": {"display"}})
+	c, csrf := apptest.Admin(t, a.URL)
+	res, err := c.PostForm(a.URL+"/desks/vt-q2/device", url.Values{"_csrf": {csrf}, "kind": {"display"}})
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("register display: %v %v", res.StatusCode, err)
 	}
@@ -307,25 +258,25 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 	}
 	shown := shortURL()
 	// The printed poster's code does not work for a rotating desk.
-	var desks []deskJSON
-	getJSON(t, a.URL+"/api/v1/desks", &desks)
+	var desks []apptest.Desk
+	apptest.GetJSON(t, a.URL+"/api/v1/desks", &desks)
 	for _, d := range desks {
 		if d.ID == "vt-q2" {
-			if code, _ := answer(t, client(t), a.URL, d.SurveyURL); code != http.StatusGone {
+			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusGone {
 				t.Errorf("static code of a rotating desk: %d, want 410", code)
 			}
 		}
 	}
 	// The code shown works now and a minute later; two minutes later it is gone.
-	if code, _ := answer(t, client(t), a.URL, shown); code != http.StatusSeeOther {
+	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
 		t.Errorf("current code: %d", code)
 	}
 	now.Add(60)
-	if code, _ := answer(t, client(t), a.URL, shown); code != http.StatusSeeOther {
+	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
 		t.Errorf("previous window's code: %d", code)
 	}
 	now.Add(61)
-	if code, _ := answer(t, client(t), a.URL, shown); code != http.StatusGone {
+	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusGone {
 		t.Errorf("code two windows old: %d, want 410", code)
 	}
 	if next := shortURL(); next == shown {
@@ -345,8 +296,8 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 }
 
 func TestDeskManagementPage(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	c, csrf := adminClient(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	c, csrf := apptest.Admin(t, a.URL)
 	// A bad id keeps what was typed and explains.
 	res, _ := c.PostForm(a.URL+"/desks", url.Values{"_csrf": {csrf}, "id": {"Quầy 9"}, "unit": {"vt-p1"}, "name": {"Quầy chín"}, "instrument": {"counter"}})
 	doc, _ := goquery.NewDocumentFromReader(res.Body)
@@ -375,7 +326,7 @@ func TestDeskManagementPage(t *testing.T) {
 		t.Errorf("move unit: %d", res.StatusCode)
 	}
 	var units []struct{ ID, Parent string }
-	getJSON(t, a.URL+"/api/v1/units", &units)
+	apptest.GetJSON(t, a.URL+"/api/v1/units", &units)
 	for _, u := range units {
 		if u.ID == "vt-p7" && u.Parent != "vt-p1" {
 			t.Errorf("vt-p7 parent = %s", u.Parent)
@@ -390,7 +341,7 @@ func TestDeskManagementPage(t *testing.T) {
 		t.Errorf("desks page lacks the rotate button of the new desk")
 	}
 	var audit []struct{ User, Action, Target string }
-	getJSON(t, a.URL+"/api/v1/audit", &audit)
+	apptest.GetJSON(t, a.URL+"/api/v1/audit", &audit)
 	seen := map[string]bool{}
 	for _, e := range audit {
 		if e.User == "admin" {

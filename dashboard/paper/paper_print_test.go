@@ -1,4 +1,4 @@
-package main
+package paper_test
 
 // The printable batch (issue 9 item 2): serials, exact question texts,
 // codes matching the entry keys, A4 print CSS and decodable QR codes.
@@ -12,30 +12,31 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
 
 func TestPaperBatchPrint(t *testing.T) {
-	a := startApp(t, t.TempDir(), nil)
-	admin, csrf := adminClient(t, a)
+	a := apptest.Start(t, apptest.Options{})
+	admin, csrf := apptest.Admin(t, a.URL)
 	in, err := survey.LoadInstruments()
 	if err != nil {
 		t.Fatal(err)
 	}
 	counter, _ := in.Latest("counter")
 	var deskURL string
-	for _, d := range apiDesks(t, a) {
+	for _, d := range a.Desks(t) {
 		if d.ID == "p1-q1" {
 			deskURL = d.SurveyURL
 		}
 	}
 
-	serials := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"5"}})
+	serials := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"5"}})
 	if len(serials) != 5 {
 		t.Fatalf("batch of 5 prints %d forms", len(serials))
 	}
 	batch := serials[0][:4]
-	doc := getDoc(t, admin, a.URL+"/paper/batches/"+batch)
+	doc := apptest.HTMLPage(t, admin, a.URL+"/paper/batches/"+batch)
 	seen := map[string]bool{}
 	doc.Find("article.paper-form").Each(func(i int, f *goquery.Selection) {
 		s := f.AttrOr("data-serial", "")
@@ -86,7 +87,7 @@ func TestPaperBatchPrint(t *testing.T) {
 		t.Errorf("print view loads print.css %d times, want 1", n)
 	}
 	cssURL := doc.Find(`head link[href*="/static/print."]`).AttrOr("href", "")
-	_, css := get(t, admin, a.URL+cssURL)
+	_, css := apptest.Get(t, admin, a.URL+cssURL)
 	for _, want := range []string{"@page { size: A4", ".paper-form + .paper-form { break-before: page }"} {
 		if !bytes.Contains(css, []byte(want)) {
 			t.Errorf("print.css lacks %q", want)
@@ -94,42 +95,42 @@ func TestPaperBatchPrint(t *testing.T) {
 	}
 
 	// A part of the batch, and ranges outside it.
-	part := getDoc(t, admin, a.URL+"/paper/batches/"+batch+"?from=2&to=3")
+	part := apptest.HTMLPage(t, admin, a.URL+"/paper/batches/"+batch+"?from=2&to=3")
 	if got := part.Find("article.paper-form").Map(func(_ int, f *goquery.Selection) string { return f.AttrOr("data-serial", "") }); len(got) != 2 || got[0] != serials[1] || got[1] != serials[2] {
 		t.Errorf("forms 2–3 of the batch: %v, want %v", got, serials[1:3])
 	}
 	for _, q := range []string{"?from=0", "?to=6", "?from=4&to=2", "?from=hai"} {
-		if res, _ := get(t, admin, a.URL+"/paper/batches/"+batch+q); res.StatusCode != http.StatusBadRequest {
+		if res, _ := apptest.Get(t, admin, a.URL+"/paper/batches/"+batch+q); res.StatusCode != http.StatusBadRequest {
 			t.Errorf("print %s: %d, want 400", q, res.StatusCode)
 		}
 	}
 
 	// The QR codes decode: the serial, and the desk's online survey.
 	online := doc.Find("img.pf-qr-online").First().AttrOr("src", "")
-	_, img := get(t, admin, a.URL+strings.TrimSuffix(online, ".svg")+".png")
-	if got := zbarDecode(t, img); got != deskURL {
+	_, img := apptest.Get(t, admin, a.URL+strings.TrimSuffix(online, ".svg")+".png")
+	if got := apptest.ZbarDecode(t, img); got != deskURL {
 		t.Errorf("online QR decodes to %q, want the desk's survey URL %q", got, deskURL)
 	}
-	_, img = get(t, admin, a.URL+"/paper/qr/"+serials[2]+".png")
-	if got := zbarDecode(t, img); got != serials[2] {
+	_, img = apptest.Get(t, admin, a.URL+"/paper/qr/"+serials[2]+".png")
+	if got := apptest.ZbarDecode(t, img); got != serials[2] {
 		t.Errorf("serial QR decodes to %q, want %q", got, serials[2])
 	}
 	// A unit-level batch points at the unit's portal survey.
-	unitLevel := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p7"}, "count": {"1"}})
-	_, img = get(t, admin, a.URL+"/paper/batches/"+unitLevel[0][:4]+"/online.png")
-	if got := zbarDecode(t, img); got != a.URL+"/p/vt-p7" {
+	unitLevel := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p7"}, "count": {"1"}})
+	_, img = apptest.Get(t, admin, a.URL+"/paper/batches/"+unitLevel[0][:4]+"/online.png")
+	if got := apptest.ZbarDecode(t, img); got != a.URL+"/p/vt-p7" {
 		t.Errorf("unit-level online QR decodes to %q, want %s/p/vt-p7", got, a.URL)
 	}
 
 	// A big batch is offered in print runs of 100.
-	big := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p7"}, "count": {"150"}})
-	runs := getDoc(t, admin, a.URL+"/paper/batches/"+big[0][:4]).Find(".toolbar .parts a").Map(func(_ int, l *goquery.Selection) string { return l.AttrOr("href", "") })
+	big := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p7"}, "count": {"150"}})
+	runs := apptest.HTMLPage(t, admin, a.URL+"/paper/batches/"+big[0][:4]).Find(".toolbar .parts a").Map(func(_ int, l *goquery.Selection) string { return l.AttrOr("href", "") })
 	if len(big) != 150 || len(runs) != 3 || !strings.HasSuffix(runs[1], "?from=101&to=150") {
 		t.Errorf("batch of %d forms offers print runs %v, want 1–100, 101–150 and all", len(big), runs)
 	}
 
 	// The batch list, and what a batch form refuses.
-	list := getDoc(t, admin, a.URL+"/paper")
+	list := apptest.HTMLPage(t, admin, a.URL+"/paper")
 	if n := list.Find("table.batches tr[data-batch]").Length(); n != 3 {
 		t.Errorf("batch list has %d rows, want 3", n)
 	}
@@ -153,9 +154,9 @@ func TestPaperBatchPrint(t *testing.T) {
 		}
 	}
 	// A unit manager prints for their own unit only and sees only its batches.
-	addUser(t, a, admin, csrf, "ql-p7", "unit_manager", "vt-p7")
-	mgr, mgrCSRF := loginAs(t, a, "ql-p7", "matkhau-ql-p7")
-	if res, _ := get(t, mgr, a.URL+"/paper/batches/"+batch); res.StatusCode != http.StatusNotFound {
+	a.AddUser(t, "ql-p7", "unit_manager", "vt-p7")
+	mgr, mgrCSRF := apptest.LoginAs(t, a.URL, "ql-p7", "matkhau-ql-p7")
+	if res, _ := apptest.Get(t, mgr, a.URL+"/paper/batches/"+batch); res.StatusCode != http.StatusNotFound {
 		t.Errorf("manager of vt-p7 opens a vt-p1 batch: %d, want 404", res.StatusCode)
 	}
 	res, err := mgr.PostForm(a.URL+"/paper/batches", url.Values{"_csrf": {mgrCSRF}, "unit": {"vt-p1"}, "count": {"5"}})
@@ -166,7 +167,7 @@ func TestPaperBatchPrint(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("manager of vt-p7 prints for vt-p1: %d, want 422", res.StatusCode)
 	}
-	if n := getDoc(t, mgr, a.URL+"/paper").Find("table.batches tr[data-batch]").Length(); n != 2 {
+	if n := apptest.HTMLPage(t, mgr, a.URL+"/paper").Find("table.batches tr[data-batch]").Length(); n != 2 {
 		t.Errorf("manager of vt-p7 lists %d batches, want 2", n)
 	}
 }

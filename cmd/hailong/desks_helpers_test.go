@@ -1,0 +1,211 @@
+package main
+
+// Helpers of the desks, poster and paper tests that cmd tests still use
+// (those tests moved to dashboard/desks and dashboard/paper, on apptest).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/survey"
+)
+
+// adminClient is a cookie-jar client signed in as admin, with the CSRF
+// token of its session.
+func adminClient(t testing.TB, a *testApp) (*http.Client, string) {
+	t.Helper()
+	return loginAs(t, a, "admin", testAdminPassword)
+}
+
+// apiCall sends a JSON request with HTTP Basic as admin.
+func apiCall(t *testing.T, method, u string, body any, out any) int {
+	t.Helper()
+	var buf bytes.Buffer
+	if body != nil {
+		_ = json.NewEncoder(&buf).Encode(body)
+	}
+	req, _ := http.NewRequest(method, u, &buf)
+	req.SetBasicAuth("admin", testAdminPassword)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(res.Body).Decode(out)
+	}
+	return res.StatusCode
+}
+
+// answer opens a survey URL and submits a valid answer; it returns the
+// POST's status and the page it led to.
+func answer(t *testing.T, c *http.Client, base, surveyURL string) (int, *http.Response) {
+	t.Helper()
+	res, err := c.Get(surveyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return res.StatusCode, res
+	}
+	form := parseForm(t, res.Body)
+	res.Body.Close()
+	res = post(t, c, base+form.Action, form.Hidden, validAnswers())
+	return res.StatusCode, res
+}
+
+// loginClient returns a client signed in as admin, through the login form.
+func loginClient(t *testing.T, a *testApp) *http.Client { return loginClientTB(t, a) }
+
+// loginClientTB is loginClient for tests and benchmarks.
+func loginClientTB(t testing.TB, a *testApp) *http.Client {
+	t.Helper()
+	c, _ := adminClient(t, a)
+	return c
+}
+
+// sessionCookie returns the session cookie the client holds for the app.
+func sessionCookie(t *testing.T, c *http.Client, a *testApp) *http.Cookie {
+	t.Helper()
+	u, err := url.Parse(a.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "hl_session" {
+			return ck
+		}
+	}
+	t.Fatal("the signed-in client holds no hl_session cookie")
+	return nil
+}
+
+// get fetches u with c and returns the response with its body read.
+func get(t *testing.T, c *http.Client, u string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+// getDoc fetches an HTML page that must answer 200.
+func getDoc(t *testing.T, c *http.Client, u string) *goquery.Document {
+	t.Helper()
+	res, body := get(t, c, u)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d, want 200", u, res.StatusCode)
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// addUser creates an account through the admin's users page.
+func addUser(t *testing.T, a *testApp, admin *http.Client, csrf, name, role, unit string) {
+	t.Helper()
+	res, err := admin.PostForm(a.URL+"/users", url.Values{"_csrf": {csrf}, "username": {name}, "name": {"Cán bộ " + name},
+		"role": {role}, "unit": {unit}, "password": {"matkhau-" + name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("add user %s (%s): %d", name, role, res.StatusCode)
+	}
+}
+
+// createBatch prints a batch through the form and returns its serials.
+func createBatch(t *testing.T, a *testApp, c *http.Client, csrf string, form url.Values) []string {
+	t.Helper()
+	form.Set("_csrf", csrf)
+	res, err := c.PostForm(a.URL+"/paper/batches", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/paper/batches/") {
+		t.Fatalf("create batch %v: %d → %q", form, res.StatusCode, loc)
+	}
+	doc := getDoc(t, c, a.URL+loc)
+	var serials []string
+	doc.Find("article.paper-form").Each(func(_ int, s *goquery.Selection) {
+		serials = append(serials, s.AttrOr("data-serial", ""))
+	})
+	return serials
+}
+
+// paperN returns today's answer count of unit, and how many came on paper.
+func paperN(t *testing.T, a *testApp, unit string) (int64, int64) {
+	t.Helper()
+	var rep apiReport
+	if code := getJSON(t, a.URL+"/api/v1/indicators?unit="+unit+"&from="+today()+"&to="+today(), &rep); code != http.StatusOK {
+		t.Fatalf("indicators: %d", code)
+	}
+	return rep.N, rep.Channels[survey.ChannelPaper]
+}
+
+// waitPaperN waits until the indicators of unit count want paper answers.
+func waitPaperN(t *testing.T, a *testApp, unit string, want int64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, paper := paperN(t, a, unit)
+		if n == want && paper == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("indicators of %s count %d answers (%d on paper), want %d on paper", unit, n, paper, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// paperResponses reads the stored paper responses of a stopped app, by serial.
+func paperResponses(t *testing.T, dir string) map[string]survey.Response {
+	t.Helper()
+	db := openDataDir(t, dir)
+	cur, err := db.Collection("responses").Find(context.Background(), bson.D{{Key: "channel", Value: survey.ChannelPaper}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []survey.Response
+	if err := cur.All(context.Background(), &rs); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]survey.Response{}
+	for _, r := range rs {
+		if _, dup := out[r.Serial]; dup {
+			t.Errorf("serial %s stored twice", r.Serial)
+		}
+		out[r.Serial] = r
+	}
+	return out
+}
