@@ -134,22 +134,6 @@ func waitIndicators(t *testing.T, a *testApp, query string, n int64) apiReport {
 	}
 }
 
-// portalPost sends one portal form with the pick and answers; it returns
-// the response and its body.
-func portalPost(t *testing.T, c *http.Client, a *testApp, form surveyForm, where, served string, answers url.Values) (*http.Response, string) {
-	t.Helper()
-	pick := url.Values{}
-	if where != "" {
-		pick.Set("where", where)
-	}
-	if served != "" {
-		pick.Set("served", served)
-	}
-	res := post(t, c, a.URL+form.Action, form.Hidden, mergeValues(pick, answers))
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
-
 // loginFormCSRF opens the login form with c and returns its CSRF token.
 func loginFormCSRF(t testing.TB, a *testApp, c *http.Client) string {
 	t.Helper()
