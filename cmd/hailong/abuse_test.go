@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey/period"
 )
 
@@ -50,8 +51,8 @@ func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") 
 // /metrics: route patterns, never URLs; or on a listener of its own.
 func TestMetricsEndpoint(t *testing.T) {
 	a := startApp(t, t.TempDir(), nil)
-	desk := apiDesks(t, a)[0]
-	if code, _ := answer(t, client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	desk := apptest.Desks(t, a.URL)[0]
+	if code, _ := answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Fatal(code)
 	}
 	if got := metric(t, a.URL, "hailong_http_request_duration_seconds_count", `route="/s/:code"`, `method="POST"`, `status="303"`); got != 1 {

@@ -7,25 +7,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
-
-// adminClient is a cookie-jar client signed in as admin, with the CSRF
-// token of its session.
-func adminClient(t testing.TB, a *testApp) (*http.Client, string) {
-	t.Helper()
-	return loginAs(t, a, "admin", testAdminPassword)
-}
 
 // apiCall sends a JSON request with HTTP Basic as admin.
 func apiCall(t *testing.T, method, u string, body any, out any) int {
@@ -35,7 +26,7 @@ func apiCall(t *testing.T, method, u string, body any, out any) int {
 		_ = json.NewEncoder(&buf).Encode(body)
 	}
 	req, _ := http.NewRequest(method, u, &buf)
-	req.SetBasicAuth("admin", testAdminPassword)
+	req.SetBasicAuth("admin", apptest.AdminPassword)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -59,20 +50,10 @@ func answer(t *testing.T, c *http.Client, base, surveyURL string) (int, *http.Re
 	if res.StatusCode != http.StatusOK {
 		return res.StatusCode, res
 	}
-	form := parseForm(t, res.Body)
+	form := apptest.ParseForm(t, res.Body)
 	res.Body.Close()
-	res = post(t, c, base+form.Action, form.Hidden, validAnswers())
+	res = apptest.Post(t, c, base+form.Action, form.Hidden, apptest.ValidAnswers())
 	return res.StatusCode, res
-}
-
-// loginClient returns a client signed in as admin, through the login form.
-func loginClient(t *testing.T, a *testApp) *http.Client { return loginClientTB(t, a) }
-
-// loginClientTB is loginClient for tests and benchmarks.
-func loginClientTB(t testing.TB, a *testApp) *http.Client {
-	t.Helper()
-	c, _ := adminClient(t, a)
-	return c
 }
 
 // sessionCookie returns the session cookie the client holds for the app.
@@ -91,42 +72,6 @@ func sessionCookie(t *testing.T, c *http.Client, a *testApp) *http.Cookie {
 	return nil
 }
 
-// get fetches u with c and returns the response with its body read.
-func get(t *testing.T, c *http.Client, u string, header ...string) (*http.Response, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
-}
-
-// getDoc fetches an HTML page that must answer 200.
-func getDoc(t *testing.T, c *http.Client, u string) *goquery.Document {
-	t.Helper()
-	res, body := get(t, c, u)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d, want 200", u, res.StatusCode)
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
-
 // addUser creates an account through the admin's users page.
 func addUser(t *testing.T, a *testApp, admin *http.Client, csrf, name, role, unit string) {
 	t.Helper()
@@ -141,32 +86,11 @@ func addUser(t *testing.T, a *testApp, admin *http.Client, csrf, name, role, uni
 	}
 }
 
-// createBatch prints a batch through the form and returns its serials.
-func createBatch(t *testing.T, a *testApp, c *http.Client, csrf string, form url.Values) []string {
-	t.Helper()
-	form.Set("_csrf", csrf)
-	res, err := c.PostForm(a.URL+"/paper/batches", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	loc := res.Header.Get("Location")
-	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/paper/batches/") {
-		t.Fatalf("create batch %v: %d → %q", form, res.StatusCode, loc)
-	}
-	doc := getDoc(t, c, a.URL+loc)
-	var serials []string
-	doc.Find("article.paper-form").Each(func(_ int, s *goquery.Selection) {
-		serials = append(serials, s.AttrOr("data-serial", ""))
-	})
-	return serials
-}
-
 // paperN returns today's answer count of unit, and how many came on paper.
 func paperN(t *testing.T, a *testApp, unit string) (int64, int64) {
 	t.Helper()
-	var rep apiReport
-	if code := getJSON(t, a.URL+"/api/v1/indicators?unit="+unit+"&from="+today()+"&to="+today(), &rep); code != http.StatusOK {
+	var rep apptest.Report
+	if code := apptest.GetJSON(t, a.URL+"/api/v1/indicators?unit="+unit+"&from="+today()+"&to="+today(), &rep); code != http.StatusOK {
 		t.Fatalf("indicators: %d", code)
 	}
 	return rep.N, rep.Channels[survey.ChannelPaper]

@@ -14,12 +14,13 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.yaml.in/yaml/v3"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
 
 func runCmd(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
-	env := map[string]string{"HAILONG_DATA_DIR": dir, "HAILONG_ADMIN_PASSWORD": testAdminPassword}
+	env := map[string]string{"HAILONG_DATA_DIR": dir, "HAILONG_ADMIN_PASSWORD": apptest.AdminPassword}
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errb)
 	return out.String(), err

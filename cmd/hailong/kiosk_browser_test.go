@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestBrowserKioskIdleReset(t *testing.T) {
@@ -108,7 +110,7 @@ func TestBrowserDisplayRetries(t *testing.T) {
 // or display, and returns the device cookie to plant in Chromium.
 func registerDevice(t *testing.T, a *testApp, desk, kind string) *http.Cookie {
 	t.Helper()
-	c, csrf := adminClient(t, a)
+	c, csrf := apptest.Admin(t, a.URL)
 	res, err := c.PostForm(a.URL+"/desks/"+desk+"/device", url.Values{"_csrf": {csrf}, "kind": {kind}})
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("register %s: %v %v", kind, res.StatusCode, err)

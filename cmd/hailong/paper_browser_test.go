@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"hailong/internal/app/apptest"
 )
 
 // paperKeying is what one form says and the keys that enter it.
@@ -96,13 +98,13 @@ func TestBrowserPaperKeyboardEntry(t *testing.T) {
 	ctx := newBrowserFor(t, 3*time.Minute)
 	dir := t.TempDir()
 	a := startApp(t, dir, nil)
-	admin, csrf := adminClient(t, a)
+	admin, csrf := apptest.Admin(t, a.URL)
 	addUser(t, a, admin, csrf, "nhap-p1", "operator", "vt-p1")
-	serials := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"20"}})
+	serials := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"20"}})
 	if len(serials) != 20 {
 		t.Fatalf("batch of 20 prints %d forms", len(serials))
 	}
-	op, _ := loginAs(t, a, "nhap-p1", "matkhau-nhap-p1")
+	op, _ := apptest.LoginAs(t, a.URL, "nhap-p1", "matkhau-nhap-p1")
 	ck := sessionCookie(t, op, a)
 
 	browserDo(t, ctx, "open the entry screen",
@@ -164,8 +166,8 @@ func TestBrowserPaperKeyboardEntry(t *testing.T) {
 func TestBrowserPaperPrintPDF(t *testing.T) {
 	ctx := newBrowser(t)
 	a := startApp(t, t.TempDir(), nil)
-	admin, csrf := adminClient(t, a)
-	serials := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"3"}})
+	admin, csrf := apptest.Admin(t, a.URL)
+	serials := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"3"}})
 	ck := sessionCookie(t, admin, a)
 	browserDo(t, ctx, "open the batch",
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

@@ -111,8 +111,15 @@ type Desk struct {
 // Desks lists the desks through the API, as the admin.
 func (s *Site) Desks(t testing.TB) []Desk {
 	t.Helper()
+	return Desks(t, s.URL)
+}
+
+// Desks lists the desks of the service at base through the API, as the
+// admin (HTTP Basic).
+func Desks(t testing.TB, base string) []Desk {
+	t.Helper()
 	var desks []Desk
-	if code := GetJSON(t, s.URL+"/api/v1/desks", &desks); code != http.StatusOK {
+	if code := GetJSON(t, base+"/api/v1/desks", &desks); code != http.StatusOK {
 		t.Fatalf("GET /api/v1/desks: status %d", code)
 	}
 	return desks
@@ -148,10 +155,16 @@ type Report struct {
 // rollups are written once a second), or fails after 15 s.
 func (s *Site) WaitIndicators(t testing.TB, query string, n int64) Report {
 	t.Helper()
+	return WaitIndicators(t, s.URL, query, n)
+}
+
+// WaitIndicators is Site.WaitIndicators for the service at base.
+func WaitIndicators(t testing.TB, base, query string, n int64) Report {
+	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		var rep Report
-		if code := GetJSON(t, s.URL+"/api/v1/indicators?"+query, &rep); code != http.StatusOK {
+		if code := GetJSON(t, base+"/api/v1/indicators?"+query, &rep); code != http.StatusOK {
 			t.Fatalf("GET indicators?%s: %d", query, code)
 		}
 		if rep.N == n {
