@@ -13,7 +13,11 @@ import (
 
 	"hailong/internal/app/apptest"
 	"hailong/internal/pdf"
+	"hailong/survey/period"
 )
+
+// vn is the time zone the export tests date their answers in.
+var vn = period.Vietnam
 
 // TestExportMonthCLI: "hailong export" writes the same May XLSX and CSV as
 // the downloads (a few answers, one at 23:30 on 31/05 Vietnam time, one
@@ -23,10 +27,10 @@ import (
 // (TestExportMonth).
 func TestExportMonthCLI(t *testing.T) {
 	dir := t.TempDir()
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
 	start := func() *testApp {
-		a, err := startAppWith(t, dir, nil, nil, clock.now)
+		a, err := startAppWith(t, dir, nil, nil, clock.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,12 +44,12 @@ func TestExportMonthCLI(t *testing.T) {
 		}
 	}
 	may := func(d, h, m int) time.Time { return time.Date(2024, 5, d, h, m, 0, 0, vn) }
-	answerWith(t, a, clock, may(2, 8, 0), byUnit["vt-p1"], "Cán bộ hướng dẫn tận tình.")
-	answerWith(t, a, clock, may(15, 10, 0), byUnit["vt-p7"], "=HYPERLINK(\"http://x\";\"bấm\")")
-	answerWith(t, a, clock, may(20, 14, 0), byUnit["vt-p1"], "Nên có thêm ghế chờ.")
-	answerWith(t, a, clock, may(31, 23, 30), byUnit["vt-p7"], "Cuối tháng vẫn phục vụ tốt.")
-	answerWith(t, a, clock, time.Date(2024, 6, 1, 0, 30, 0, 0, vn), byUnit["vt-p1"], "Đầu tháng Sáu.")
-	waitN(t, a, 4)
+	apptest.AnswerAt(t, a.URL, clock, may(2, 8, 0), byUnit["vt-p1"], "Cán bộ hướng dẫn tận tình.")
+	apptest.AnswerAt(t, a.URL, clock, may(15, 10, 0), byUnit["vt-p7"], "=HYPERLINK(\"http://x\";\"bấm\")")
+	apptest.AnswerAt(t, a.URL, clock, may(20, 14, 0), byUnit["vt-p1"], "Nên có thêm ghế chờ.")
+	apptest.AnswerAt(t, a.URL, clock, may(31, 23, 30), byUnit["vt-p7"], "Cuối tháng vẫn phục vụ tốt.")
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 6, 1, 0, 30, 0, 0, vn), byUnit["vt-p1"], "Đầu tháng Sáu.")
+	apptest.WaitMay2024(t, a.URL, 4)
 	admin, _ := apptest.Admin(t, a.URL)
 	x1, _ := apptest.Download(t, admin, a.URL+"/exports/2024-05.xlsx")
 	sheets := apptest.SheetRows(t, x1)

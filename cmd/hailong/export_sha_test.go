@@ -19,15 +19,15 @@ import (
 // no file.
 func TestExportClosedSHA(t *testing.T) {
 	dir := t.TempDir()
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
-	a, err := startAppWith(t, dir, nil, nil, clock.now)
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
+	a, err := startAppWith(t, dir, nil, nil, clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	answerWith(t, a, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), apptest.Desks(t, a.URL)[0].SurveyURL, "Tốt.")
-	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
-	waitN(t, a, 1)
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), apptest.Desks(t, a.URL)[0].SurveyURL, "Tốt.")
+	clock.Set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
+	apptest.WaitMay2024(t, a.URL, 1)
 	admin, _ := apptest.Admin(t, a.URL)
 	if _, h := apptest.Download(t, admin, a.URL+"/exports/2024-05.csv?table=summary"); h.Get("X-Hailong-SHA256") != "" || strings.Contains(h.Get("Content-Disposition"), "sha256") {
 		t.Errorf("open month carries a hash: %v", h)

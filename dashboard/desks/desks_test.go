@@ -108,9 +108,9 @@ func TestDeskManagementAndRotation(t *testing.T) {
 func TestUnitMoveKeepsPastFigures(t *testing.T) {
 	// Answers are stamped in April 2024; the move happens in June, so
 	// April is a past month when the tree changes.
-	clock := &testClock{}
-	clock.set(time.Date(2024, 4, 10, 9, 0, 0, 0, period.Vietnam))
-	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 4, 10, 9, 0, 0, 0, period.Vietnam))
+	a := apptest.Start(t, apptest.Options{Now: clock.Now})
 	sent := map[string]int64{}
 	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p7" || d.Unit == "vt-p1" {
@@ -147,7 +147,7 @@ func TestUnitMoveKeepsPastFigures(t *testing.T) {
 		t.Fatalf("Phường 7 has %d April answers before the move, want %d (> 0)", p7Before.N, sent["vt-p7"])
 	}
 	// The 2025 reorganisation, done in June: Phường 7 goes under Phường 1.
-	clock.set(time.Date(2024, 6, 3, 9, 0, 0, 0, period.Vietnam))
+	clock.Set(time.Date(2024, 6, 3, 9, 0, 0, 0, period.Vietnam))
 	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]string{"parent": "vt-p1"}, nil); code != http.StatusOK {
 		t.Fatalf("move: %d", code)
 	}

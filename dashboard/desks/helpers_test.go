@@ -6,9 +6,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"hailong/internal/app/apptest"
 )
@@ -52,9 +50,3 @@ func sessionCookie(t *testing.T, c *http.Client, base string) *http.Cookie {
 	t.Fatal("the signed-in client holds no hl_session cookie")
 	return nil
 }
-
-// clock is a settable time for apptest.Options.Now.
-type testClock struct{ ns atomic.Int64 }
-
-func (c *testClock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
-func (c *testClock) now() time.Time  { return time.Unix(0, c.ns.Load()) }

@@ -1,0 +1,39 @@
+package apptest
+
+import (
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Clock is a settable time for Options.Now: tests move it across days
+// and months. The zero Clock reads the Unix epoch until Set.
+type Clock struct{ ns atomic.Int64 }
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time { return time.Unix(0, c.ns.Load()) }
+
+// AnswerAt sets clk to at and sends valid answers with comment to a
+// desk's form, from a fresh client; the answer must be stored (303).
+func AnswerAt(t testing.TB, base string, clk *Clock, at time.Time, surveyURL, comment string) {
+	t.Helper()
+	clk.Set(at)
+	c := Client(t)
+	form := GetForm(t, c, surveyURL)
+	ans := ValidAnswers()
+	ans.Set("comment", comment)
+	if res := Post(t, c, base+form.Action, form.Hidden, ans); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST answer: %d", res.StatusCode)
+	}
+}
+
+// WaitMay2024 waits until the indicators of May 2024, the month the
+// export and overview tests fill, count n answers.
+func WaitMay2024(t testing.TB, base string, n int64) {
+	t.Helper()
+	WaitIndicators(t, base, "from=2024-05-01&to=2024-05-31", n)
+}
