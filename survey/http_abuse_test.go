@@ -289,12 +289,12 @@ func TestAbuseSuspectFlow(t *testing.T) {
 	submit(time.Minute, nil)
 	submit(time.Minute, map[string]string{"website": "http://spam.example"})
 	submit(time.Second, map[string]string{"overall": "1", "comment": "Nhanh quá"})
-	if code := adminCall(t, http.MethodPatch, a.URL+"/api/v1/units/"+desk.Unit, map[string]any{"staff_cidrs": []string{"127.0.0.0/8"}}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/"+desk.Unit, map[string]any{"staff_cidrs": []string{"127.0.0.0/8"}}, nil); code != http.StatusOK {
 		t.Fatalf("set staff networks: %d", code)
 	}
 	submit(time.Minute, nil)
 	var e struct{ Error string }
-	if code := adminCall(t, http.MethodPatch, a.URL+"/api/v1/units/"+desk.Unit, map[string]any{"staff_cidrs": []string{"127.0.0.1/8"}}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "staff_cidrs") {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/"+desk.Unit, map[string]any{"staff_cidrs": []string{"127.0.0.1/8"}}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "staff_cidrs") {
 		t.Errorf("a CIDR with host bits: %d %q, want 400 naming staff_cidrs", code, e.Error)
 	}
 	deskN(t, a, desk.ID, day, 1)
@@ -317,7 +317,7 @@ func TestAbuseSuspectFlow(t *testing.T) {
 
 	review := func(id, decision string) (int, string) {
 		var out struct{ Error string }
-		code := adminCall(t, http.MethodPost, a.URL+"/api/v1/responses/"+id+"/review", map[string]string{"decision": decision, "note": "Đã kiểm tra"}, &out)
+		code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/responses/"+id+"/review", map[string]string{"decision": decision, "note": "Đã kiểm tra"}, &out)
 		return code, out.Error
 	}
 	if code, _ := review(fast.ID, "confirm"); code != http.StatusCreated {

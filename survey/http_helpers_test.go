@@ -3,7 +3,6 @@ package survey_test
 // Helpers of the tests that drive the whole service over HTTP (apptest).
 
 import (
-	"encoding/base64"
 	"io"
 	"net/http"
 	"net/url"
@@ -95,13 +94,6 @@ func answer(t *testing.T, c *http.Client, base, surveyURL string) (int, *http.Re
 	res.Body.Close()
 	res = apptest.Post(t, c, base+form.Action, form.Hidden, apptest.ValidAnswers())
 	return res.StatusCode, res
-}
-
-// adminCall sends a JSON request with HTTP Basic as the admin.
-func adminCall(t *testing.T, method, u string, body, out any) int {
-	t.Helper()
-	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+apptest.AdminPassword))
-	return apptest.JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
 }
 
 // portalPost sends one portal form with the pick and answers; it returns

@@ -4,9 +4,7 @@ package main
 // (those tests moved to dashboard/desks and dashboard/paper, on apptest).
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
@@ -17,27 +15,6 @@ import (
 	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
-
-// apiCall sends a JSON request with HTTP Basic as admin.
-func apiCall(t *testing.T, method, u string, body any, out any) int {
-	t.Helper()
-	var buf bytes.Buffer
-	if body != nil {
-		_ = json.NewEncoder(&buf).Encode(body)
-	}
-	req, _ := http.NewRequest(method, u, &buf)
-	req.SetBasicAuth("admin", apptest.AdminPassword)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if out != nil {
-		_ = json.NewDecoder(res.Body).Decode(out)
-	}
-	return res.StatusCode
-}
 
 // answer opens a survey URL and submits a valid answer; it returns the
 // POST's status and the page it led to.

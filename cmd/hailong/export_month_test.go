@@ -89,7 +89,7 @@ func TestExportMonthCLI(t *testing.T) {
 	// "hailong reindex" leaves a closed month as it was.
 	a = start()
 	var closed struct{ SHA256 string }
-	if code := apiCall(t, "POST", a.URL+"/exports/2024-05/close", nil, &closed); code != 200 || len(closed.SHA256) != 64 {
+	if code := apptest.AdminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, &closed); code != 200 || len(closed.SHA256) != 64 {
 		t.Fatalf("close: %d %+v", code, closed)
 	}
 	admin, _ = apptest.Admin(t, a.URL)

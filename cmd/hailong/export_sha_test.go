@@ -33,7 +33,7 @@ func TestExportClosedSHA(t *testing.T) {
 		t.Errorf("open month carries a hash: %v", h)
 	}
 	var closed struct{ SHA256 string }
-	if code := apiCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, &closed); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, &closed); code != http.StatusOK {
 		t.Fatalf("close: %d", code)
 	}
 	sum := closed.SHA256

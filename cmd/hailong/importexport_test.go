@@ -29,7 +29,7 @@ func runCmd(t *testing.T, dir string, args ...string) (string, error) {
 func TestUnitsExportImportRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	a := startApp(t, dir, nil)
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p1", map[string]any{"staff_cidrs": []string{"10.20.0.0/16"}}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p1", map[string]any{"staff_cidrs": []string{"10.20.0.0/16"}}, nil); code != http.StatusOK {
 		t.Fatalf("staff_cidrs: %d", code)
 	}
 	a.Stop(t)

@@ -23,7 +23,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	a := apptest.Start(t, apptest.Options{})
 
 	var unit map[string]any
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
 		"id": "vt-p9", "name": "UBND Phường 9", "parent": "vt", "kind": "ward"}, &unit); code != http.StatusCreated {
 		t.Fatalf("create unit: %d %v", code, unit)
 	}
@@ -40,18 +40,18 @@ func TestDeskManagementAndRotation(t *testing.T) {
 		"second city":   {map[string]string{"id": "vt2", "name": "x", "kind": "city"}, 400, "parent"},
 	} {
 		var e struct{ Error string }
-		if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", tc.body, &e); code != tc.want || !strings.Contains(e.Error, tc.field) {
+		if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/units", tc.body, &e); code != tc.want || !strings.Contains(e.Error, tc.field) {
 			t.Errorf("%s: %d %q, want %d naming %s", name, code, e.Error, tc.want, tc.field)
 		}
 	}
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"parent": "vt-p9"}, nil); code != http.StatusBadRequest {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"parent": "vt-p9"}, nil); code != http.StatusBadRequest {
 		t.Errorf("moving the city under its own ward: %d, want 400", code)
 	}
 	// Detaching a ward would drop its answers from the city's figures.
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p9", map[string]string{"parent": ""}, nil); code != http.StatusBadRequest {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p9", map[string]string{"parent": ""}, nil); code != http.StatusBadRequest {
 		t.Errorf("detaching a ward from the tree: %d, want 400", code)
 	}
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"name": "UBND thành phố Vũng Tàu"}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"name": "UBND thành phố Vũng Tàu"}, nil); code != http.StatusOK {
 		t.Errorf("renaming the city (the one root): %d, want 200", code)
 	}
 
@@ -60,7 +60,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 		SurveyURL string `json:"survey_url"`
 		Active    bool   `json:"active"`
 	}
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]any{
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]any{
 		"id": "p9-q1", "unit": "vt-p9", "name": "Quầy 1 – Hộ tịch", "fields": []string{"ho-tich"}}, &desk); code != http.StatusCreated || !desk.Active {
 		t.Fatalf("create desk: %d %+v", code, desk)
 	}
@@ -71,7 +71,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 
 	// "Đổi mã QR": the old poster explains itself and cannot submit.
 	old := desk.SurveyURL
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks/p9-q1/rotate", nil, &desk); code != http.StatusOK || desk.SurveyURL == old {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/desks/p9-q1/rotate", nil, &desk); code != http.StatusOK || desk.SurveyURL == old {
 		t.Fatalf("rotate: %d, url %s", code, desk.SurveyURL)
 	}
 	res, err := http.Get(old)
@@ -94,7 +94,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	}
 
 	// Deactivated: a friendly page, no form.
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/p9-q1", map[string]any{"active": false}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/p9-q1", map[string]any{"active": false}, nil); code != http.StatusOK {
 		t.Fatalf("deactivate: %d", code)
 	}
 	res, _ = http.Get(desk.SurveyURL)
@@ -148,7 +148,7 @@ func TestUnitMoveKeepsPastFigures(t *testing.T) {
 	}
 	// The 2025 reorganisation, done in June: Phường 7 goes under Phường 1.
 	clock.Set(time.Date(2024, 6, 3, 9, 0, 0, 0, period.Vietnam))
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]string{"parent": "vt-p1"}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]string{"parent": "vt-p1"}, nil); code != http.StatusOK {
 		t.Fatalf("move: %d", code)
 	}
 	if _, after := figures("unit=vt-p7", 0); after != before {
@@ -170,7 +170,7 @@ func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
 		QRPNG string `json:"qr_png"`
 	}
 	body := map[string]string{"desk": "vt-q1", "dossier_code": "000.00.01.H01-240531-0001", "procedure": "Đăng ký khai sinh", "field": "ho-tich"}
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
 		t.Fatalf("receipt link: %d", code)
 	}
 	if strings.Contains(link.URL, "240531") {
@@ -184,7 +184,7 @@ func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
 		t.Fatalf("first answer: %d", code)
 	}
 	// The same dossier, from another phone (a new link for it too).
-	apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link)
+	apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link)
 	code, res := answer(t, apptest.Client(t), a.URL, link.URL)
 	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	if code != http.StatusConflict || !strings.Contains(doc.Find("h1").Text(), "đã được đánh giá") {
@@ -233,7 +233,7 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 	now.Store(time.Date(2026, 3, 2, 9, 0, 0, 0, period.Vietnam).Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
 	a := apptest.Start(t, apptest.Options{Now: clock, Config: func(c *app.Config) { c.ReceiptTTL = 720 * time.Hour }})
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
 		t.Fatalf("rotating mode: %d", code)
 	}
 	res, _ := http.Get(a.URL + "/desk/vt-q2/display")
@@ -285,7 +285,7 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 
 	// A receipt link expires after HAILONG_RECEIPT_TTL and says so.
 	var link struct{ URL string }
-	apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": "vt-q1", "dossier_code": "H01-9"}, &link)
+	apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": "vt-q1", "dossier_code": "H01-9"}, &link)
 	now.Add(31 * 24 * 3600)
 	res, _ = http.Get(link.URL)
 	doc, _ := goquery.NewDocumentFromReader(res.Body)

@@ -3,20 +3,12 @@ package desks_test
 // Helpers of the tests that drive the whole service over HTTP (apptest).
 
 import (
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"testing"
 
 	"hailong/internal/app/apptest"
 )
-
-// apiCall sends a JSON request with HTTP Basic as the admin.
-func apiCall(t *testing.T, method, u string, body, out any) int {
-	t.Helper()
-	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+apptest.AdminPassword))
-	return apptest.JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
-}
 
 // answer opens a survey URL and submits a valid answer; it returns the
 // POST's status and the page it led to (the GET's when it is not 200).

@@ -96,7 +96,7 @@ func TestUnitDeactivate(t *testing.T) {
 	}
 
 	var unit struct{ Active *bool }
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]bool{"active": false}, &unit); code != http.StatusOK || unit.Active == nil || *unit.Active {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]bool{"active": false}, &unit); code != http.StatusOK || unit.Active == nil || *unit.Active {
 		t.Fatalf("deactivate: %d %+v", code, unit)
 	}
 	inactive := func(what string, res *http.Response) {
@@ -136,11 +136,11 @@ func TestUnitDeactivate(t *testing.T) {
 		t.Error("desks page lacks the activate/deactivate buttons")
 	}
 	// No new work goes under it.
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusBadRequest {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusBadRequest {
 		t.Errorf("receipt link for a desk of an inactive unit: %d, want 400", code)
 	}
 	var e struct{ Error string }
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]string{"id": "p7-q9", "unit": "vt-p7", "name": "Q9"}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "ngừng hoạt động") {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]string{"id": "p7-q9", "unit": "vt-p7", "name": "Q9"}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "ngừng hoạt động") {
 		t.Errorf("new desk in an inactive unit: %d %q, want 400", code, e.Error)
 	}
 
@@ -153,7 +153,7 @@ func TestUnitDeactivate(t *testing.T) {
 		t.Errorf("answer after reactivation: %d", code)
 	}
 	apptest.GetForm(t, apptest.Client(t), a.URL+"/p/vt-p7")
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusCreated {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusCreated {
 		t.Errorf("receipt link after reactivation: %d, want 201", code)
 	}
 

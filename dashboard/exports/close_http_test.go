@@ -27,10 +27,10 @@ func TestExportNewUnitAfterClose(t *testing.T) {
 			t.Errorf("close %s on 05/06: %d %q, want 409 \"chưa kết thúc\"", m, code, body)
 		}
 	}
-	if code := adminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusOK {
 		t.Fatalf("close May: %d", code)
 	}
-	if code := adminCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
 		"id": "vt-p99", "name": "UBND Phường 99", "parent": "vt", "kind": "ward"}, nil); code != http.StatusCreated {
 		t.Fatalf("create unit: %d", code)
 	}
@@ -85,7 +85,7 @@ func TestAutoCloseCatchesUp(t *testing.T) {
 		t.Errorf("closed automatically %v, want %v", got, want)
 	}
 	for _, m := range []string{"2024-02", "2024-06"} {
-		if code := adminCall(t, http.MethodPost, a.URL+"/exports/"+m+"/close", nil, nil); code != http.StatusOK {
+		if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/"+m+"/close", nil, nil); code != http.StatusOK {
 			t.Errorf("%s closed by hand: %d, want 200 (it was left open)", m, code)
 		}
 	}

@@ -3,7 +3,6 @@ package exports_test
 // Helpers of the tests that drive the whole service over HTTP (apptest).
 
 import (
-	"encoding/base64"
 	"io"
 	"math"
 	"net/http"
@@ -17,13 +16,6 @@ import (
 )
 
 var vn = period.Vietnam
-
-// adminCall sends a JSON request with HTTP Basic as the admin.
-func adminCall(t *testing.T, method, u string, body, out any) int {
-	t.Helper()
-	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+apptest.AdminPassword))
-	return apptest.JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
-}
 
 // basicPost POSTs to u as admin with HTTP Basic and returns the status and body.
 func basicPost(t *testing.T, u string) (int, string) {

@@ -131,10 +131,10 @@ func TestExportMonth(t *testing.T) {
 
 	// Closing freezes the month.
 	var closed struct{ SHA256 string }
-	if code := adminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, &closed); code != 200 || len(closed.SHA256) != 64 {
+	if code := apptest.AdminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, &closed); code != 200 || len(closed.SHA256) != 64 {
 		t.Fatalf("close: %d %+v", code, closed)
 	}
-	if code := adminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusConflict {
+	if code := apptest.AdminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusConflict {
 		t.Errorf("second close: %d", code)
 	}
 	f1 := apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx")
@@ -159,7 +159,7 @@ func TestExportMonth(t *testing.T) {
 		t.Errorf("closed month changed after reindex")
 	}
 	var reopened json.RawMessage
-	if code := adminCall(t, "POST", a.URL+"/exports/2024-05/reopen", nil, &reopened); code != 200 || !strings.Contains(string(reopened), closed.SHA256) {
+	if code := apptest.AdminCall(t, "POST", a.URL+"/exports/2024-05/reopen", nil, &reopened); code != 200 || !strings.Contains(string(reopened), closed.SHA256) {
 		t.Errorf("reopen: %d %s", code, reopened)
 	}
 	if s := apptest.SheetRows(t, apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx"))["Tổng hợp"]; s[2][2] != "5" {
@@ -202,7 +202,7 @@ func TestMonthClosesAutomatically(t *testing.T) {
 	a = apptest.Start(t, apptest.Options{DB: a.DB, Now: clock.Now, Config: func(c *app.Config) { c.AutoCloseDays = 10 }})
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if code := adminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code == http.StatusConflict {
+		if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code == http.StatusConflict {
 			break
 		} else if time.Now().After(deadline) {
 			t.Fatalf("May 2024 is not closed on 12/06 with a 10-day delay (close answered %d)", code)
@@ -218,7 +218,7 @@ func TestMonthClosesAutomatically(t *testing.T) {
 	if !found {
 		t.Errorf("no automatic close in the audit log: %+v", audit)
 	}
-	if code := adminCall(t, http.MethodPost, a.URL+"/exports/2024-04/close", nil, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/2024-04/close", nil, nil); code != http.StatusOK {
 		t.Errorf("April closed by hand: %d, want 200 (it ended before the first answer)", code)
 	}
 }

@@ -3,7 +3,6 @@ package overview_test
 // Helpers of the tests that drive the whole service over HTTP (apptest).
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -21,13 +20,6 @@ type report struct {
 	N        int64            `json:"n"`
 	Channels map[string]int64 `json:"channels"`
 	Series   []json.RawMessage
-}
-
-// adminCall sends a JSON request with HTTP Basic as the admin.
-func adminCall(t *testing.T, method, u string, body, out any) int {
-	t.Helper()
-	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+apptest.AdminPassword))
-	return apptest.JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
 }
 
 // portalPost sends one portal form with the pick and answers; it returns

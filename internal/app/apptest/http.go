@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -162,4 +163,12 @@ func JSONCall(t testing.TB, c *http.Client, method, u string, body, out any, hea
 		_ = json.NewDecoder(res.Body).Decode(out)
 	}
 	return res.StatusCode
+}
+
+// AdminCall sends body as JSON to u as the admin (HTTP Basic), decodes
+// the answer into out (when not nil) and returns the status.
+func AdminCall(t testing.TB, method, u string, body, out any) int {
+	t.Helper()
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+AdminPassword))
+	return JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
 }
