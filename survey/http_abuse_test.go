@@ -40,7 +40,7 @@ func TestAbuseSharedWiFiAndOneDevice(t *testing.T) {
 	crowd, family := desks[0], desks[1]
 
 	for i := 0; i < 30; i++ {
-		if code, _ := answer(t, apptest.Client(t), a.URL, crowd.SurveyURL); code != http.StatusSeeOther {
+		if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, crowd.SurveyURL); code != http.StatusSeeOther {
 			t.Fatalf("citizen %d of 30 behind one address: %d, want 303", i+1, code)
 		}
 	}
@@ -48,7 +48,7 @@ func TestAbuseSharedWiFiAndOneDevice(t *testing.T) {
 
 	phone := apptest.Client(t)
 	for i := 1; i <= 10; i++ {
-		code, res := answer(t, phone, a.URL, family.SurveyURL)
+		code, res := apptest.Answer(t, phone, a.URL, family.SurveyURL)
 		if i <= 3 {
 			if code != http.StatusSeeOther {
 				t.Fatalf("answer %d of one phone: %d, want 303", i, code)
@@ -119,7 +119,7 @@ func TestAbuseLimitSharedByTwoInstances(t *testing.T) {
 		if i%2 == 1 {
 			app = b
 		}
-		code, _ := answer(t, apptest.Client(t), app.URL, app.URL+path)
+		code, _ := apptest.Answer(t, apptest.Client(t), app.URL, app.URL+path)
 		switch code {
 		case http.StatusSeeOther:
 			accepted[app.URL]++
@@ -150,7 +150,7 @@ func TestAbuseRedisDown(t *testing.T) {
 	a := apptest.Start(t, apptest.Options{Redis: rdb, Config: limitsOn})
 	desks := a.Desks(t)
 	for i := 0; i < 2; i++ {
-		if code, _ := answer(t, apptest.Client(t), a.URL, desks[0].SurveyURL); code != http.StatusSeeOther {
+		if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desks[0].SurveyURL); code != http.StatusSeeOther {
 			t.Fatalf("answer with Redis up: %d", code)
 		}
 	}
@@ -158,7 +158,7 @@ func TestAbuseRedisDown(t *testing.T) {
 	stored := 2
 	for i := 0; i < 6; i++ {
 		start := time.Now()
-		if code, _ := answer(t, apptest.Client(t), a.URL, desks[i%len(desks)].SurveyURL); code != http.StatusSeeOther {
+		if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desks[i%len(desks)].SurveyURL); code != http.StatusSeeOther {
 			t.Fatalf("answer %d with Redis down: %d, want 303", i+1, code)
 		}
 		stored++
@@ -168,11 +168,11 @@ func TestAbuseRedisDown(t *testing.T) {
 	}
 	// The fallback still limits: one phone, one answer per desk.
 	phone := apptest.Client(t)
-	if code, _ := answer(t, phone, a.URL, desks[1].SurveyURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, phone, a.URL, desks[1].SurveyURL); code != http.StatusSeeOther {
 		t.Fatalf("phone's first answer with Redis down: %d", code)
 	}
 	stored++
-	if code, _ := answer(t, phone, a.URL, desks[1].SurveyURL); code != http.StatusTooManyRequests {
+	if code, _ := apptest.Answer(t, phone, a.URL, desks[1].SurveyURL); code != http.StatusTooManyRequests {
 		t.Errorf("phone's second answer with Redis down: %d, want 429 from the fallback", code)
 	}
 	if !strings.Contains(a.Logs(), "Redis limiter unavailable") {

@@ -79,23 +79,6 @@ func deskN(t *testing.T, s *apptest.Site, desk, day string, want int64) {
 
 func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
 
-// answer opens a survey URL and submits a valid answer; it returns the
-// POST's status and the page it led to (the GET's when it is not 200).
-func answer(t *testing.T, c *http.Client, base, surveyURL string) (int, *http.Response) {
-	t.Helper()
-	res, err := c.Get(surveyURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.StatusCode != http.StatusOK {
-		return res.StatusCode, res
-	}
-	form := apptest.ParseForm(t, res.Body)
-	res.Body.Close()
-	res = apptest.Post(t, c, base+form.Action, form.Hidden, apptest.ValidAnswers())
-	return res.StatusCode, res
-}
-
 // portalPost sends one portal form with the pick and answers; it returns
 // the response and its body.
 func portalPost(t *testing.T, c *http.Client, base string, form apptest.SurveyForm, where, served string, answers url.Values) (*http.Response, string) {

@@ -52,7 +52,7 @@ func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") 
 func TestMetricsEndpoint(t *testing.T) {
 	a := startApp(t, t.TempDir(), nil)
 	desk := apptest.Desks(t, a.URL)[0]
-	if code, _ := answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Fatal(code)
 	}
 	if got := metric(t, a.URL, "hailong_http_request_duration_seconds_count", `route="/s/:code"`, `method="POST"`, `status="303"`); got != 1 {

@@ -16,23 +16,6 @@ import (
 	"hailong/survey"
 )
 
-// answer opens a survey URL and submits a valid answer; it returns the
-// POST's status and the page it led to.
-func answer(t *testing.T, c *http.Client, base, surveyURL string) (int, *http.Response) {
-	t.Helper()
-	res, err := c.Get(surveyURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.StatusCode != http.StatusOK {
-		return res.StatusCode, res
-	}
-	form := apptest.ParseForm(t, res.Body)
-	res.Body.Close()
-	res = apptest.Post(t, c, base+form.Action, form.Hidden, apptest.ValidAnswers())
-	return res.StatusCode, res
-}
-
 // sessionCookie returns the session cookie the client holds for the app.
 func sessionCookie(t *testing.T, c *http.Client, a *testApp) *http.Cookie {
 	t.Helper()

@@ -301,7 +301,7 @@ func TestFaultReplicasUnderLoad(t *testing.T) {
 		accepted = map[string]int{}
 		for i := 0; i < 2*perPhone+2; i++ {
 			app := []*testApp{a, b}[i%2]
-			switch code, _ := answer(t, phone, app.URL, app.URL+paths[0]); code {
+			switch code, _ := apptest.Answer(t, phone, app.URL, app.URL+paths[0]); code {
 			case http.StatusSeeOther:
 				accepted[app.URL]++
 			case http.StatusTooManyRequests:

@@ -68,7 +68,7 @@ func TestBrowserLiveAcrossReplicas(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 
 	desk := apptest.Desks(t, b.URL)[0]
-	if code, _ := answer(t, apptest.Client(t), b.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), b.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Fatalf("answer on B: %d", code)
 	}
 	submitted := time.Now()

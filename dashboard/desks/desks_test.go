@@ -65,7 +65,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 		t.Fatalf("create desk: %d %+v", code, desk)
 	}
 	c := apptest.Client(t)
-	if code, _ := answer(t, c, a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, c, a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Fatalf("answer on the new desk: %d", code)
 	}
 
@@ -83,7 +83,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	if res.StatusCode != http.StatusGone || !strings.Contains(doc.Find("h1").Text(), "không còn hiệu lực") {
 		t.Errorf("old code: %d %q", res.StatusCode, doc.Find("h1").Text())
 	}
-	if code, _ := answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Errorf("new code: %d", code)
 	}
 	// A citizen who answered just before the rotation still gets a thank-you.
@@ -114,7 +114,7 @@ func TestUnitMoveKeepsPastFigures(t *testing.T) {
 	sent := map[string]int64{}
 	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p7" || d.Unit == "vt-p1" {
-			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
+			if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
 				t.Fatalf("answer: %d", code)
 			}
 			sent[d.Unit]++
@@ -180,12 +180,12 @@ func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
 	if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
 		t.Errorf("qr_png: %v", err)
 	}
-	if code, _ := answer(t, apptest.Client(t), a.URL, link.URL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, link.URL); code != http.StatusSeeOther {
 		t.Fatalf("first answer: %d", code)
 	}
 	// The same dossier, from another phone (a new link for it too).
 	apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link)
-	code, res := answer(t, apptest.Client(t), a.URL, link.URL)
+	code, res := apptest.Answer(t, apptest.Client(t), a.URL, link.URL)
 	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	if code != http.StatusConflict || !strings.Contains(doc.Find("h1").Text(), "đã được đánh giá") {
 		t.Errorf("second answer for the dossier: %d %q", code, doc.Find("h1").Text())
@@ -216,7 +216,7 @@ func TestKioskNeedsRegisteredTablet(t *testing.T) {
 		t.Fatalf("register kiosk: %v %v", res.StatusCode, err)
 	}
 	res.Body.Close()
-	code, res := answer(t, c, a.URL, a.URL+"/k/vt-q1")
+	code, res := apptest.Answer(t, c, a.URL, a.URL+"/k/vt-q1")
 	if code != http.StatusSeeOther || res.Header.Get("Location") != "/k/vt-q1/thanks" {
 		t.Fatalf("kiosk answer: %d %s", code, res.Header.Get("Location"))
 	}
@@ -262,21 +262,21 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 	apptest.GetJSON(t, a.URL+"/api/v1/desks", &desks)
 	for _, d := range desks {
 		if d.ID == "vt-q2" {
-			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusGone {
+			if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusGone {
 				t.Errorf("static code of a rotating desk: %d, want 410", code)
 			}
 		}
 	}
 	// The code shown works now and a minute later; two minutes later it is gone.
-	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
 		t.Errorf("current code: %d", code)
 	}
 	now.Add(60)
-	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
 		t.Errorf("previous window's code: %d", code)
 	}
 	now.Add(61)
-	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusGone {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, shown); code != http.StatusGone {
 		t.Errorf("code two windows old: %d, want 410", code)
 	}
 	if next := shortURL(); next == shown {

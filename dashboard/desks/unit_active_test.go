@@ -47,7 +47,7 @@ func TestUnitDeactivate(t *testing.T) {
 	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p7" {
 			deskURL, deskID = d.SurveyURL, d.ID
-			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
+			if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
 				t.Fatalf("answer: %d", code)
 			}
 		}
@@ -149,7 +149,7 @@ func TestUnitDeactivate(t *testing.T) {
 	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/desks?ok=unit_activate" {
 		t.Fatalf("reactivate: %d %s", res.StatusCode, loc)
 	}
-	if code, _ := answer(t, apptest.Client(t), a.URL, deskURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, deskURL); code != http.StatusSeeOther {
 		t.Errorf("answer after reactivation: %d", code)
 	}
 	apptest.GetForm(t, apptest.Client(t), a.URL+"/p/vt-p7")

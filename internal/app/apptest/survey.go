@@ -138,11 +138,21 @@ func (s *Site) Desk(t testing.TB, id string) Desk {
 }
 
 // Answer opens a desk's form with c and sends valid answers; it returns
-// the status of the POST (303: stored).
-func Answer(t testing.TB, c *http.Client, base, surveyURL string) int {
+// the POST's status (303: stored) and the page it led to, or the GET's
+// when the form is not served (410: desk or unit closed...).
+func Answer(t testing.TB, c *http.Client, base, surveyURL string) (int, *http.Response) {
 	t.Helper()
-	f := GetForm(t, c, surveyURL)
-	return Post(t, c, base+f.Action, f.Hidden, ValidAnswers()).StatusCode
+	res, err := c.Get(surveyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return res.StatusCode, res
+	}
+	form := ParseForm(t, res.Body)
+	res.Body.Close()
+	res = Post(t, c, base+form.Action, form.Hidden, ValidAnswers())
+	return res.StatusCode, res
 }
 
 // Report is the part of GET /api/v1/indicators most tests read.
