@@ -5,7 +5,6 @@ package survey_test
 import (
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,19 +77,3 @@ func deskN(t *testing.T, s *apptest.Site, desk, day string, want int64) {
 }
 
 func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
-
-// portalPost sends one portal form with the pick and answers; it returns
-// the response and its body.
-func portalPost(t *testing.T, c *http.Client, base string, form apptest.SurveyForm, where, served string, answers url.Values) (*http.Response, string) {
-	t.Helper()
-	pick := url.Values{}
-	if where != "" {
-		pick.Set("where", where)
-	}
-	if served != "" {
-		pick.Set("served", served)
-	}
-	res := apptest.Post(t, c, base+form.Action, form.Hidden, apptest.MergeValues(pick, answers))
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}

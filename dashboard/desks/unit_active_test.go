@@ -112,7 +112,7 @@ func TestUnitDeactivate(t *testing.T) {
 	res, _ = citizen.Get(a.URL + "/p/vt-p7")
 	inactive("portal", res)
 	inactive("desk POST", apptest.Post(t, citizen, a.URL+deskForm.Action, deskForm.Hidden, apptest.ValidAnswers()))
-	res, _ = portalPost(t, citizen, a.URL, portalForm, "unknown", "online_full", apptest.ValidAnswers())
+	res, _ = apptest.PortalPost(t, citizen, a.URL, portalForm, "unknown", "online_full", apptest.ValidAnswers())
 	if res.StatusCode != http.StatusGone {
 		t.Errorf("portal POST of an inactive unit: %d, want 410", res.StatusCode)
 	}
@@ -168,20 +168,4 @@ func TestUnitDeactivate(t *testing.T) {
 			t.Errorf("audit lacks %q", want)
 		}
 	}
-}
-
-// portalPost sends one portal form with the pick and answers; it returns
-// the response and its body.
-func portalPost(t *testing.T, c *http.Client, base string, form apptest.SurveyForm, where, served string, answers url.Values) (*http.Response, string) {
-	t.Helper()
-	pick := url.Values{}
-	if where != "" {
-		pick.Set("where", where)
-	}
-	if served != "" {
-		pick.Set("served", served)
-	}
-	res := apptest.Post(t, c, base+form.Action, form.Hidden, apptest.MergeValues(pick, answers))
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
 }

@@ -42,7 +42,7 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 	f := apptest.GetForm(t, c, a.URL+"/p/vt-p1")
 	ans := apptest.ValidAnswers()
 	ans.Set("comment", "Ý kiến C cổng dịch vụ công")
-	if res, _ := portalPost(t, c, a.URL, f, "unknown", "online_full", ans); res.StatusCode != http.StatusSeeOther {
+	if res, _ := apptest.PortalPost(t, c, a.URL, f, "unknown", "online_full", ans); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("portal answer: %d", res.StatusCode)
 	}
 	apptest.WaitMay2024(t, a.URL, 3)

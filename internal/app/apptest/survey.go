@@ -70,6 +70,24 @@ func Post(t testing.TB, c *http.Client, u string, hidden, answers url.Values) *h
 	return res
 }
 
+// PortalPost sends the portal form with the pick (where: "desk:ID",
+// "field:CODE" or "unknown"; served: "in_person", "online_full"...; an
+// empty one is left out) and the answers; it returns the response and its
+// body.
+func PortalPost(t testing.TB, c *http.Client, base string, form SurveyForm, where, served string, answers url.Values) (*http.Response, string) {
+	t.Helper()
+	pick := url.Values{}
+	if where != "" {
+		pick.Set("where", where)
+	}
+	if served != "" {
+		pick.Set("served", served)
+	}
+	res := Post(t, c, base+form.Action, form.Hidden, MergeValues(pick, answers))
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
 // MergeValues joins form values; a key in several keeps every value.
 func MergeValues(vs ...url.Values) url.Values {
 	out := url.Values{}
