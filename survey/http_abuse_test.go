@@ -44,7 +44,7 @@ func TestAbuseSharedWiFiAndOneDevice(t *testing.T) {
 			t.Fatalf("citizen %d of 30 behind one address: %d, want 303", i+1, code)
 		}
 	}
-	deskN(t, a, crowd.ID, today(), 30) // all counted: none suspect
+	deskN(t, a, crowd.ID, apptest.Today(), 30) // all counted: none suspect
 
 	phone := apptest.Client(t)
 	for i := 1; i <= 10; i++ {
@@ -72,14 +72,14 @@ func TestAbuseSharedWiFiAndOneDevice(t *testing.T) {
 			}
 		}
 	}
-	deskN(t, a, family.ID, today(), 3)
-	if got := metric(t, a.URL, "hailong_limiter_decisions_total", `limit="device"`, `decision="deny"`); got != 7 {
+	deskN(t, a, family.ID, apptest.Today(), 3)
+	if got := apptest.Metric(t, a.URL, "hailong_limiter_decisions_total", `limit="device"`, `decision="deny"`); got != 7 {
 		t.Errorf("device denials = %v, want 7", got)
 	}
-	if got := metric(t, a.URL, "hailong_submissions_total", `outcome="limited"`); got != 7 {
+	if got := apptest.Metric(t, a.URL, "hailong_submissions_total", `outcome="limited"`); got != 7 {
 		t.Errorf("limited submissions = %v, want 7", got)
 	}
-	if got := metric(t, a.URL, "hailong_submissions_total", `outcome="stored"`); got != 33 {
+	if got := apptest.Metric(t, a.URL, "hailong_submissions_total", `outcome="stored"`); got != 33 {
 		t.Errorf("stored submissions = %v, want 33", got)
 	}
 }
@@ -132,7 +132,7 @@ func TestAbuseLimitSharedByTwoInstances(t *testing.T) {
 		t.Errorf("accepted %v across two instances, want 5 in total from both", accepted)
 	}
 	for _, app := range []*apptest.Site{a, b} {
-		if n := metric(t, app.URL, "hailong_redis_errors_total"); n != 0 {
+		if n := apptest.Metric(t, app.URL, "hailong_redis_errors_total"); n != 0 {
 			t.Errorf("%s: %v Redis errors: some decisions were taken by the per-process fallback", app.URL, n)
 		}
 	}
@@ -181,10 +181,10 @@ func TestAbuseRedisDown(t *testing.T) {
 	if n := strings.Count(a.Logs(), "Redis limiter unavailable"); n > 2 {
 		t.Errorf("%d warnings in a few seconds: the warning is not rate-limited", n)
 	}
-	if got := metric(t, a.URL, "hailong_redis_errors_total"); got < 1 {
+	if got := apptest.Metric(t, a.URL, "hailong_redis_errors_total"); got < 1 {
 		t.Errorf("hailong_redis_errors_total = %v", got)
 	}
-	if got := metric(t, a.URL, "hailong_limiter_fallback_total"); got < 1 {
+	if got := apptest.Metric(t, a.URL, "hailong_limiter_fallback_total"); got < 1 {
 		t.Errorf("hailong_limiter_fallback_total = %v", got)
 	}
 	a.Stop()
@@ -409,7 +409,7 @@ func TestAbuseLoginBackoff(t *testing.T) {
 	if res := login(apptest.AdminPassword); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("sign-in after the wait: %d, want 303", res.StatusCode)
 	}
-	if got := metric(t, a.URL, "hailong_limiter_decisions_total", `limit="login"`, `decision="deny"`); got < 2 {
+	if got := apptest.Metric(t, a.URL, "hailong_limiter_decisions_total", `limit="login"`, `decision="deny"`); got < 2 {
 		t.Errorf("login denials = %v, want at least 2", got)
 	}
 }

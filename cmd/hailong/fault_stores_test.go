@@ -290,7 +290,7 @@ func TestFaultReplicasUnderLoad(t *testing.T) {
 	// and possibly more. Such a try is reported, and a new phone tries
 	// again.
 	fellBack := func() float64 {
-		return metric(t, a.URL, "hailong_limiter_fallback_total") + metric(t, b.URL, "hailong_limiter_fallback_total")
+		return apptest.Metric(t, a.URL, "hailong_limiter_fallback_total") + apptest.Metric(t, b.URL, "hailong_limiter_fallback_total")
 	}
 	var accepted map[string]int
 	phoneStored, tries, exact := 0, 0, false
@@ -369,7 +369,7 @@ func waitCounted(t *testing.T, base string) {
 	t.Helper()
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		var rep apptest.Report
-		if apptest.GetJSON(t, base+"/api/v1/indicators?from="+today()+"&to="+today(), &rep) == http.StatusOK && rep.N > 0 {
+		if apptest.GetJSON(t, base+"/api/v1/indicators?from="+apptest.Today()+"&to="+apptest.Today(), &rep) == http.StatusOK && rep.N > 0 {
 			return
 		}
 		if time.Now().After(deadline) {

@@ -41,7 +41,7 @@ func TestBrowserLiveAcrossReplicas(t *testing.T) {
 	b := startApp(t, t.TempDir(), shared)
 
 	admin, _ := apptest.Admin(t, a.URL)
-	ck := sessionCookie(t, admin, a)
+	ck := apptest.SessionCookie(t, admin, a.URL)
 	browserDo(t, ctx, "open the overview on A",
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: a.URL, HTTPOnly: new(true)})

@@ -44,7 +44,7 @@ func TestBrowserPosterPDF(t *testing.T) {
 	ctx := newBrowser(t)
 	a := startApp(t, t.TempDir(), nil)
 	admin, _ := apptest.Admin(t, a.URL)
-	ck := sessionCookie(t, admin, a)
+	ck := apptest.SessionCookie(t, admin, a.URL)
 
 	const (
 		a4W, a4H = 595.28, 841.89 // 210 × 297 mm in points

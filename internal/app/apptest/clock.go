@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"hailong/survey/period"
 )
 
 // Clock is a settable time for Options.Now: tests move it across days
@@ -37,3 +39,7 @@ func WaitMay2024(t testing.TB, base string, n int64) {
 	t.Helper()
 	WaitIndicators(t, base, "from=2024-05-01&to=2024-05-31", n)
 }
+
+// Today is today's date in Vietnam, as the indicators API's from and to
+// take it ("2006-01-02").
+func Today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
