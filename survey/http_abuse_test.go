@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -209,7 +208,7 @@ func TestAbuseTrustedProxies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := apptest.Start(t, apptest.Options{Config: func(c *app.Config) {
 				c.Limits.IPPerHour = 1
-				c.TrustedProxies = cidrs(t, tt.proxies)
+				c.TrustedProxies = apptest.CIDRs(t, tt.proxies)
 			}})
 			desk := a.Desks(t)[0]
 			send := func(xff string) int {
@@ -412,21 +411,4 @@ func TestAbuseLoginBackoff(t *testing.T) {
 	if got := apptest.Metric(t, a.URL, "hailong_limiter_decisions_total", `limit="login"`, `decision="deny"`); got < 2 {
 		t.Errorf("login denials = %v, want at least 2", got)
 	}
-}
-
-// cidrs parses a comma-separated list of CIDRs (HAILONG_TRUSTED_PROXIES).
-func cidrs(t *testing.T, list string) []*net.IPNet {
-	t.Helper()
-	var out []*net.IPNet
-	for _, s := range strings.Split(list, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		_, n, err := net.ParseCIDR(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, n)
-	}
-	return out
 }
