@@ -37,19 +37,7 @@ func TestExportMonthCLI(t *testing.T) {
 		return a
 	}
 	a := start()
-	byUnit := map[string]string{}
-	for _, d := range apptest.Desks(t, a.URL) {
-		if byUnit[d.Unit] == "" {
-			byUnit[d.Unit] = d.SurveyURL
-		}
-	}
-	may := func(d, h, m int) time.Time { return time.Date(2024, 5, d, h, m, 0, 0, vn) }
-	apptest.AnswerAt(t, a.URL, clock, may(2, 8, 0), byUnit["vt-p1"], "Cán bộ hướng dẫn tận tình.")
-	apptest.AnswerAt(t, a.URL, clock, may(15, 10, 0), byUnit["vt-p7"], "=HYPERLINK(\"http://x\";\"bấm\")")
-	apptest.AnswerAt(t, a.URL, clock, may(20, 14, 0), byUnit["vt-p1"], "Nên có thêm ghế chờ.")
-	apptest.AnswerAt(t, a.URL, clock, may(31, 23, 30), byUnit["vt-p7"], "Cuối tháng vẫn phục vụ tốt.")
-	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 6, 1, 0, 30, 0, 0, vn), byUnit["vt-p1"], "Đầu tháng Sáu.")
-	apptest.WaitMay2024(t, a.URL, 4)
+	apptest.FillMay2024(t, a.URL, clock)
 	admin, _ := apptest.Admin(t, a.URL)
 	x1, _ := apptest.Download(t, admin, a.URL+"/exports/2024-05.xlsx")
 	sheets := apptest.SheetRows(t, x1)

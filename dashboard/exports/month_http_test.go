@@ -28,20 +28,7 @@ func TestExportMonth(t *testing.T) {
 	clock.Set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
 	a := apptest.Start(t, apptest.Options{Now: clock.Now})
 	a.AddUser(t, "p1", "unit_manager", "vt-p1")
-	desks := a.Desks(t)
-	byUnit := map[string]string{}
-	for _, d := range desks {
-		if byUnit[d.Unit] == "" {
-			byUnit[d.Unit] = d.SurveyURL
-		}
-	}
-	may := func(d, h, m int) time.Time { return time.Date(2024, 5, d, h, m, 0, 0, vn) }
-	apptest.AnswerAt(t, a.URL, clock, may(2, 8, 0), byUnit["vt-p1"], "Cán bộ hướng dẫn tận tình.")
-	apptest.AnswerAt(t, a.URL, clock, may(15, 10, 0), byUnit["vt-p7"], "=HYPERLINK(\"http://x\";\"bấm\")")
-	apptest.AnswerAt(t, a.URL, clock, may(20, 14, 0), byUnit["vt-p1"], "Nên có thêm ghế chờ.")
-	apptest.AnswerAt(t, a.URL, clock, may(31, 23, 30), byUnit["vt-p7"], "Cuối tháng vẫn phục vụ tốt.")
-	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 6, 1, 0, 30, 0, 0, vn), byUnit["vt-p1"], "Đầu tháng Sáu.")
-	apptest.WaitMay2024(t, a.URL, 4)
+	byUnit := apptest.FillMay2024(t, a.URL, clock)
 
 	admin, csrf := apptest.Admin(t, a.URL)
 	book, _ := apptest.Download(t, admin, a.URL+"/exports/codebook.csv")
@@ -141,7 +128,7 @@ func TestExportMonth(t *testing.T) {
 	if s := apptest.SheetRows(t, f1)["Tổng hợp"][0][0]; !strings.Contains(s, closed.SHA256) {
 		t.Errorf("frozen title %q lacks the hash", s)
 	}
-	apptest.AnswerAt(t, a.URL, clock, may(30, 9, 0), byUnit["vt-p7"], "Trả lời muộn.")
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 5, 30, 9, 0, 0, 0, vn), byUnit["vt-p7"], "Trả lời muộn.")
 	apptest.WaitMay2024(t, a.URL, 5)
 	if f2 := apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx"); !bytes.Equal(f1, f2) {
 		t.Errorf("closed month changed after a late answer")

@@ -43,3 +43,26 @@ func WaitMay2024(t testing.TB, base string, n int64) {
 // Today is today's date in Vietnam, as the indicators API's from and to
 // take it ("2006-01-02").
 func Today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
+
+// FillMay2024 sends the answers the month-export tests read, each at its
+// time on clk (Vietnam time): four in May 2024 at vt-p1 and vt-p7, one of
+// them at 23:30 on the 31st and one with a comment that looks like a
+// spreadsheet formula, and one on 1 June. It waits until May counts the
+// four and returns the survey URL of the first desk of each unit.
+func FillMay2024(t testing.TB, base string, clk *Clock) map[string]string {
+	t.Helper()
+	byUnit := map[string]string{}
+	for _, d := range Desks(t, base) {
+		if byUnit[d.Unit] == "" {
+			byUnit[d.Unit] = d.SurveyURL
+		}
+	}
+	may := func(d, h, m int) time.Time { return time.Date(2024, 5, d, h, m, 0, 0, period.Vietnam) }
+	AnswerAt(t, base, clk, may(2, 8, 0), byUnit["vt-p1"], "Cán bộ hướng dẫn tận tình.")
+	AnswerAt(t, base, clk, may(15, 10, 0), byUnit["vt-p7"], "=HYPERLINK(\"http://x\";\"bấm\")")
+	AnswerAt(t, base, clk, may(20, 14, 0), byUnit["vt-p1"], "Nên có thêm ghế chờ.")
+	AnswerAt(t, base, clk, may(31, 23, 30), byUnit["vt-p7"], "Cuối tháng vẫn phục vụ tốt.")
+	AnswerAt(t, base, clk, time.Date(2024, 6, 1, 0, 30, 0, 0, period.Vietnam), byUnit["vt-p1"], "Đầu tháng Sáu.")
+	WaitMay2024(t, base, 4)
+	return byUnit
+}
