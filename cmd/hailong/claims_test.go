@@ -121,7 +121,7 @@ func TestStopKeepsAcknowledgedAnswers(t *testing.T) {
 	}
 }
 
-// parseFormErr is parseForm for goroutines, which may not call t.Fatal.
+// parseFormErr is apptest.ParseForm for goroutines, which may not call t.Fatal.
 func parseFormErr(r io.Reader) (f *apptest.SurveyForm) {
 	defer func() {
 		if recover() != nil {

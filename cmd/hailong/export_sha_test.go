@@ -50,7 +50,7 @@ func TestExportClosedSHA(t *testing.T) {
 			csvBody = b
 		}
 	}
-	// readCSV fails on rows of uneven width: no comment or hash row.
+	// apptest.ReadCSV fails on rows of uneven width: no comment or hash row.
 	if recs := apptest.ReadCSV(t, csvBody); recs[0][0] != "Mã đơn vị" || recs[1][0] != "(tổng)" || strings.Contains(string(csvBody), sum) {
 		t.Errorf("closed CSV is not a plain table: %q", recs[:2])
 	}
