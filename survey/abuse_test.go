@@ -18,6 +18,7 @@ import (
 
 	"hailong/internal/limit"
 	"hailong/internal/metrics"
+	"hailong/internal/metrics/metricstest"
 	"hailong/internal/testdb"
 )
 
@@ -188,35 +189,10 @@ func TestSubmitLimited(t *testing.T) {
 		t.Errorf("%d responses stored, want 1", n)
 	}
 	for outcome, want := range map[string]float64{metrics.OutcomeStored: 1, metrics.OutcomeLimited: 2, metrics.OutcomeDuplicate: 1} {
-		if got := metricValue(t, reg, "hailong_submissions_total", map[string]string{"outcome": outcome}); got != want {
+		if got := metricstest.Value(t, reg, "hailong_submissions_total", map[string]string{"outcome": outcome}); got != want {
 			t.Errorf("submissions{outcome=%s} = %v, want %v", outcome, got, want)
 		}
 	}
-}
-
-// metricValue reads a counter (or the sum of a vector's matching series) from reg.
-func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum float64
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	metric:
-		for _, m := range mf.GetMetric() {
-			for _, lp := range m.GetLabel() {
-				if v, ok := labels[lp.GetName()]; ok && v != lp.GetValue() {
-					continue metric
-				}
-			}
-			sum += m.GetCounter().GetValue()
-		}
-	}
-	return sum
 }
 
 func TestWaitText(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -40,15 +39,15 @@ func TestAbuseSharedWiFiAndOneDevice(t *testing.T) {
 	crowd, family := desks[0], desks[1]
 
 	for i := 0; i < 30; i++ {
-		if code, _ := answer(t, apptest.Client(t), a.URL, crowd.SurveyURL); code != http.StatusSeeOther {
+		if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, crowd.SurveyURL); code != http.StatusSeeOther {
 			t.Fatalf("citizen %d of 30 behind one address: %d, want 303", i+1, code)
 		}
 	}
-	deskN(t, a, crowd.ID, today(), 30) // all counted: none suspect
+	deskN(t, a, crowd.ID, apptest.Today(), 30) // all counted: none suspect
 
 	phone := apptest.Client(t)
 	for i := 1; i <= 10; i++ {
-		code, res := answer(t, phone, a.URL, family.SurveyURL)
+		code, res := apptest.Answer(t, phone, a.URL, family.SurveyURL)
 		if i <= 3 {
 			if code != http.StatusSeeOther {
 				t.Fatalf("answer %d of one phone: %d, want 303", i, code)
@@ -72,14 +71,14 @@ func TestAbuseSharedWiFiAndOneDevice(t *testing.T) {
 			}
 		}
 	}
-	deskN(t, a, family.ID, today(), 3)
-	if got := metric(t, a.URL, "hailong_limiter_decisions_total", `limit="device"`, `decision="deny"`); got != 7 {
+	deskN(t, a, family.ID, apptest.Today(), 3)
+	if got := apptest.Metric(t, a.URL, "hailong_limiter_decisions_total", `limit="device"`, `decision="deny"`); got != 7 {
 		t.Errorf("device denials = %v, want 7", got)
 	}
-	if got := metric(t, a.URL, "hailong_submissions_total", `outcome="limited"`); got != 7 {
+	if got := apptest.Metric(t, a.URL, "hailong_submissions_total", `outcome="limited"`); got != 7 {
 		t.Errorf("limited submissions = %v, want 7", got)
 	}
-	if got := metric(t, a.URL, "hailong_submissions_total", `outcome="stored"`); got != 33 {
+	if got := apptest.Metric(t, a.URL, "hailong_submissions_total", `outcome="stored"`); got != 33 {
 		t.Errorf("stored submissions = %v, want 33", got)
 	}
 }
@@ -119,7 +118,7 @@ func TestAbuseLimitSharedByTwoInstances(t *testing.T) {
 		if i%2 == 1 {
 			app = b
 		}
-		code, _ := answer(t, apptest.Client(t), app.URL, app.URL+path)
+		code, _ := apptest.Answer(t, apptest.Client(t), app.URL, app.URL+path)
 		switch code {
 		case http.StatusSeeOther:
 			accepted[app.URL]++
@@ -132,7 +131,7 @@ func TestAbuseLimitSharedByTwoInstances(t *testing.T) {
 		t.Errorf("accepted %v across two instances, want 5 in total from both", accepted)
 	}
 	for _, app := range []*apptest.Site{a, b} {
-		if n := metric(t, app.URL, "hailong_redis_errors_total"); n != 0 {
+		if n := apptest.Metric(t, app.URL, "hailong_redis_errors_total"); n != 0 {
 			t.Errorf("%s: %v Redis errors: some decisions were taken by the per-process fallback", app.URL, n)
 		}
 	}
@@ -150,7 +149,7 @@ func TestAbuseRedisDown(t *testing.T) {
 	a := apptest.Start(t, apptest.Options{Redis: rdb, Config: limitsOn})
 	desks := a.Desks(t)
 	for i := 0; i < 2; i++ {
-		if code, _ := answer(t, apptest.Client(t), a.URL, desks[0].SurveyURL); code != http.StatusSeeOther {
+		if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desks[0].SurveyURL); code != http.StatusSeeOther {
 			t.Fatalf("answer with Redis up: %d", code)
 		}
 	}
@@ -158,7 +157,7 @@ func TestAbuseRedisDown(t *testing.T) {
 	stored := 2
 	for i := 0; i < 6; i++ {
 		start := time.Now()
-		if code, _ := answer(t, apptest.Client(t), a.URL, desks[i%len(desks)].SurveyURL); code != http.StatusSeeOther {
+		if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desks[i%len(desks)].SurveyURL); code != http.StatusSeeOther {
 			t.Fatalf("answer %d with Redis down: %d, want 303", i+1, code)
 		}
 		stored++
@@ -168,11 +167,11 @@ func TestAbuseRedisDown(t *testing.T) {
 	}
 	// The fallback still limits: one phone, one answer per desk.
 	phone := apptest.Client(t)
-	if code, _ := answer(t, phone, a.URL, desks[1].SurveyURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, phone, a.URL, desks[1].SurveyURL); code != http.StatusSeeOther {
 		t.Fatalf("phone's first answer with Redis down: %d", code)
 	}
 	stored++
-	if code, _ := answer(t, phone, a.URL, desks[1].SurveyURL); code != http.StatusTooManyRequests {
+	if code, _ := apptest.Answer(t, phone, a.URL, desks[1].SurveyURL); code != http.StatusTooManyRequests {
 		t.Errorf("phone's second answer with Redis down: %d, want 429 from the fallback", code)
 	}
 	if !strings.Contains(a.Logs(), "Redis limiter unavailable") {
@@ -181,10 +180,10 @@ func TestAbuseRedisDown(t *testing.T) {
 	if n := strings.Count(a.Logs(), "Redis limiter unavailable"); n > 2 {
 		t.Errorf("%d warnings in a few seconds: the warning is not rate-limited", n)
 	}
-	if got := metric(t, a.URL, "hailong_redis_errors_total"); got < 1 {
+	if got := apptest.Metric(t, a.URL, "hailong_redis_errors_total"); got < 1 {
 		t.Errorf("hailong_redis_errors_total = %v", got)
 	}
-	if got := metric(t, a.URL, "hailong_limiter_fallback_total"); got < 1 {
+	if got := apptest.Metric(t, a.URL, "hailong_limiter_fallback_total"); got < 1 {
 		t.Errorf("hailong_limiter_fallback_total = %v", got)
 	}
 	a.Stop()
@@ -209,7 +208,7 @@ func TestAbuseTrustedProxies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := apptest.Start(t, apptest.Options{Config: func(c *app.Config) {
 				c.Limits.IPPerHour = 1
-				c.TrustedProxies = cidrs(t, tt.proxies)
+				c.TrustedProxies = apptest.CIDRs(t, tt.proxies)
 			}})
 			desk := a.Desks(t)[0]
 			send := func(xff string) int {
@@ -289,12 +288,12 @@ func TestAbuseSuspectFlow(t *testing.T) {
 	submit(time.Minute, nil)
 	submit(time.Minute, map[string]string{"website": "http://spam.example"})
 	submit(time.Second, map[string]string{"overall": "1", "comment": "Nhanh quá"})
-	if code := adminCall(t, http.MethodPatch, a.URL+"/api/v1/units/"+desk.Unit, map[string]any{"staff_cidrs": []string{"127.0.0.0/8"}}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/"+desk.Unit, map[string]any{"staff_cidrs": []string{"127.0.0.0/8"}}, nil); code != http.StatusOK {
 		t.Fatalf("set staff networks: %d", code)
 	}
 	submit(time.Minute, nil)
 	var e struct{ Error string }
-	if code := adminCall(t, http.MethodPatch, a.URL+"/api/v1/units/"+desk.Unit, map[string]any{"staff_cidrs": []string{"127.0.0.1/8"}}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "staff_cidrs") {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/"+desk.Unit, map[string]any{"staff_cidrs": []string{"127.0.0.1/8"}}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "staff_cidrs") {
 		t.Errorf("a CIDR with host bits: %d %q, want 400 naming staff_cidrs", code, e.Error)
 	}
 	deskN(t, a, desk.ID, day, 1)
@@ -317,7 +316,7 @@ func TestAbuseSuspectFlow(t *testing.T) {
 
 	review := func(id, decision string) (int, string) {
 		var out struct{ Error string }
-		code := adminCall(t, http.MethodPost, a.URL+"/api/v1/responses/"+id+"/review", map[string]string{"decision": decision, "note": "Đã kiểm tra"}, &out)
+		code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/responses/"+id+"/review", map[string]string{"decision": decision, "note": "Đã kiểm tra"}, &out)
 		return code, out.Error
 	}
 	if code, _ := review(fast.ID, "confirm"); code != http.StatusCreated {
@@ -409,24 +408,7 @@ func TestAbuseLoginBackoff(t *testing.T) {
 	if res := login(apptest.AdminPassword); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("sign-in after the wait: %d, want 303", res.StatusCode)
 	}
-	if got := metric(t, a.URL, "hailong_limiter_decisions_total", `limit="login"`, `decision="deny"`); got < 2 {
+	if got := apptest.Metric(t, a.URL, "hailong_limiter_decisions_total", `limit="login"`, `decision="deny"`); got < 2 {
 		t.Errorf("login denials = %v, want at least 2", got)
 	}
-}
-
-// cidrs parses a comma-separated list of CIDRs (HAILONG_TRUSTED_PROXIES).
-func cidrs(t *testing.T, list string) []*net.IPNet {
-	t.Helper()
-	var out []*net.IPNet
-	for _, s := range strings.Split(list, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		_, n, err := net.ParseCIDR(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, n)
-	}
-	return out
 }

@@ -3,18 +3,12 @@ package survey_test
 // Helpers of the tests that drive the whole service over HTTP (apptest).
 
 import (
-	"encoding/base64"
-	"io"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"hailong/internal/app"
 	"hailong/internal/app/apptest"
-	"hailong/survey/period"
 )
 
 // limitsOn turns on the production defaults of the abuse limits, which
@@ -24,39 +18,6 @@ func limitsOn(c *app.Config) {
 	c.Limits.DevicePerWindow = 1
 	c.Limits.DeviceWindow = 12 * time.Hour
 	c.Limits.DeskPerMinute = 30
-}
-
-// metric returns the sum of the /metrics samples of name whose labels
-// include every one of labels (`limit="device"`...).
-func metric(t *testing.T, base, name string, labels ...string) float64 {
-	t.Helper()
-	res, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET /metrics: %d", res.StatusCode)
-	}
-	var sum float64
-	for _, line := range strings.Split(string(body), "\n") {
-		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
-			continue
-		}
-		ok := true
-		for _, l := range labels {
-			ok = ok && strings.Contains(line, l)
-		}
-		if ok {
-			f, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-			if err != nil {
-				t.Fatalf("metric line %q: %v", line, err)
-			}
-			sum += f
-		}
-	}
-	return sum
 }
 
 // deskN waits until the indicators of desk count want answers on day.
@@ -76,46 +37,4 @@ func deskN(t *testing.T, s *apptest.Site, desk, day string, want int64) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
-
-// answer opens a survey URL and submits a valid answer; it returns the
-// POST's status and the page it led to (the GET's when it is not 200).
-func answer(t *testing.T, c *http.Client, base, surveyURL string) (int, *http.Response) {
-	t.Helper()
-	res, err := c.Get(surveyURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.StatusCode != http.StatusOK {
-		return res.StatusCode, res
-	}
-	form := apptest.ParseForm(t, res.Body)
-	res.Body.Close()
-	res = apptest.Post(t, c, base+form.Action, form.Hidden, apptest.ValidAnswers())
-	return res.StatusCode, res
-}
-
-// adminCall sends a JSON request with HTTP Basic as the admin.
-func adminCall(t *testing.T, method, u string, body, out any) int {
-	t.Helper()
-	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+apptest.AdminPassword))
-	return apptest.JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
-}
-
-// portalPost sends one portal form with the pick and answers; it returns
-// the response and its body.
-func portalPost(t *testing.T, c *http.Client, base string, form apptest.SurveyForm, where, served string, answers url.Values) (*http.Response, string) {
-	t.Helper()
-	pick := url.Values{}
-	if where != "" {
-		pick.Set("where", where)
-	}
-	if served != "" {
-		pick.Set("served", served)
-	}
-	res := apptest.Post(t, c, base+form.Action, form.Hidden, apptest.MergeValues(pick, answers))
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
 }

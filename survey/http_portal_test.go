@@ -68,7 +68,7 @@ func TestPortalEndToEnd(t *testing.T) {
 		{"field:thue", "in_person", "Lựa chọn này không có trong danh sách của đơn vị"},
 		{"", "online_full", "Xin Ông/Bà chọn một câu trả lời cho câu này."},
 	} {
-		res, body := portalPost(t, c, a.URL, form, bad.where, bad.served, answers)
+		res, body := apptest.PortalPost(t, c, a.URL, form, bad.where, bad.served, answers)
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("where=%q served=%q: status %d, want 422", bad.where, bad.served, res.StatusCode)
 		}
@@ -96,7 +96,7 @@ func TestPortalEndToEnd(t *testing.T) {
 		{"desk:p1-q2", "online_partial"}, {"field:ho-tich", "in_person"}, {"unknown", "online_full"},
 	} {
 		f := apptest.GetForm(t, c, a.URL+"/p/vt-p1")
-		res, _ := portalPost(t, c, a.URL, f, good.where, good.served, answers)
+		res, _ := apptest.PortalPost(t, c, a.URL, f, good.where, good.served, answers)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/p/vt-p1/thanks" {
 			t.Fatalf("where=%q: status %d to %q, want 303 to /p/vt-p1/thanks", good.where, res.StatusCode, res.Header.Get("Location"))
 		}
@@ -187,17 +187,17 @@ func TestPortalLimitsAndSuspicion(t *testing.T) {
 	a := apptest.Start(t, apptest.Options{Config: limitsOn})
 	phone := apptest.Client(t)
 	f := apptest.GetForm(t, phone, a.URL+"/p/vt-p1")
-	if res, _ := portalPost(t, phone, a.URL, f, "desk:p1-q1", "in_person", apptest.ValidAnswers()); res.StatusCode != http.StatusSeeOther {
+	if res, _ := apptest.PortalPost(t, phone, a.URL, f, "desk:p1-q1", "in_person", apptest.ValidAnswers()); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first answer: %d", res.StatusCode)
 	}
 	f = apptest.GetForm(t, phone, a.URL+"/p/vt-p1")
-	res, body := portalPost(t, phone, a.URL, f, "desk:p1-q2", "in_person", apptest.ValidAnswers())
+	res, body := apptest.PortalPost(t, phone, a.URL, f, "desk:p1-q2", "in_person", apptest.ValidAnswers())
 	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "chưa được gửi") {
 		t.Errorf("second answer of one phone, another desk: %d, want 429", res.StatusCode)
 	}
 	// Another unit's portal is another count.
 	f = apptest.GetForm(t, phone, a.URL+"/p/vt-p7")
-	if res, _ := portalPost(t, phone, a.URL, f, "desk:p7-q1", "online_full", apptest.ValidAnswers()); res.StatusCode != http.StatusSeeOther {
+	if res, _ := apptest.PortalPost(t, phone, a.URL, f, "desk:p7-q1", "online_full", apptest.ValidAnswers()); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("answer on vt-p7's portal: %d, want 303", res.StatusCode)
 	}
 
@@ -205,7 +205,7 @@ func TestPortalLimitsAndSuspicion(t *testing.T) {
 	f = apptest.GetForm(t, bot, a.URL+"/p/vt-p1")
 	spam := apptest.ValidAnswers()
 	spam.Set("website", "http://spam.example")
-	if res, _ := portalPost(t, bot, a.URL, f, "unknown", "online_full", spam); res.StatusCode != http.StatusSeeOther {
+	if res, _ := apptest.PortalPost(t, bot, a.URL, f, "unknown", "online_full", spam); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("honeypot answer: %d, want 303 like anyone", res.StatusCode)
 	}
 

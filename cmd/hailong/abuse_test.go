@@ -4,57 +4,21 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"hailong/survey/period"
+	"hailong/internal/app/apptest"
 )
-
-// metric returns the sum of the /metrics samples of name whose labels
-// include every one of labels (`limit="device"`...).
-func metric(t *testing.T, base, name string, labels ...string) float64 {
-	t.Helper()
-	res, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET /metrics: %d", res.StatusCode)
-	}
-	var sum float64
-	for _, line := range strings.Split(string(body), "\n") {
-		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
-			continue
-		}
-		ok := true
-		for _, l := range labels {
-			ok = ok && strings.Contains(line, l)
-		}
-		if ok {
-			f, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-			if err != nil {
-				t.Fatalf("metric line %q: %v", line, err)
-			}
-			sum += f
-		}
-	}
-	return sum
-}
-
-func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
 
 // /metrics: route patterns, never URLs; or on a listener of its own.
 func TestMetricsEndpoint(t *testing.T) {
 	a := startApp(t, t.TempDir(), nil)
-	desk := apiDesks(t, a)[0]
-	if code, _ := answer(t, client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	desk := apptest.Desks(t, a.URL)[0]
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Fatal(code)
 	}
-	if got := metric(t, a.URL, "hailong_http_request_duration_seconds_count", `route="/s/:code"`, `method="POST"`, `status="303"`); got != 1 {
+	if got := apptest.Metric(t, a.URL, "hailong_http_request_duration_seconds_count", `route="/s/:code"`, `method="POST"`, `status="303"`); got != 1 {
 		t.Errorf("POST /s/:code 303 observed %v times, want 1", got)
 	}
 	res, _ := http.Get(a.URL + "/metrics")
@@ -73,7 +37,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no metrics listener in the log:\n%s", b.stderr.String())
 	}
-	if got := metric(t, "http://"+m[1], "hailong_submissions_total"); got != 0 {
+	if got := apptest.Metric(t, "http://"+m[1], "hailong_submissions_total"); got != 0 {
 		t.Errorf("separate listener: submissions %v", got)
 	}
 }

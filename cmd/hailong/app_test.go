@@ -4,9 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,11 +13,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"hailong/internal/app/apptest"
 	"hailong/internal/embedded"
 )
-
-// testAdminPassword is the admin password every test app starts with.
-const testAdminPassword = "mat-khau-thu-nghiem"
 
 // testApp is the real program started through run() on 127.0.0.1:0.
 type testApp struct {
@@ -72,7 +67,7 @@ func testEnv(dataDir string, env map[string]string) map[string]string {
 	vars := map[string]string{
 		"HAILONG_ADDR":           "127.0.0.1:0",
 		"HAILONG_DATA_DIR":       dataDir,
-		"HAILONG_ADMIN_PASSWORD": testAdminPassword,
+		"HAILONG_ADMIN_PASSWORD": apptest.AdminPassword,
 		"HAILONG_LOG_FORMAT":     "text",
 		// Tests drive the app far faster than people, from one address:
 		// the abuse limits and the too-fast rule are off unless a test
@@ -158,22 +153,6 @@ func (a *testApp) Stop(t testing.TB) {
 	}
 }
 
-// client returns an HTTP client with a cookie jar that does not follow
-// redirects, so tests see the 303s.
-func client(t testing.TB) *http.Client {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &http.Client{
-		Jar:     jar,
-		Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-}
-
 // openDataDir opens a stopped app's embedded store, to check what it wrote
 // on disk.
 func openDataDir(t testing.TB, dataDir string) *mongo.Database {
@@ -192,14 +171,4 @@ func openDataDir(t testing.TB, dataDir string) *mongo.Database {
 		stop()
 	})
 	return cl.Database("hailong")
-}
-
-func mergeValues(vs ...url.Values) url.Values {
-	out := url.Values{}
-	for _, v := range vs {
-		for k, x := range v {
-			out[k] = append(out[k], x...)
-		}
-	}
-	return out
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
 
@@ -297,7 +298,7 @@ func TestBrowserSurveyPhone(t *testing.T) {
 	ctx := newBrowser(t)
 	dir := t.TempDir()
 	a := startApp(t, dir, nil)
-	desks := apiDesks(t, a)
+	desks := apptest.Desks(t, a.URL)
 	if len(desks) == 0 {
 		t.Fatal("demo has no desks")
 	}
@@ -482,7 +483,7 @@ func TestBrowserFormAccessibility(t *testing.T) {
 	}
 	ctx := newBrowser(t)
 	a := startApp(t, t.TempDir(), nil)
-	desks := apiDesks(t, a)
+	desks := apptest.Desks(t, a.URL)
 	if len(desks) == 0 {
 		t.Fatal("demo has no desks")
 	}

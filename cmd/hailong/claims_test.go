@@ -22,6 +22,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestStopKeepsAcknowledgedAnswers: citizens keep sending while the
@@ -30,7 +32,7 @@ import (
 func TestStopKeepsAcknowledgedAnswers(t *testing.T) {
 	dir := t.TempDir()
 	a := startApp(t, dir, nil)
-	desks := apiDesks(t, a)
+	desks := apptest.Desks(t, a.URL)
 	var (
 		mu    sync.Mutex
 		acked []string // comments of the answers that got a 303
@@ -41,7 +43,7 @@ func TestStopKeepsAcknowledgedAnswers(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := client(t)
+			c := apptest.Client(t)
 			c.Timeout = 20 * time.Second
 			for i := 0; ; i++ {
 				res, err := c.Get(desks[(w+i)%len(desks)].SurveyURL)
@@ -62,7 +64,7 @@ func TestStopKeepsAcknowledgedAnswers(t *testing.T) {
 				for k, v := range form.Hidden {
 					body[k] = v
 				}
-				for k, v := range validAnswers() {
+				for k, v := range apptest.ValidAnswers() {
 					body[k] = v
 				}
 				body.Set("comment", comment)
@@ -119,15 +121,15 @@ func TestStopKeepsAcknowledgedAnswers(t *testing.T) {
 	}
 }
 
-// parseFormErr is parseForm for goroutines, which may not call t.Fatal.
-func parseFormErr(r io.Reader) (f *surveyForm) {
+// parseFormErr is apptest.ParseForm for goroutines, which may not call t.Fatal.
+func parseFormErr(r io.Reader) (f *apptest.SurveyForm) {
 	defer func() {
 		if recover() != nil {
 			f = nil
 		}
 	}()
 	ft := &fatalRecorder{}
-	form := parseForm(ft, r)
+	form := apptest.ParseForm(ft, r)
 	return &form
 }
 
@@ -149,7 +151,7 @@ func TestReadyzStoreDown(t *testing.T) {
 	a := startApp(t, t.TempDir(), map[string]string{"HAILONG_REDIS_URL": "redis://" + m.Addr()})
 	ready := func() (int, map[string]string) {
 		var status map[string]string
-		code := getJSON(t, a.URL+"/readyz", &status)
+		code := apptest.GetJSON(t, a.URL+"/readyz", &status)
 		return code, status
 	}
 	if code, status := ready(); code != http.StatusOK || status["redis"] != "ok" || status["mongo"] != "ok" {

@@ -11,8 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/app/apptest"
 	"hailong/internal/pdf"
+	"hailong/survey/period"
 )
+
+// vn is the time zone the export tests date their answers in.
+var vn = period.Vietnam
 
 // TestExportMonthCLI: "hailong export" writes the same May XLSX and CSV as
 // the downloads (a few answers, one at 23:30 on 31/05 Vietnam time, one
@@ -22,33 +27,21 @@ import (
 // (TestExportMonth).
 func TestExportMonthCLI(t *testing.T) {
 	dir := t.TempDir()
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
 	start := func() *testApp {
-		a, err := startAppWith(t, dir, nil, nil, clock.now)
+		a, err := startAppWith(t, dir, nil, nil, clock.Now)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return a
 	}
 	a := start()
-	byUnit := map[string]string{}
-	for _, d := range apiDesks(t, a) {
-		if byUnit[d.Unit] == "" {
-			byUnit[d.Unit] = d.SurveyURL
-		}
-	}
-	may := func(d, h, m int) time.Time { return time.Date(2024, 5, d, h, m, 0, 0, vn) }
-	answerWith(t, a, clock, may(2, 8, 0), byUnit["vt-p1"], "Cán bộ hướng dẫn tận tình.")
-	answerWith(t, a, clock, may(15, 10, 0), byUnit["vt-p7"], "=HYPERLINK(\"http://x\";\"bấm\")")
-	answerWith(t, a, clock, may(20, 14, 0), byUnit["vt-p1"], "Nên có thêm ghế chờ.")
-	answerWith(t, a, clock, may(31, 23, 30), byUnit["vt-p7"], "Cuối tháng vẫn phục vụ tốt.")
-	answerWith(t, a, clock, time.Date(2024, 6, 1, 0, 30, 0, 0, vn), byUnit["vt-p1"], "Đầu tháng Sáu.")
-	waitN(t, a, 4)
-	admin, _ := adminClient(t, a)
-	x1, _ := download(t, admin, a.URL+"/exports/2024-05.xlsx")
-	sheets := sheetRows(t, x1)
-	csvSum, _ := download(t, admin, a.URL+"/exports/2024-05.csv?table=summary")
+	apptest.FillMay2024(t, a.URL, clock)
+	admin, _ := apptest.Admin(t, a.URL)
+	x1, _ := apptest.Download(t, admin, a.URL+"/exports/2024-05.xlsx")
+	sheets := apptest.SheetRows(t, x1)
+	csvSum, _ := apptest.Download(t, admin, a.URL+"/exports/2024-05.csv?table=summary")
 
 	// The CLI writes the same data.
 	a.Stop(t)
@@ -57,7 +50,7 @@ func TestExportMonthCLI(t *testing.T) {
 		t.Fatalf("export: %v %s", err, o)
 	}
 	cli, _ := os.ReadFile(out)
-	if got := sheetRows(t, cli); !reflect.DeepEqual(got, sheets) {
+	if got := apptest.SheetRows(t, cli); !reflect.DeepEqual(got, sheets) {
 		t.Errorf("CLI XLSX differs from the download:\n%v\n%v", got["Tổng hợp"], sheets["Tổng hợp"])
 	}
 	if o, err := runCmd(t, dir, "export", "-month", "2024-05", "-format", "csv", "-table", "summary", "-o", "-"); err != nil || o != string(csvSum) {
@@ -84,12 +77,12 @@ func TestExportMonthCLI(t *testing.T) {
 	// "hailong reindex" leaves a closed month as it was.
 	a = start()
 	var closed struct{ SHA256 string }
-	if code := apiCall(t, "POST", a.URL+"/exports/2024-05/close", nil, &closed); code != 200 || len(closed.SHA256) != 64 {
+	if code := apptest.AdminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, &closed); code != 200 || len(closed.SHA256) != 64 {
 		t.Fatalf("close: %d %+v", code, closed)
 	}
-	admin, _ = adminClient(t, a)
-	f1, _ := download(t, admin, a.URL+"/exports/2024-05.xlsx")
-	if s := sheetRows(t, f1)["Tổng hợp"][0][0]; !strings.Contains(s, closed.SHA256) {
+	admin, _ = apptest.Admin(t, a.URL)
+	f1, _ := apptest.Download(t, admin, a.URL+"/exports/2024-05.xlsx")
+	if s := apptest.SheetRows(t, f1)["Tổng hợp"][0][0]; !strings.Contains(s, closed.SHA256) {
 		t.Errorf("frozen title %q lacks the hash", s)
 	}
 	a.Stop(t)
@@ -97,8 +90,8 @@ func TestExportMonthCLI(t *testing.T) {
 		t.Fatalf("reindex: %v %s", err, o)
 	}
 	a = start()
-	admin, _ = adminClient(t, a)
-	if f3, _ := download(t, admin, a.URL+"/exports/2024-05.xlsx"); !bytes.Equal(f1, f3) {
+	admin, _ = apptest.Admin(t, a.URL)
+	if f3, _ := apptest.Download(t, admin, a.URL+"/exports/2024-05.xlsx"); !bytes.Equal(f1, f3) {
 		t.Errorf("closed month changed after reindex")
 	}
 }

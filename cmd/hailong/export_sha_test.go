@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hailong/internal/app/apptest"
 )
 
 // Every download of a closed month carries its SHA-256: the X-Hailong-SHA256
@@ -17,27 +19,27 @@ import (
 // no file.
 func TestExportClosedSHA(t *testing.T) {
 	dir := t.TempDir()
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
-	a, err := startAppWith(t, dir, nil, nil, clock.now)
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
+	a, err := startAppWith(t, dir, nil, nil, clock.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	answerWith(t, a, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), apiDesks(t, a)[0].SurveyURL, "Tốt.")
-	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
-	waitN(t, a, 1)
-	admin, _ := adminClient(t, a)
-	if _, h := download(t, admin, a.URL+"/exports/2024-05.csv?table=summary"); h.Get("X-Hailong-SHA256") != "" || strings.Contains(h.Get("Content-Disposition"), "sha256") {
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), apptest.Desks(t, a.URL)[0].SurveyURL, "Tốt.")
+	clock.Set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
+	apptest.WaitMay2024(t, a.URL, 1)
+	admin, _ := apptest.Admin(t, a.URL)
+	if _, h := apptest.Download(t, admin, a.URL+"/exports/2024-05.csv?table=summary"); h.Get("X-Hailong-SHA256") != "" || strings.Contains(h.Get("Content-Disposition"), "sha256") {
 		t.Errorf("open month carries a hash: %v", h)
 	}
 	var closed struct{ SHA256 string }
-	if code := apiCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, &closed); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, &closed); code != http.StatusOK {
 		t.Fatalf("close: %d", code)
 	}
 	sum := closed.SHA256
 	var csvBody []byte
 	for _, u := range []string{"/exports/2024-05.csv?table=summary", "/exports/2024-05.csv?table=comments", "/exports/2024-05.xlsx", "/exports/2024-05/report"} {
-		b, h := download(t, admin, a.URL+u)
+		b, h := apptest.Download(t, admin, a.URL+u)
 		if h.Get("X-Hailong-SHA256") != sum {
 			t.Errorf("%s: X-Hailong-SHA256 %q, want %s", u, h.Get("X-Hailong-SHA256"), sum)
 		}
@@ -48,8 +50,8 @@ func TestExportClosedSHA(t *testing.T) {
 			csvBody = b
 		}
 	}
-	// readCSV fails on rows of uneven width: no comment or hash row.
-	if recs := readCSV(t, csvBody); recs[0][0] != "Mã đơn vị" || recs[1][0] != "(tổng)" || strings.Contains(string(csvBody), sum) {
+	// apptest.ReadCSV fails on rows of uneven width: no comment or hash row.
+	if recs := apptest.ReadCSV(t, csvBody); recs[0][0] != "Mã đơn vị" || recs[1][0] != "(tổng)" || strings.Contains(string(csvBody), sum) {
 		t.Errorf("closed CSV is not a plain table: %q", recs[:2])
 	}
 	a.Stop(t)
@@ -71,7 +73,7 @@ func TestExportClosedSHA(t *testing.T) {
 
 // runCLI runs hailong with args on dir and returns stdout, stderr and the error.
 func runCLI(dir string, args ...string) (string, string, error) {
-	env := map[string]string{"HAILONG_DATA_DIR": dir, "HAILONG_ADMIN_PASSWORD": testAdminPassword}
+	env := map[string]string{"HAILONG_DATA_DIR": dir, "HAILONG_ADMIN_PASSWORD": apptest.AdminPassword}
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errb)
 	return out.String(), errb.String(), err

@@ -1,36 +1,17 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 	"hailong/survey/period"
 	"hailong/survey/rollup"
 )
-
-// storedResponses reads every stored response.
-func storedResponses(t *testing.T, db *mongo.Database) []survey.Response {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cur, err := db.Collection("responses").Find(ctx, bson.D{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all []survey.Response
-	if err := cur.All(ctx, &all); err != nil {
-		t.Fatal(err)
-	}
-	return all
-}
 
 // ackedStored checks the promise of a 303: every acknowledged answer is
 // stored, exactly once. It returns how many are missing (lost) and how
@@ -79,7 +60,7 @@ func indicatorsOver(t *testing.T, base string, from, to time.Time) indicatorsSna
 	for _, agg := range []string{rollup.AggPooled, rollup.AggUnits} {
 		q := url.Values{"from": {day1}, "to": {day2}, "agg": {agg}}
 		var raw json.RawMessage
-		if code := getJSON(t, base+"/api/v1/indicators?"+q.Encode(), &raw); code != http.StatusOK {
+		if code := apptest.GetJSON(t, base+"/api/v1/indicators?"+q.Encode(), &raw); code != http.StatusOK {
 			t.Fatalf("GET indicators?%s: %d", q.Encode(), code)
 		}
 		s.raw[agg] = raw
@@ -103,8 +84,8 @@ func (s indicatorsSnap) equalRecount(t *testing.T, all []survey.Response) int64 
 	}
 	var n int64
 	for agg, raw := range s.raw {
-		want := rollup.Compute(in, tallyOf(all, sel), agg, "vi")
-		assertSameFigures(t, "indicators agg="+agg, raw, want)
+		want := rollup.Compute(in, apptest.TallyOf(all, sel), agg, "vi")
+		apptest.AssertSameFigures(t, "indicators agg="+agg, raw, want)
 		n = want.N
 	}
 	return n

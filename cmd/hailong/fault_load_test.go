@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"hailong/internal/app/apptest"
 	"hailong/internal/loadtest"
 )
 
@@ -120,7 +121,7 @@ func (l *faultLoad) citizen(rng *rand.Rand) {
 		return
 	}
 	nonce := ticketNonce(hidden.Get("t"))
-	body := mergeValues(hidden, randomAnswers(rng))
+	body := apptest.MergeValues(hidden, apptest.RandomAnswers(rng))
 	for attempt := 0; ; attempt++ {
 		if attempt == 1 {
 			l.mu.Lock()
@@ -232,7 +233,7 @@ func ticketNonce(tk string) string {
 func deskPaths(t *testing.T, base string) []string {
 	t.Helper()
 	var paths []string
-	for _, d := range apiDesks(t, &testApp{URL: base}) {
+	for _, d := range apptest.Desks(t, base) {
 		u, err := url.Parse(d.SurveyURL)
 		if err != nil {
 			t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"hailong/internal/app/apptest"
 	"hailong/internal/embedded"
 )
 
@@ -107,7 +108,7 @@ func TestFaultRedisDown(t *testing.T) {
 	b := startApp(t, dir, nil)
 	snap := indicatorsOver(t, b.URL, began, time.Now())
 	b.Stop(t)
-	all := storedResponses(t, openDataDir(t, dir))
+	all := apptest.StoredResponses(t, openDataDir(t, dir))
 	lost, dups := ackedStored(t, all, acked)
 	n := snap.equalRecount(t, all)
 	t.Logf("%s killed under load (%d citizens): %d acknowledged (303), %d of them with Redis down, %d stored, %d lost, %d duplicates; "+
@@ -173,7 +174,7 @@ func TestFaultStoreDown(t *testing.T) {
 	a.Stop(t) // flushes what it committed
 
 	db := storeDB(t, uri)
-	all := storedResponses(t, db)
+	all := apptest.StoredResponses(t, db)
 	lost, dups := ackedStored(t, all, acked)
 	b := startApp(t, t.TempDir(), env)
 	n := indicatorsOver(t, b.URL, began, time.Now()).equalRecount(t, all)
@@ -209,7 +210,7 @@ func liveUpdates(t *testing.T, base string) <-chan time.Time {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/live", nil)
-	req.SetBasicAuth("admin", testAdminPassword)
+	req.SetBasicAuth("admin", apptest.AdminPassword)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -289,18 +290,18 @@ func TestFaultReplicasUnderLoad(t *testing.T) {
 	// and possibly more. Such a try is reported, and a new phone tries
 	// again.
 	fellBack := func() float64 {
-		return metric(t, a.URL, "hailong_limiter_fallback_total") + metric(t, b.URL, "hailong_limiter_fallback_total")
+		return apptest.Metric(t, a.URL, "hailong_limiter_fallback_total") + apptest.Metric(t, b.URL, "hailong_limiter_fallback_total")
 	}
 	var accepted map[string]int
 	phoneStored, tries, exact := 0, 0, false
 	for tries < 3 && !exact {
 		tries++
 		before := fellBack()
-		phone := client(t)
+		phone := apptest.Client(t)
 		accepted = map[string]int{}
 		for i := 0; i < 2*perPhone+2; i++ {
 			app := []*testApp{a, b}[i%2]
-			switch code, _ := answer(t, phone, app.URL, app.URL+paths[0]); code {
+			switch code, _ := apptest.Answer(t, phone, app.URL, app.URL+paths[0]); code {
 			case http.StatusSeeOther:
 				accepted[app.URL]++
 			case http.StatusTooManyRequests:
@@ -333,7 +334,7 @@ func TestFaultReplicasUnderLoad(t *testing.T) {
 	a.Stop(t)
 	b.Stop(t)
 
-	all := storedResponses(t, storeDB(t, uri))
+	all := apptest.StoredResponses(t, storeDB(t, uri))
 	// The phone's answers are acknowledged too: 303s to check.
 	lost, dups := ackedStored(t, all, acked)
 	c := startApp(t, t.TempDir(), env)
@@ -367,8 +368,8 @@ func logProblems(log string) string {
 func waitCounted(t *testing.T, base string) {
 	t.Helper()
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		var rep apiReport
-		if getJSON(t, base+"/api/v1/indicators?from="+today()+"&to="+today(), &rep) == http.StatusOK && rep.N > 0 {
+		var rep apptest.Report
+		if apptest.GetJSON(t, base+"/api/v1/indicators?from="+apptest.Today()+"&to="+apptest.Today(), &rep) == http.StatusOK && rep.N > 0 {
 			return
 		}
 		if time.Now().After(deadline) {

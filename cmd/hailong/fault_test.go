@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"hailong/internal/app/apptest"
 )
 
 // Fault runs (issue 8): the "nothing lost" claims, proved under load with
@@ -64,7 +66,7 @@ func TestFaultKillApp(t *testing.T) {
 	a := startApp(t, dir, nil)
 	snap := indicatorsOver(t, a.URL, began, time.Now())
 	a.Stop(t)
-	all := storedResponses(t, openDataDir(t, dir))
+	all := apptest.StoredResponses(t, openDataDir(t, dir))
 	lost, dups := ackedStored(t, all, acked)
 	n := snap.equalRecount(t, all)
 	slices.Sort(restarts)

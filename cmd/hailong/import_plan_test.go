@@ -1,11 +1,13 @@
 package main
 
 import (
-	"hailong/dashboard/plan"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"hailong/dashboard/plan"
+	"hailong/internal/app/apptest"
 )
 
 // TestImportPlanCommand runs "hailong import plan" as an official would:
@@ -63,11 +65,11 @@ func TestImportPlanCommand(t *testing.T) {
 
 	a = startApp(t, dir, map[string]string{"HAILONG_DEMO": "false"})
 	var tasks []struct{ ID string }
-	if code := getJSON(t, a.URL+"/api/v1/plan-tasks", &tasks); code != 200 || len(tasks) != 20 {
+	if code := apptest.GetJSON(t, a.URL+"/api/v1/plan-tasks", &tasks); code != 200 || len(tasks) != 20 {
 		t.Errorf("plan-tasks: %d, %d tasks, want the shipped 20 (nothing of the malformed file)", code, len(tasks))
 	}
 	var entries []struct{ User, Action, Target string }
-	getJSON(t, a.URL+"/api/v1/audit", &entries)
+	apptest.GetJSON(t, a.URL+"/api/v1/audit", &entries)
 	got := map[string]int{}
 	for _, e := range entries {
 		if e.User == "cli" {

@@ -14,12 +14,13 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.yaml.in/yaml/v3"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
 
 func runCmd(t *testing.T, dir string, args ...string) (string, error) {
 	t.Helper()
-	env := map[string]string{"HAILONG_DATA_DIR": dir, "HAILONG_ADMIN_PASSWORD": testAdminPassword}
+	env := map[string]string{"HAILONG_DATA_DIR": dir, "HAILONG_ADMIN_PASSWORD": apptest.AdminPassword}
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errb)
 	return out.String(), err
@@ -28,7 +29,7 @@ func runCmd(t *testing.T, dir string, args ...string) (string, error) {
 func TestUnitsExportImportRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	a := startApp(t, dir, nil)
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p1", map[string]any{"staff_cidrs": []string{"10.20.0.0/16"}}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p1", map[string]any{"staff_cidrs": []string{"10.20.0.0/16"}}, nil); code != http.StatusOK {
 		t.Fatalf("staff_cidrs: %d", code)
 	}
 	a.Stop(t)

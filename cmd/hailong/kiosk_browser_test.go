@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"hailong/internal/app/apptest"
 )
 
 func TestBrowserKioskIdleReset(t *testing.T) {
@@ -62,7 +64,7 @@ func TestBrowserKioskIdleReset(t *testing.T) {
 func TestBrowserDisplayRetries(t *testing.T) {
 	ctx := newBrowser(t)
 	a := startApp(t, t.TempDir(), nil)
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
 		t.Fatalf("rotating mode: %d", code)
 	}
 	device := registerDevice(t, a, "vt-q2", "display")
@@ -108,7 +110,7 @@ func TestBrowserDisplayRetries(t *testing.T) {
 // or display, and returns the device cookie to plant in Chromium.
 func registerDevice(t *testing.T, a *testApp, desk, kind string) *http.Cookie {
 	t.Helper()
-	c, csrf := adminClient(t, a)
+	c, csrf := apptest.Admin(t, a.URL)
 	res, err := c.PostForm(a.URL+"/desks/"+desk+"/device", url.Values{"_csrf": {csrf}, "kind": {kind}})
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("register %s: %v %v", kind, res.StatusCode, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"hailong/internal/app/apptest"
 	"hailong/internal/embedded"
 )
 
@@ -39,7 +40,8 @@ func TestBrowserLiveAcrossReplicas(t *testing.T) {
 	a := startApp(t, t.TempDir(), shared)
 	b := startApp(t, t.TempDir(), shared)
 
-	ck := sessionCookie(t, loginClient(t, a), a)
+	admin, _ := apptest.Admin(t, a.URL)
+	ck := apptest.SessionCookie(t, admin, a.URL)
 	browserDo(t, ctx, "open the overview on A",
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: a.URL, HTTPOnly: new(true)})
@@ -65,8 +67,8 @@ func TestBrowserLiveAcrossReplicas(t *testing.T) {
 	// Let the page's EventSource connect before the answer arrives.
 	time.Sleep(500 * time.Millisecond)
 
-	desk := apiDesks(t, b)[0]
-	if code, _ := answer(t, client(t), b.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	desk := apptest.Desks(t, b.URL)[0]
+	if code, _ := apptest.Answer(t, apptest.Client(t), b.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Fatalf("answer on B: %d", code)
 	}
 	submitted := time.Now()

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hailong/internal/app/apptest"
 )
 
 // loadtestReport is the part of "hailong loadtest -json"'s report that
@@ -36,7 +38,7 @@ func TestLoadtestAgainstApp(t *testing.T) {
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	err := run(ctx, []string{"loadtest", "-url", a.URL, "-rate", "50", "-duration", "2s", "-password", testAdminPassword, "-json"},
+	err := run(ctx, []string{"loadtest", "-url", a.URL, "-rate", "50", "-duration", "2s", "-password", apptest.AdminPassword, "-json"},
 		func(string) string { return "" }, &out, &errb)
 	if err != nil {
 		t.Fatalf("loadtest: %v\n%s", err, errb.String())
@@ -62,7 +64,7 @@ func TestLoadtestAgainstApp(t *testing.T) {
 	// Closed loop, form only: nothing is submitted, so the count below
 	// still holds.
 	out.Reset()
-	err = run(ctx, []string{"loadtest", "-url", a.URL + "," + a.URL, "-workers", "2", "-duration", "500ms", "-desks", "2", "-form-only", "-password", testAdminPassword},
+	err = run(ctx, []string{"loadtest", "-url", a.URL + "," + a.URL, "-workers", "2", "-duration", "500ms", "-desks", "2", "-form-only", "-password", apptest.AdminPassword},
 		func(string) string { return "" }, &out, &errb)
 	if err != nil || !strings.Contains(out.String(), "closed loop, 2 workers") || !strings.Contains(out.String(), "acknowledged answers (303): 0") {
 		t.Errorf("closed loop: %v\n%s", err, out.String())

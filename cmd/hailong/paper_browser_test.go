@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,6 +22,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"hailong/internal/app/apptest"
 )
 
 // paperKeying is what one form says and the keys that enter it.
@@ -96,14 +99,14 @@ func TestBrowserPaperKeyboardEntry(t *testing.T) {
 	ctx := newBrowserFor(t, 3*time.Minute)
 	dir := t.TempDir()
 	a := startApp(t, dir, nil)
-	admin, csrf := adminClient(t, a)
+	admin, csrf := apptest.Admin(t, a.URL)
 	addUser(t, a, admin, csrf, "nhap-p1", "operator", "vt-p1")
-	serials := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"20"}})
+	serials := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"20"}})
 	if len(serials) != 20 {
 		t.Fatalf("batch of 20 prints %d forms", len(serials))
 	}
-	op, _ := loginAs(t, a, "nhap-p1", "matkhau-nhap-p1")
-	ck := sessionCookie(t, op, a)
+	op, _ := apptest.LoginAs(t, a.URL, "nhap-p1", "matkhau-nhap-p1")
+	ck := apptest.SessionCookie(t, op, a.URL)
 
 	browserDo(t, ctx, "open the entry screen",
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -134,10 +137,10 @@ func TestBrowserPaperKeyboardEntry(t *testing.T) {
 		waitTrue(t, ctx, saved, "form "+s+" not saved")
 	}
 	t.Logf("20 forms keyed by keyboard in %v", time.Since(start).Round(time.Millisecond))
-	waitPaperN(t, a, "vt-p1", 20)
+	apptest.WaitPaperN(t, a.URL, "vt-p1", 20)
 
 	a.Stop(t)
-	stored := paperResponses(t, dir)
+	stored := apptest.PaperResponses(t, openDataDir(t, dir))
 	if len(stored) != 20 {
 		t.Fatalf("%d paper responses stored, want 20", len(stored))
 	}
@@ -164,9 +167,9 @@ func TestBrowserPaperKeyboardEntry(t *testing.T) {
 func TestBrowserPaperPrintPDF(t *testing.T) {
 	ctx := newBrowser(t)
 	a := startApp(t, t.TempDir(), nil)
-	admin, csrf := adminClient(t, a)
-	serials := createBatch(t, a, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"3"}})
-	ck := sessionCookie(t, admin, a)
+	admin, csrf := apptest.Admin(t, a.URL)
+	serials := apptest.CreateBatch(t, a.URL, admin, csrf, url.Values{"unit": {"vt-p1"}, "desk": {"p1-q1"}, "count": {"3"}})
+	ck := apptest.SessionCookie(t, admin, a.URL)
 	browserDo(t, ctx, "open the batch",
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 			_, err := cdp.Call(ctx, t, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: a.URL, HTTPOnly: new(true)})
@@ -193,5 +196,19 @@ func TestBrowserPaperPrintPDF(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "paper-forms.pdf"), pdf, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// addUser creates an account through the admin's users page.
+func addUser(t *testing.T, a *testApp, admin *http.Client, csrf, name, role, unit string) {
+	t.Helper()
+	res, err := admin.PostForm(a.URL+"/users", url.Values{"_csrf": {csrf}, "username": {name}, "name": {"Cán bộ " + name},
+		"role": {role}, "unit": {unit}, "password": {"matkhau-" + name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("add user %s (%s): %d", name, role, res.StatusCode)
 	}
 }

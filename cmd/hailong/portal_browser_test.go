@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"hailong/internal/app/apptest"
 	"hailong/survey"
 )
 
@@ -23,8 +24,8 @@ import (
 // link and iframe snippets.
 func embedSnippets(t *testing.T, a *testApp, unit string) (link, frame string) {
 	t.Helper()
-	c, _ := adminClient(t, a)
-	res, body := get(t, c, a.URL+"/units/"+unit+"/embed")
+	c, _ := apptest.Admin(t, a.URL)
+	res, body := apptest.Get(t, c, a.URL+"/units/"+unit+"/embed")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET /units/%s/embed: %d", unit, res.StatusCode)
 	}
@@ -130,7 +131,7 @@ func TestBrowserPortalEmbedCrossSite(t *testing.T) {
 		acceptLanguage(vietnamese),
 		chromedp.Navigate(a.URL+"/login"),
 		chromedp.SendKeys(chromedp.ID("username"), "admin"),
-		chromedp.SendKeys(chromedp.ID("password"), testAdminPassword),
+		chromedp.SendKeys(chromedp.ID("password"), apptest.AdminPassword),
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(chromedp.CSS("nav.tabs")),
 		chromedp.Navigate(a.URL+"/units/vt-p1/embed"),

@@ -19,6 +19,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"hailong/internal/app/apptest"
 )
 
 // printPDF prints the current page of the tab as Chromium's print dialog
@@ -41,7 +43,8 @@ func pdfPages(pdf []byte) int {
 func TestBrowserPosterPDF(t *testing.T) {
 	ctx := newBrowser(t)
 	a := startApp(t, t.TempDir(), nil)
-	ck := sessionCookie(t, loginClient(t, a), a)
+	admin, _ := apptest.Admin(t, a.URL)
+	ck := apptest.SessionCookie(t, admin, a.URL)
 
 	const (
 		a4W, a4H = 595.28, 841.89 // 210 × 297 mm in points

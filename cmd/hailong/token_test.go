@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestTokenCommand: "token add" prints the secret once, refuses a taken or
@@ -57,7 +59,7 @@ func TestTokenCommand(t *testing.T) {
 		t.Errorf("the printed token on its own desk: %d, want 201", res.StatusCode)
 	}
 	var audit []struct{ User, Action, Target string }
-	apiCall(t, http.MethodGet, a.URL+"/api/v1/audit", nil, &audit)
+	apptest.AdminCall(t, http.MethodGet, a.URL+"/api/v1/audit", nil, &audit)
 	want := map[string]string{"token.create token:mot-cua-p1": "cli:"}
 	for _, e := range audit {
 		if who, ok := want[e.Action+" "+e.Target]; ok && strings.HasPrefix(e.User, strings.TrimSuffix(who, ":")) {

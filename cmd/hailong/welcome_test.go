@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"hailong/internal/app/apptest"
 )
 
 // TestWelcomeURLsOpen: every address the app prints at start (the desk's
@@ -18,7 +20,7 @@ func TestWelcomeURLsOpen(t *testing.T) {
 			continue // the "listening on" line
 		}
 		paths = append(paths, strings.TrimPrefix(u, a.URL))
-		res, err := client(t).Get(u)
+		res, err := apptest.Client(t).Get(u)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -23,7 +23,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	a := apptest.Start(t, apptest.Options{})
 
 	var unit map[string]any
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
 		"id": "vt-p9", "name": "UBND Phường 9", "parent": "vt", "kind": "ward"}, &unit); code != http.StatusCreated {
 		t.Fatalf("create unit: %d %v", code, unit)
 	}
@@ -40,18 +40,18 @@ func TestDeskManagementAndRotation(t *testing.T) {
 		"second city":   {map[string]string{"id": "vt2", "name": "x", "kind": "city"}, 400, "parent"},
 	} {
 		var e struct{ Error string }
-		if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/units", tc.body, &e); code != tc.want || !strings.Contains(e.Error, tc.field) {
+		if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/units", tc.body, &e); code != tc.want || !strings.Contains(e.Error, tc.field) {
 			t.Errorf("%s: %d %q, want %d naming %s", name, code, e.Error, tc.want, tc.field)
 		}
 	}
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"parent": "vt-p9"}, nil); code != http.StatusBadRequest {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"parent": "vt-p9"}, nil); code != http.StatusBadRequest {
 		t.Errorf("moving the city under its own ward: %d, want 400", code)
 	}
 	// Detaching a ward would drop its answers from the city's figures.
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p9", map[string]string{"parent": ""}, nil); code != http.StatusBadRequest {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p9", map[string]string{"parent": ""}, nil); code != http.StatusBadRequest {
 		t.Errorf("detaching a ward from the tree: %d, want 400", code)
 	}
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"name": "UBND thành phố Vũng Tàu"}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt", map[string]string{"name": "UBND thành phố Vũng Tàu"}, nil); code != http.StatusOK {
 		t.Errorf("renaming the city (the one root): %d, want 200", code)
 	}
 
@@ -60,18 +60,18 @@ func TestDeskManagementAndRotation(t *testing.T) {
 		SurveyURL string `json:"survey_url"`
 		Active    bool   `json:"active"`
 	}
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]any{
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]any{
 		"id": "p9-q1", "unit": "vt-p9", "name": "Quầy 1 – Hộ tịch", "fields": []string{"ho-tich"}}, &desk); code != http.StatusCreated || !desk.Active {
 		t.Fatalf("create desk: %d %+v", code, desk)
 	}
 	c := apptest.Client(t)
-	if code, _ := answer(t, c, a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, c, a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Fatalf("answer on the new desk: %d", code)
 	}
 
 	// "Đổi mã QR": the old poster explains itself and cannot submit.
 	old := desk.SurveyURL
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks/p9-q1/rotate", nil, &desk); code != http.StatusOK || desk.SurveyURL == old {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/desks/p9-q1/rotate", nil, &desk); code != http.StatusOK || desk.SurveyURL == old {
 		t.Fatalf("rotate: %d, url %s", code, desk.SurveyURL)
 	}
 	res, err := http.Get(old)
@@ -83,7 +83,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	if res.StatusCode != http.StatusGone || !strings.Contains(doc.Find("h1").Text(), "không còn hiệu lực") {
 		t.Errorf("old code: %d %q", res.StatusCode, doc.Find("h1").Text())
 	}
-	if code, _ := answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desk.SurveyURL); code != http.StatusSeeOther {
 		t.Errorf("new code: %d", code)
 	}
 	// A citizen who answered just before the rotation still gets a thank-you.
@@ -94,7 +94,7 @@ func TestDeskManagementAndRotation(t *testing.T) {
 	}
 
 	// Deactivated: a friendly page, no form.
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/p9-q1", map[string]any{"active": false}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/p9-q1", map[string]any{"active": false}, nil); code != http.StatusOK {
 		t.Fatalf("deactivate: %d", code)
 	}
 	res, _ = http.Get(desk.SurveyURL)
@@ -108,13 +108,13 @@ func TestDeskManagementAndRotation(t *testing.T) {
 func TestUnitMoveKeepsPastFigures(t *testing.T) {
 	// Answers are stamped in April 2024; the move happens in June, so
 	// April is a past month when the tree changes.
-	clock := &testClock{}
-	clock.set(time.Date(2024, 4, 10, 9, 0, 0, 0, period.Vietnam))
-	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 4, 10, 9, 0, 0, 0, period.Vietnam))
+	a := apptest.Start(t, apptest.Options{Now: clock.Now})
 	sent := map[string]int64{}
 	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p7" || d.Unit == "vt-p1" {
-			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
+			if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
 				t.Fatalf("answer: %d", code)
 			}
 			sent[d.Unit]++
@@ -147,8 +147,8 @@ func TestUnitMoveKeepsPastFigures(t *testing.T) {
 		t.Fatalf("Phường 7 has %d April answers before the move, want %d (> 0)", p7Before.N, sent["vt-p7"])
 	}
 	// The 2025 reorganisation, done in June: Phường 7 goes under Phường 1.
-	clock.set(time.Date(2024, 6, 3, 9, 0, 0, 0, period.Vietnam))
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]string{"parent": "vt-p1"}, nil); code != http.StatusOK {
+	clock.Set(time.Date(2024, 6, 3, 9, 0, 0, 0, period.Vietnam))
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]string{"parent": "vt-p1"}, nil); code != http.StatusOK {
 		t.Fatalf("move: %d", code)
 	}
 	if _, after := figures("unit=vt-p7", 0); after != before {
@@ -170,7 +170,7 @@ func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
 		QRPNG string `json:"qr_png"`
 	}
 	body := map[string]string{"desk": "vt-q1", "dossier_code": "000.00.01.H01-240531-0001", "procedure": "Đăng ký khai sinh", "field": "ho-tich"}
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
 		t.Fatalf("receipt link: %d", code)
 	}
 	if strings.Contains(link.URL, "240531") {
@@ -180,12 +180,12 @@ func TestReceiptLinkOneAnswerPerDossier(t *testing.T) {
 	if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
 		t.Errorf("qr_png: %v", err)
 	}
-	if code, _ := answer(t, apptest.Client(t), a.URL, link.URL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, link.URL); code != http.StatusSeeOther {
 		t.Fatalf("first answer: %d", code)
 	}
 	// The same dossier, from another phone (a new link for it too).
-	apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link)
-	code, res := answer(t, apptest.Client(t), a.URL, link.URL)
+	apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link)
+	code, res := apptest.Answer(t, apptest.Client(t), a.URL, link.URL)
 	doc, _ := goquery.NewDocumentFromReader(res.Body)
 	if code != http.StatusConflict || !strings.Contains(doc.Find("h1").Text(), "đã được đánh giá") {
 		t.Errorf("second answer for the dossier: %d %q", code, doc.Find("h1").Text())
@@ -216,7 +216,7 @@ func TestKioskNeedsRegisteredTablet(t *testing.T) {
 		t.Fatalf("register kiosk: %v %v", res.StatusCode, err)
 	}
 	res.Body.Close()
-	code, res := answer(t, c, a.URL, a.URL+"/k/vt-q1")
+	code, res := apptest.Answer(t, c, a.URL, a.URL+"/k/vt-q1")
 	if code != http.StatusSeeOther || res.Header.Get("Location") != "/k/vt-q1/thanks" {
 		t.Fatalf("kiosk answer: %d %s", code, res.Header.Get("Location"))
 	}
@@ -233,7 +233,7 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 	now.Store(time.Date(2026, 3, 2, 9, 0, 0, 0, period.Vietnam).Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
 	a := apptest.Start(t, apptest.Options{Now: clock, Config: func(c *app.Config) { c.ReceiptTTL = 720 * time.Hour }})
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
 		t.Fatalf("rotating mode: %d", code)
 	}
 	res, _ := http.Get(a.URL + "/desk/vt-q2/display")
@@ -262,21 +262,21 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 	apptest.GetJSON(t, a.URL+"/api/v1/desks", &desks)
 	for _, d := range desks {
 		if d.ID == "vt-q2" {
-			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusGone {
+			if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusGone {
 				t.Errorf("static code of a rotating desk: %d, want 410", code)
 			}
 		}
 	}
 	// The code shown works now and a minute later; two minutes later it is gone.
-	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
 		t.Errorf("current code: %d", code)
 	}
 	now.Add(60)
-	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, shown); code != http.StatusSeeOther {
 		t.Errorf("previous window's code: %d", code)
 	}
 	now.Add(61)
-	if code, _ := answer(t, apptest.Client(t), a.URL, shown); code != http.StatusGone {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, shown); code != http.StatusGone {
 		t.Errorf("code two windows old: %d, want 410", code)
 	}
 	if next := shortURL(); next == shown {
@@ -285,7 +285,7 @@ func TestRotatingDisplayAndReceiptExpiry(t *testing.T) {
 
 	// A receipt link expires after HAILONG_RECEIPT_TTL and says so.
 	var link struct{ URL string }
-	apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": "vt-q1", "dossier_code": "H01-9"}, &link)
+	apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": "vt-q1", "dossier_code": "H01-9"}, &link)
 	now.Add(31 * 24 * 3600)
 	res, _ = http.Get(link.URL)
 	doc, _ := goquery.NewDocumentFromReader(res.Body)

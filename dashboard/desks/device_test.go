@@ -35,7 +35,7 @@ func TestDeviceRegistrationSignsOut(t *testing.T) {
 	if n := doc.Find(`head script[src*="/static/manage."]`).Length(); n != 1 {
 		t.Errorf("the desks page does not load manage.js (%d)", n)
 	}
-	old := sessionCookie(t, admin, a.URL)
+	old := apptest.SessionCookie(t, admin, a.URL)
 	if res := register(admin, csrf, "vt-q1"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/k/vt-q1" {
 		t.Fatalf("register kiosk: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}

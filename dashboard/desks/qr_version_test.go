@@ -41,7 +41,7 @@ func TestQRImageURLFollowsRotation(t *testing.T) {
 	}
 
 	var desk apptest.Desk
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks/vt-q1/rotate", nil, &desk); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/desks/vt-q1/rotate", nil, &desk); code != http.StatusOK {
 		t.Fatalf("rotate: %d", code)
 	}
 	if desk.UnitName == "" {

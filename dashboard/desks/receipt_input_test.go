@@ -38,7 +38,7 @@ func TestReceiptLinkInputChecks(t *testing.T) {
 			body[k] = v
 		}
 		var e struct{ Error string }
-		code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &e)
+		code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &e)
 		if code != tt.want {
 			t.Errorf("%s: %d %q, want %d", tt.name, code, e.Error, tt.want)
 			continue
@@ -58,7 +58,7 @@ func TestReceiptLinkInputChecks(t *testing.T) {
 // refresh only for browsers without JavaScript.
 func TestDisplayPageRetries(t *testing.T) {
 	a := apptest.Start(t, apptest.Options{})
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/vt-q2", map[string]any{"qr_mode": "rotating"}, nil); code != http.StatusOK {
 		t.Fatalf("rotating mode: %d", code)
 	}
 	c, csrf := apptest.Admin(t, a.URL)

@@ -82,7 +82,7 @@ func TestAPITokenReceiptLinks(t *testing.T) {
 		t.Errorf("bad token name: %d %q", code, e.Error)
 	}
 	made.Unit = ""
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/api-tokens", map[string]string{"name": "ca-thanh-pho"}, &made); code != http.StatusCreated || made.Unit != "" {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/api-tokens", map[string]string{"name": "ca-thanh-pho"}, &made); code != http.StatusCreated || made.Unit != "" {
 		t.Fatalf("admin's city token: %d %+v", code, made)
 	}
 	if code := link(made.Token, "p7-q1"); code != http.StatusCreated {
@@ -105,7 +105,7 @@ func TestAPITokenReceiptLinks(t *testing.T) {
 		t.Errorf("revoked token: %d, want 401", code)
 	}
 	var audit []struct{ User, Action, Target string }
-	apiCall(t, http.MethodGet, a.URL+"/api/v1/audit", nil, &audit)
+	apptest.AdminCall(t, http.MethodGet, a.URL+"/api/v1/audit", nil, &audit)
 	// The command line's own entry is TestTokenCommand's.
 	want := map[string]string{"token.create token:p1-quay": "p1", "token.revoke token:mot-cua-p1": "p1"}
 	for _, e := range audit {

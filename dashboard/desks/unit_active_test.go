@@ -47,7 +47,7 @@ func TestUnitDeactivate(t *testing.T) {
 	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p7" {
 			deskURL, deskID = d.SurveyURL, d.ID
-			if code, _ := answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
+			if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, d.SurveyURL); code != http.StatusSeeOther {
 				t.Fatalf("answer: %d", code)
 			}
 		}
@@ -96,7 +96,7 @@ func TestUnitDeactivate(t *testing.T) {
 	}
 
 	var unit struct{ Active *bool }
-	if code := apiCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]bool{"active": false}, &unit); code != http.StatusOK || unit.Active == nil || *unit.Active {
+	if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/units/vt-p7", map[string]bool{"active": false}, &unit); code != http.StatusOK || unit.Active == nil || *unit.Active {
 		t.Fatalf("deactivate: %d %+v", code, unit)
 	}
 	inactive := func(what string, res *http.Response) {
@@ -112,7 +112,7 @@ func TestUnitDeactivate(t *testing.T) {
 	res, _ = citizen.Get(a.URL + "/p/vt-p7")
 	inactive("portal", res)
 	inactive("desk POST", apptest.Post(t, citizen, a.URL+deskForm.Action, deskForm.Hidden, apptest.ValidAnswers()))
-	res, _ = portalPost(t, citizen, a.URL, portalForm, "unknown", "online_full", apptest.ValidAnswers())
+	res, _ = apptest.PortalPost(t, citizen, a.URL, portalForm, "unknown", "online_full", apptest.ValidAnswers())
 	if res.StatusCode != http.StatusGone {
 		t.Errorf("portal POST of an inactive unit: %d, want 410", res.StatusCode)
 	}
@@ -136,11 +136,11 @@ func TestUnitDeactivate(t *testing.T) {
 		t.Error("desks page lacks the activate/deactivate buttons")
 	}
 	// No new work goes under it.
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusBadRequest {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusBadRequest {
 		t.Errorf("receipt link for a desk of an inactive unit: %d, want 400", code)
 	}
 	var e struct{ Error string }
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]string{"id": "p7-q9", "unit": "vt-p7", "name": "Q9"}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "ngừng hoạt động") {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/desks", map[string]string{"id": "p7-q9", "unit": "vt-p7", "name": "Q9"}, &e); code != http.StatusBadRequest || !strings.Contains(e.Error, "ngừng hoạt động") {
 		t.Errorf("new desk in an inactive unit: %d %q, want 400", code, e.Error)
 	}
 
@@ -149,11 +149,11 @@ func TestUnitDeactivate(t *testing.T) {
 	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/desks?ok=unit_activate" {
 		t.Fatalf("reactivate: %d %s", res.StatusCode, loc)
 	}
-	if code, _ := answer(t, apptest.Client(t), a.URL, deskURL); code != http.StatusSeeOther {
+	if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, deskURL); code != http.StatusSeeOther {
 		t.Errorf("answer after reactivation: %d", code)
 	}
 	apptest.GetForm(t, apptest.Client(t), a.URL+"/p/vt-p7")
-	if code := apiCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusCreated {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", map[string]string{"desk": deskID, "dossier_code": "HS-1"}, nil); code != http.StatusCreated {
 		t.Errorf("receipt link after reactivation: %d, want 201", code)
 	}
 
@@ -168,20 +168,4 @@ func TestUnitDeactivate(t *testing.T) {
 			t.Errorf("audit lacks %q", want)
 		}
 	}
-}
-
-// portalPost sends one portal form with the pick and answers; it returns
-// the response and its body.
-func portalPost(t *testing.T, c *http.Client, base string, form apptest.SurveyForm, where, served string, answers url.Values) (*http.Response, string) {
-	t.Helper()
-	pick := url.Values{}
-	if where != "" {
-		pick.Set("where", where)
-	}
-	if served != "" {
-		pick.Set("served", served)
-	}
-	res := apptest.Post(t, c, base+form.Action, form.Hidden, apptest.MergeValues(pick, answers))
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
 }

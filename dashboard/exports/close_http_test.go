@@ -15,22 +15,22 @@ import (
 // có số liệu", and the XLSX keeps its total row. A month that has not
 // ended cannot be closed.
 func TestExportNewUnitAfterClose(t *testing.T) {
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
-	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clock.Now})
 	desks := a.Desks(t)
-	answerWith(t, a, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), desks[0].SurveyURL, "Tốt.")
-	waitN(t, a, 1)
-	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), desks[0].SurveyURL, "Tốt.")
+	apptest.WaitMay2024(t, a.URL, 1)
+	clock.Set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
 	for _, m := range []string{"2024-06", "2024-07"} {
 		if code, body := basicPost(t, a.URL+"/exports/"+m+"/close"); code != http.StatusConflict || !strings.Contains(body, "Tháng "+m+" chưa kết thúc") {
 			t.Errorf("close %s on 05/06: %d %q, want 409 \"chưa kết thúc\"", m, code, body)
 		}
 	}
-	if code := adminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusOK {
 		t.Fatalf("close May: %d", code)
 	}
-	if code := adminCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/units", map[string]string{
 		"id": "vt-p99", "name": "UBND Phường 99", "parent": "vt", "kind": "ward"}, nil); code != http.StatusCreated {
 		t.Fatalf("create unit: %d", code)
 	}
@@ -51,16 +51,16 @@ func TestExportNewUnitAfterClose(t *testing.T) {
 // with a delay longer than a month, and never freezes the months before
 // the first answer (a fresh install closes nothing).
 func TestAutoCloseCatchesUp(t *testing.T) {
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 3, 10, 9, 0, 0, 0, vn))
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 3, 10, 9, 0, 0, 0, vn))
 	// February is due on 10/03 with a 5-day delay, but has no answer.
-	a := apptest.Start(t, apptest.Options{Now: clock.now, Config: func(c *app.Config) { c.AutoCloseDays = 5 }})
-	answerWith(t, a, clock, time.Date(2024, 3, 10, 9, 0, 0, 0, vn), a.Desks(t)[0].SurveyURL, "")
+	a := apptest.Start(t, apptest.Options{Now: clock.Now, Config: func(c *app.Config) { c.AutoCloseDays = 5 }})
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 3, 10, 9, 0, 0, 0, vn), a.Desks(t)[0].SurveyURL, "")
 	a.Stop()
 	// On 15/07 with 40 days: March, April and May are due (May ended
 	// 01/06 + 40 days = 11/07), June is not; February precedes the first answer.
-	clock.set(time.Date(2024, 7, 15, 9, 0, 0, 0, vn))
-	a = apptest.Start(t, apptest.Options{DB: a.DB, Now: clock.now, Config: func(c *app.Config) { c.AutoCloseDays = 40 }})
+	clock.Set(time.Date(2024, 7, 15, 9, 0, 0, 0, vn))
+	a = apptest.Start(t, apptest.Options{DB: a.DB, Now: clock.Now, Config: func(c *app.Config) { c.AutoCloseDays = 40 }})
 	closed := func() map[string]bool {
 		var audit []struct{ User, Action, Target string }
 		apptest.GetJSON(t, a.URL+"/api/v1/audit", &audit)
@@ -85,7 +85,7 @@ func TestAutoCloseCatchesUp(t *testing.T) {
 		t.Errorf("closed automatically %v, want %v", got, want)
 	}
 	for _, m := range []string{"2024-02", "2024-06"} {
-		if code := adminCall(t, http.MethodPost, a.URL+"/exports/"+m+"/close", nil, nil); code != http.StatusOK {
+		if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/"+m+"/close", nil, nil); code != http.StatusOK {
 			t.Errorf("%s closed by hand: %d, want 200 (it was left open)", m, code)
 		}
 	}

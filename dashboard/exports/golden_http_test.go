@@ -22,16 +22,16 @@ import (
 // same unit, desk and channel, and each CSV table equals its sheet cell by
 // cell. Swapping two elements, criteria, desks or units fails it.
 func TestExportEqualsAPI(t *testing.T) {
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 3, 9, 0, 0, 0, vn))
-	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 5, 3, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clock.Now})
 	desks := a.Desks(t)
 	units := map[string]bool{}
 	n := 0
 	for j, d := range desks {
 		units[d.Unit] = true
 		for i := 0; i < 2+j%3; i++ {
-			clock.set(time.Date(2024, 5, 3+n%25, 9, 0, 0, 0, vn))
+			clock.Set(time.Date(2024, 5, 3+n%25, 9, 0, 0, 0, vn))
 			c := apptest.Client(t)
 			form := apptest.GetForm(t, c, d.SurveyURL)
 			ans := url.Values{
@@ -56,7 +56,7 @@ func TestExportEqualsAPI(t *testing.T) {
 	if len(units) < 3 || len(desks) < 4 {
 		t.Fatalf("the demo city has %d desks in %d units; the test wants several", len(desks), len(units))
 	}
-	waitN(t, a, int64(n))
+	apptest.WaitMay2024(t, a.URL, int64(n))
 	admin, _ := apptest.Admin(t, a.URL)
 	sheets := apptest.SheetRows(t, apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx"))
 	checkSummary(t, a.URL, sheets["Tổng hợp"])

@@ -3,54 +3,19 @@ package exports_test
 // Helpers of the tests that drive the whole service over HTTP (apptest).
 
 import (
-	"encoding/base64"
 	"io"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"hailong/internal/app/apptest"
 	"hailong/survey/period"
 )
 
 var vn = period.Vietnam
-
-// exportClock is a settable test clock.
-type exportClock struct{ ns atomic.Int64 }
-
-func (c *exportClock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
-func (c *exportClock) now() time.Time  { return time.Unix(0, c.ns.Load()) }
-
-// answerWith submits answers at the clock's time to a desk.
-func answerWith(t *testing.T, a *apptest.Site, clock *exportClock, at time.Time, surveyURL, comment string) {
-	t.Helper()
-	clock.set(at)
-	c := apptest.Client(t)
-	form := apptest.GetForm(t, c, surveyURL)
-	ans := apptest.ValidAnswers()
-	ans.Set("comment", comment)
-	if res := apptest.Post(t, c, a.URL+form.Action, form.Hidden, ans); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("POST answer: %d", res.StatusCode)
-	}
-}
-
-// waitN waits until the May indicators count n answers.
-func waitN(t *testing.T, a *apptest.Site, n int64) {
-	t.Helper()
-	a.WaitIndicators(t, "from=2024-05-01&to=2024-05-31", n)
-}
-
-// adminCall sends a JSON request with HTTP Basic as the admin.
-func adminCall(t *testing.T, method, u string, body, out any) int {
-	t.Helper()
-	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+apptest.AdminPassword))
-	return apptest.JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
-}
 
 // basicPost POSTs to u as admin with HTTP Basic and returns the status and body.
 func basicPost(t *testing.T, u string) (int, string) {

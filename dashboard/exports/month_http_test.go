@@ -24,24 +24,11 @@ import (
 // does not change with late answers and a reindex. (That "hailong export"
 // writes the same files is TestExportMonthCLI in cmd/hailong.)
 func TestExportMonth(t *testing.T) {
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
-	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clock.Now})
 	a.AddUser(t, "p1", "unit_manager", "vt-p1")
-	desks := a.Desks(t)
-	byUnit := map[string]string{}
-	for _, d := range desks {
-		if byUnit[d.Unit] == "" {
-			byUnit[d.Unit] = d.SurveyURL
-		}
-	}
-	may := func(d, h, m int) time.Time { return time.Date(2024, 5, d, h, m, 0, 0, vn) }
-	answerWith(t, a, clock, may(2, 8, 0), byUnit["vt-p1"], "Cán bộ hướng dẫn tận tình.")
-	answerWith(t, a, clock, may(15, 10, 0), byUnit["vt-p7"], "=HYPERLINK(\"http://x\";\"bấm\")")
-	answerWith(t, a, clock, may(20, 14, 0), byUnit["vt-p1"], "Nên có thêm ghế chờ.")
-	answerWith(t, a, clock, may(31, 23, 30), byUnit["vt-p7"], "Cuối tháng vẫn phục vụ tốt.")
-	answerWith(t, a, clock, time.Date(2024, 6, 1, 0, 30, 0, 0, vn), byUnit["vt-p1"], "Đầu tháng Sáu.")
-	waitN(t, a, 4)
+	byUnit := apptest.FillMay2024(t, a.URL, clock)
 
 	admin, csrf := apptest.Admin(t, a.URL)
 	book, _ := apptest.Download(t, admin, a.URL+"/exports/codebook.csv")
@@ -131,18 +118,18 @@ func TestExportMonth(t *testing.T) {
 
 	// Closing freezes the month.
 	var closed struct{ SHA256 string }
-	if code := adminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, &closed); code != 200 || len(closed.SHA256) != 64 {
+	if code := apptest.AdminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, &closed); code != 200 || len(closed.SHA256) != 64 {
 		t.Fatalf("close: %d %+v", code, closed)
 	}
-	if code := adminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusConflict {
+	if code := apptest.AdminCall(t, "POST", a.URL+"/exports/2024-05/close", nil, nil); code != http.StatusConflict {
 		t.Errorf("second close: %d", code)
 	}
 	f1 := apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx")
 	if s := apptest.SheetRows(t, f1)["Tổng hợp"][0][0]; !strings.Contains(s, closed.SHA256) {
 		t.Errorf("frozen title %q lacks the hash", s)
 	}
-	answerWith(t, a, clock, may(30, 9, 0), byUnit["vt-p7"], "Trả lời muộn.")
-	waitN(t, a, 5)
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 5, 30, 9, 0, 0, 0, vn), byUnit["vt-p7"], "Trả lời muộn.")
+	apptest.WaitMay2024(t, a.URL, 5)
 	if f2 := apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx"); !bytes.Equal(f1, f2) {
 		t.Errorf("closed month changed after a late answer")
 	}
@@ -153,13 +140,13 @@ func TestExportMonth(t *testing.T) {
 	if _, err := rollup.NewCommitter(a.DB, rollup.NewRollups(a.DB, a.Redis, log), log).Reindex(t.Context()); err != nil {
 		t.Fatalf("reindex: %v", err)
 	}
-	a = apptest.Start(t, apptest.Options{DB: a.DB, Now: clock.now})
+	a = apptest.Start(t, apptest.Options{DB: a.DB, Now: clock.Now})
 	admin, _ = apptest.Admin(t, a.URL)
 	if f3 := apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx"); !bytes.Equal(f1, f3) {
 		t.Errorf("closed month changed after reindex")
 	}
 	var reopened json.RawMessage
-	if code := adminCall(t, "POST", a.URL+"/exports/2024-05/reopen", nil, &reopened); code != 200 || !strings.Contains(string(reopened), closed.SHA256) {
+	if code := apptest.AdminCall(t, "POST", a.URL+"/exports/2024-05/reopen", nil, &reopened); code != 200 || !strings.Contains(string(reopened), closed.SHA256) {
 		t.Errorf("reopen: %d %s", code, reopened)
 	}
 	if s := apptest.SheetRows(t, apptest.MustGet(t, admin, a.URL+"/exports/2024-05.xlsx"))["Tổng hợp"]; s[2][2] != "5" {
@@ -192,17 +179,17 @@ func TestExportMonth(t *testing.T) {
 // ends: a manual close of it then answers 409, and the audit log names the
 // service. April ended before the first answer, so it stays open.
 func TestMonthClosesAutomatically(t *testing.T) {
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
-	a := apptest.Start(t, apptest.Options{Now: clock.now})
-	answerWith(t, a, clock, time.Date(2024, 5, 20, 9, 0, 0, 0, vn), a.Desks(t)[0].SurveyURL, "")
-	waitN(t, a, 1)
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clock.Now})
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 5, 20, 9, 0, 0, 0, vn), a.Desks(t)[0].SurveyURL, "")
+	apptest.WaitMay2024(t, a.URL, 1)
 	a.Stop()
-	clock.set(time.Date(2024, 6, 12, 8, 0, 0, 0, vn))
-	a = apptest.Start(t, apptest.Options{DB: a.DB, Now: clock.now, Config: func(c *app.Config) { c.AutoCloseDays = 10 }})
+	clock.Set(time.Date(2024, 6, 12, 8, 0, 0, 0, vn))
+	a = apptest.Start(t, apptest.Options{DB: a.DB, Now: clock.Now, Config: func(c *app.Config) { c.AutoCloseDays = 10 }})
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if code := adminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code == http.StatusConflict {
+		if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/2024-05/close", nil, nil); code == http.StatusConflict {
 			break
 		} else if time.Now().After(deadline) {
 			t.Fatalf("May 2024 is not closed on 12/06 with a 10-day delay (close answered %d)", code)
@@ -218,7 +205,7 @@ func TestMonthClosesAutomatically(t *testing.T) {
 	if !found {
 		t.Errorf("no automatic close in the audit log: %+v", audit)
 	}
-	if code := adminCall(t, http.MethodPost, a.URL+"/exports/2024-04/close", nil, nil); code != http.StatusOK {
+	if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/exports/2024-04/close", nil, nil); code != http.StatusOK {
 		t.Errorf("April closed by hand: %d, want 200 (it ended before the first answer)", code)
 	}
 }

@@ -20,9 +20,9 @@ import (
 // then shows) and "Mở lại" reopens it; a viewer sees the links, in their
 // scope, and no button.
 func TestExportsPage(t *testing.T) {
-	clock := &exportClock{}
-	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
-	a := apptest.Start(t, apptest.Options{Now: clock.now})
+	clock := &apptest.Clock{}
+	clock.Set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clock.Now})
 	// A viewer without a display name, as "hailong user add" without
 	// -name creates it (apptest's AddUser gives every account one).
 	hash, err := auth.HashPassword("matkhau-xem")
@@ -32,9 +32,9 @@ func TestExportsPage(t *testing.T) {
 	if err := a.App.Users.Insert(t.Context(), &auth.User{Username: "xem", Role: auth.RoleViewer, Unit: "vt-p1", PasswordHash: hash, CreatedAt: time.Now().UTC()}); err != nil {
 		t.Fatalf("add user xem: %v", err)
 	}
-	answerWith(t, a, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), a.Desks(t)[0].SurveyURL, "Tốt; nhanh.")
-	clock.set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
-	waitN(t, a, 1)
+	apptest.AnswerAt(t, a.URL, clock, time.Date(2024, 5, 10, 9, 0, 0, 0, vn), a.Desks(t)[0].SurveyURL, "Tốt; nhanh.")
+	clock.Set(time.Date(2024, 6, 5, 9, 0, 0, 0, vn))
+	apptest.WaitMay2024(t, a.URL, 1)
 	admin, _ := apptest.Admin(t, a.URL)
 
 	if doc := apptest.HTMLPage(t, admin, a.URL+"/"); doc.Find(`nav.tabs a[href="/exports"]`).Length() != 1 {

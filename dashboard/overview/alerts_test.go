@@ -21,12 +21,12 @@ import (
 // short of it is not; an overdue task — a recurring quarterly one never
 // updated since the year began — is named until its unit reports on it.
 func TestOverviewAlerts(t *testing.T) {
-	clk := &manualClock{}
+	clk := &apptest.Clock{}
 	base := time.Date(2026, 6, 15, 9, 0, 0, 0, vn)
-	clk.set(base)
+	clk.Set(base)
 	// Answers sent within a minute of the form are suspect ("too_fast"):
 	// the test makes suspects by not moving the clock.
-	a := apptest.Start(t, apptest.Options{Now: clk.now, Config: func(c *app.Config) {
+	a := apptest.Start(t, apptest.Options{Now: clk.Now, Config: func(c *app.Config) {
 		c.Limits.MinFill = time.Minute
 		c.AlertSuspects = 3
 	}})
@@ -65,9 +65,9 @@ tasks:
 		t.Helper()
 		for i := 0; i < n; i++ {
 			c := apptest.Client(t)
-			clk.set(base)
+			clk.Set(base)
 			f := apptest.GetForm(t, c, urls[desk])
-			clk.set(base.Add(wait))
+			clk.Set(base.Add(wait))
 			if res := apptest.Post(t, c, a.URL+f.Action, f.Hidden, low); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("answer %s: %d", desk, res.StatusCode)
 			}
@@ -139,7 +139,7 @@ tasks:
 		t.Error("quarterly task still overdue right after its unit reported")
 	}
 	// A quarter and ten days later it is due again.
-	clk.set(base.AddDate(0, 3, 11))
+	clk.Set(base.AddDate(0, 3, 11))
 	p1, _ = apptest.LoginAs(t, a.URL, "p1", "matkhau-p1") // the session has expired meanwhile
 	if !quarterly() {
 		t.Error("quarterly task not overdue 3 months and 11 days after its last report")

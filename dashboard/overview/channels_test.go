@@ -54,7 +54,7 @@ func TestIndicatorsByChannel(t *testing.T) {
 			URL string `json:"url"`
 		}
 		body := map[string]string{"desk": []string{"p1-q1", "p7-q1"}[i%2], "dossier_code": "H01-" + strconv.Itoa(i)}
-		if code := adminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
+		if code := apptest.AdminCall(t, http.MethodPost, a.URL+"/api/v1/receipt-links", body, &link); code != http.StatusCreated {
 			t.Fatalf("receipt link: %d", code)
 		}
 		send(link.URL, nil)

@@ -97,18 +97,7 @@ func TestHeatmapPartialMonth(t *testing.T) {
 // titles ("T5 11h: 2"); hours the chart leaves out count as 0.
 func heatmapOf(t *testing.T, c *http.Client, u string) [7][24]int64 {
 	t.Helper()
-	res, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d", u, res.StatusCode)
-	}
-	doc, err := goquery.NewDocumentFromReader(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := apptest.HTMLPage(t, c, u)
 	days := map[string]int{"T2": 0, "T3": 1, "T4": 2, "T5": 3, "T6": 4, "T7": 5, "CN": 6}
 	var out [7][24]int64
 	cells := doc.Find("svg.heat rect.hcell title")

@@ -73,7 +73,7 @@ func TestRollupsEqualRecountInstruments(t *testing.T) {
 	a := apptest.Start(t, apptest.Options{Now: clock, Config: func(c *app.Config) { c.Limits.MinFill = 5 * time.Second }})
 	use := map[string]string{"p1-q1": "sipas-2023", "p7-q1": "sipas-2023", "tt-q1": "sipas-2023", "p1-q2": "tt01", "rd-q1": "tt01"}
 	for id, instr := range use {
-		if code := adminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/"+id, map[string]any{"instrument": instr}, nil); code != http.StatusOK {
+		if code := apptest.AdminCall(t, http.MethodPatch, a.URL+"/api/v1/desks/"+id, map[string]any{"instrument": instr}, nil); code != http.StatusOK {
 			t.Fatalf("PATCH desk %s instrument %s: %d", id, instr, code)
 		}
 	}

@@ -18,14 +18,14 @@ import (
 // is in memory); they follow the period, unit, desk and channel filters,
 // leave out hidden ones, and name the unit and desk with Vietnam time.
 func TestOverviewCommentsFromArchive(t *testing.T) {
-	clk := &manualClock{}
-	clk.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
-	a := apptest.Start(t, apptest.Options{Now: clk.now})
+	clk := &apptest.Clock{}
+	clk.Set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clk.Now})
 	// A restart keeps the store and starts on a fresh miniredis, as an
 	// embedded-mode app does.
 	restart := func() *apptest.Site {
 		a.Stop()
-		return apptest.Start(t, apptest.Options{Now: clk.now, DB: a.DB})
+		return apptest.Start(t, apptest.Options{Now: clk.Now, DB: a.DB})
 	}
 	byUnit := map[string]apptest.Desk{}
 	for _, d := range a.Desks(t) {
@@ -34,18 +34,18 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 		}
 	}
 	p1, p7 := byUnit["vt-p1"], byUnit["vt-p7"]
-	answerWith(t, a, clk, time.Date(2024, 4, 10, 9, 0, 0, 0, vn), p1.SurveyURL, "Ý kiến tháng Tư")
-	answerWith(t, a, clk, time.Date(2024, 5, 2, 8, 5, 0, 0, vn), p1.SurveyURL, "Ý kiến A quầy phường 1")
-	answerWith(t, a, clk, time.Date(2024, 5, 15, 10, 0, 0, 0, vn), p7.SurveyURL, "Ý kiến B phường 7")
-	clk.set(time.Date(2024, 5, 18, 23, 30, 0, 0, vn))
+	apptest.AnswerAt(t, a.URL, clk, time.Date(2024, 4, 10, 9, 0, 0, 0, vn), p1.SurveyURL, "Ý kiến tháng Tư")
+	apptest.AnswerAt(t, a.URL, clk, time.Date(2024, 5, 2, 8, 5, 0, 0, vn), p1.SurveyURL, "Ý kiến A quầy phường 1")
+	apptest.AnswerAt(t, a.URL, clk, time.Date(2024, 5, 15, 10, 0, 0, 0, vn), p7.SurveyURL, "Ý kiến B phường 7")
+	clk.Set(time.Date(2024, 5, 18, 23, 30, 0, 0, vn))
 	c := apptest.Client(t)
 	f := apptest.GetForm(t, c, a.URL+"/p/vt-p1")
 	ans := apptest.ValidAnswers()
 	ans.Set("comment", "Ý kiến C cổng dịch vụ công")
-	if res, _ := portalPost(t, c, a.URL, f, "unknown", "online_full", ans); res.StatusCode != http.StatusSeeOther {
+	if res, _ := apptest.PortalPost(t, c, a.URL, f, "unknown", "online_full", ans); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("portal answer: %d", res.StatusCode)
 	}
-	waitN(t, a, 3)
+	apptest.WaitMay2024(t, a.URL, 3)
 
 	comments := func(a *apptest.Site, admin *http.Client, query string) []string {
 		t.Helper()
@@ -64,9 +64,9 @@ func TestOverviewCommentsFromArchive(t *testing.T) {
 	// Before the restart the Redis lists can answer (ten matches, each
 	// unit's list reaching back far enough): the same as the archive after.
 	for d := 3; d <= 13; d++ {
-		answerWith(t, a, clk, time.Date(2024, 5, d, 9, 0, 0, 0, vn), p1.SurveyURL, fmt.Sprintf("Ý kiến ngày %02d", d))
+		apptest.AnswerAt(t, a.URL, clk, time.Date(2024, 5, d, 9, 0, 0, 0, vn), p1.SurveyURL, fmt.Sprintf("Ý kiến ngày %02d", d))
 	}
-	waitN(t, a, 14)
+	apptest.WaitMay2024(t, a.URL, 14)
 	lists := []string{"from=2024-05-01&to=2024-05-31&unit=vt-p1", "from=2024-05-01&to=2024-05-31&unit=vt-p1&channel=qr", "from=2024-05-01&to=2024-05-12&unit=vt-p1", "from=2024-05-01&to=2024-05-31"}
 	admin, _ := apptest.Admin(t, a.URL)
 	before := map[string][]string{}

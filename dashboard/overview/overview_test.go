@@ -15,7 +15,7 @@ func TestOverviewPage(t *testing.T) {
 	a := apptest.Start(t, apptest.Options{})
 	desks := a.Desks(t)
 	for i := 0; i < 6; i++ {
-		if code := apptest.Answer(t, apptest.Client(t), a.URL, desks[i%3].SurveyURL); code != http.StatusSeeOther {
+		if code, _ := apptest.Answer(t, apptest.Client(t), a.URL, desks[i%3].SurveyURL); code != http.StatusSeeOther {
 			t.Fatalf("answer: %d", code)
 		}
 	}

@@ -18,19 +18,19 @@ import (
 // figures and criteria link to their breakdown; the desk filter names the
 // unit of each desk.
 func TestOverviewTrendsAndLinks(t *testing.T) {
-	clk := &manualClock{}
-	clk.set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
-	a := apptest.Start(t, apptest.Options{Now: clk.now})
+	clk := &apptest.Clock{}
+	clk.Set(time.Date(2024, 5, 20, 9, 0, 0, 0, vn))
+	a := apptest.Start(t, apptest.Options{Now: clk.Now})
 	var p1 string
 	for _, d := range a.Desks(t) {
 		if d.Unit == "vt-p1" && p1 == "" {
 			p1 = d.SurveyURL
 		}
 	}
-	answerWith(t, a, clk, time.Date(2024, 4, 10, 9, 0, 0, 0, vn), p1, "")
-	answerWith(t, a, clk, time.Date(2024, 5, 2, 9, 0, 0, 0, vn), p1, "")
-	answerWith(t, a, clk, time.Date(2024, 5, 15, 9, 0, 0, 0, vn), p1, "")
-	waitN(t, a, 2)
+	apptest.AnswerAt(t, a.URL, clk, time.Date(2024, 4, 10, 9, 0, 0, 0, vn), p1, "")
+	apptest.AnswerAt(t, a.URL, clk, time.Date(2024, 5, 2, 9, 0, 0, 0, vn), p1, "")
+	apptest.AnswerAt(t, a.URL, clk, time.Date(2024, 5, 15, 9, 0, 0, 0, vn), p1, "")
+	apptest.WaitMay2024(t, a.URL, 2)
 	admin, _ := apptest.Admin(t, a.URL)
 	page := func(query string) *goquery.Document {
 		t.Helper()

@@ -33,7 +33,7 @@ func TestPaperDoubleKeying(t *testing.T) {
 	opB, csrfB := apptest.LoginAs(t, a.URL, "nhap-b", "matkhau-nhap-b")
 	opC, _ := apptest.LoginAs(t, a.URL, "nhap-c", "matkhau-nhap-c")
 	sup, csrfS := apptest.LoginAs(t, a.URL, "gs-p1", "matkhau-gs-p1")
-	if n, paper := paperN(t, a.URL, "vt-p1"); n != 0 || paper != 0 {
+	if n, paper := apptest.PaperN(t, a.URL, "vt-p1"); n != 0 || paper != 0 {
 		t.Fatalf("before keying vt-p1 counts %d answers", n)
 	}
 
@@ -58,13 +58,13 @@ func TestPaperDoubleKeying(t *testing.T) {
 		t.Errorf("second keying screen shows %d answers of the first keying, want none", n)
 	}
 	time.Sleep(1200 * time.Millisecond) // a flush: the held keying must not count
-	if n, _ := paperN(t, a.URL, "vt-p1"); n != 0 {
+	if n, _ := apptest.PaperN(t, a.URL, "vt-p1"); n != 0 {
 		t.Errorf("after one keying of a double-keyed form vt-p1 counts %d answers, want 0", n)
 	}
 	if code, loc, _ := keyForm(t, a.URL, opB, csrfB, s1, apptest.ValidAnswers()); code != http.StatusSeeOther || !strings.Contains(loc, "state=matched") {
 		t.Fatalf("second keying of %s: %d → %q, want matched", s1, code, loc)
 	}
-	waitPaperN(t, a.URL, "vt-p1", 1)
+	apptest.WaitPaperN(t, a.URL, "vt-p1", 1)
 
 	// Form 2: one answer differs → held, not counted, listed, resolved.
 	s2 := serials[1]
@@ -81,7 +81,7 @@ func TestPaperDoubleKeying(t *testing.T) {
 		t.Errorf("third operator opens held %s: %d %q, want 409 chờ người giám sát", s2, code, alert(doc))
 	}
 	time.Sleep(1200 * time.Millisecond)
-	if n, paper := paperN(t, a.URL, "vt-p1"); n != 1 || paper != 1 {
+	if n, paper := apptest.PaperN(t, a.URL, "vt-p1"); n != 1 || paper != 1 {
 		t.Errorf("with %s held vt-p1 counts %d answers, want 1", s2, n)
 	}
 	doc = apptest.HTMLPage(t, sup, a.URL+"/paper/review")
@@ -127,7 +127,7 @@ func TestPaperDoubleKeying(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/paper/review?resolved=") {
 		t.Fatalf("resolve %s: %d → %q", s2, res.StatusCode, res.Header.Get("Location"))
 	}
-	waitPaperN(t, a.URL, "vt-p1", 2)
+	apptest.WaitPaperN(t, a.URL, "vt-p1", 2)
 	res, err = sup.PostForm(a.URL+"/paper/review/"+s2, url.Values{"_csrf": {csrfS}, "overall": {"5"}})
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +143,7 @@ func TestPaperDoubleKeying(t *testing.T) {
 		t.Errorf("open resolved %s: %d %q", s2, code, alert(doc))
 	}
 	time.Sleep(1200 * time.Millisecond)
-	if n, paper := paperN(t, a.URL, "vt-p1"); n != 2 || paper != 2 {
+	if n, paper := apptest.PaperN(t, a.URL, "vt-p1"); n != 2 || paper != 2 {
 		t.Errorf("vt-p1 counts %d answers (%d paper), want 2", n, paper)
 	}
 
@@ -157,7 +157,7 @@ func TestPaperDoubleKeying(t *testing.T) {
 	}
 
 	a.Stop()
-	stored := paperResponses(t, a.DB)
+	stored := apptest.PaperResponses(t, a.DB)
 	if len(stored) != 2 {
 		t.Fatalf("%d paper responses stored, want 2", len(stored))
 	}
@@ -226,5 +226,5 @@ func TestPaperKeyerCannotResolve(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Errorf("another supervisor resolves: %d, want 303", res.StatusCode)
 	}
-	waitPaperN(t, a.URL, "vt-p1", 1)
+	apptest.WaitPaperN(t, a.URL, "vt-p1", 1)
 }

@@ -16,11 +16,9 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"hailong/internal/app/apptest"
 	"hailong/survey"
-	"hailong/survey/period"
 )
 
 // serialChars is the alphabet of serials (Crockford base 32).
@@ -57,55 +55,6 @@ func keyForm(t *testing.T, base string, c *http.Client, csrf, serial string, ans
 	return res.StatusCode, res.Header.Get("Location"), doc
 }
 
-// paperN returns today's answer count of unit, and how many came on paper.
-func paperN(t *testing.T, base, unit string) (int64, int64) {
-	t.Helper()
-	var rep apptest.Report
-	if code := apptest.GetJSON(t, base+"/api/v1/indicators?unit="+unit+"&from="+today()+"&to="+today(), &rep); code != http.StatusOK {
-		t.Fatalf("indicators: %d", code)
-	}
-	return rep.N, rep.Channels[survey.ChannelPaper]
-}
-
-// waitPaperN waits until the indicators of unit count want paper answers.
-func waitPaperN(t *testing.T, base, unit string, want int64) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		n, paper := paperN(t, base, unit)
-		if n == want && paper == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("indicators of %s count %d answers (%d on paper), want %d on paper", unit, n, paper, want)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// paperResponses reads the stored paper responses of a stopped site, by serial.
-func paperResponses(t *testing.T, db *mongo.Database) map[string]survey.Response {
-	t.Helper()
-	cur, err := db.Collection("responses").Find(context.Background(), bson.D{{Key: "channel", Value: survey.ChannelPaper}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rs []survey.Response
-	if err := cur.All(context.Background(), &rs); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]survey.Response{}
-	for _, r := range rs {
-		if _, dup := out[r.Serial]; dup {
-			t.Errorf("serial %s stored twice", r.Serial)
-		}
-		out[r.Serial] = r
-	}
-	return out
-}
-
-func today() string { return time.Now().In(period.Vietnam).Format("2006-01-02") }
-
 func alert(doc *goquery.Document) string { return strings.TrimSpace(doc.Find("#refusal").Text()) }
 
 func TestPaperSerials(t *testing.T) {
@@ -129,7 +78,7 @@ func TestPaperSerials(t *testing.T) {
 	if code != http.StatusSeeOther || !strings.Contains(loc, "state=saved") {
 		t.Fatalf("key %s: %d → %q, want 303 to the saved message", serials[0], code, loc)
 	}
-	waitPaperN(t, a.URL, "vt-p1", 1)
+	apptest.WaitPaperN(t, a.URL, "vt-p1", 1)
 	today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
 	raw, _ := apptest.Download(t, admin, a.URL+"/exports/raw.csv?from="+today+"&to="+today)
 	if recs := apptest.ReadCSV(t, raw); len(recs) != 2 || recs[0][4] != "channel" || recs[0][10] != "serial" ||
@@ -236,12 +185,12 @@ func TestPaperSerials(t *testing.T) {
 		doc.Find(`input[name=a][value="4"][checked]`).Length() != 1 {
 		t.Errorf("save without the overall answer: %d, want 422 with the question marked and the answers kept", code)
 	}
-	if n, paper := paperN(t, a.URL, "vt-p1"); n != 1 || paper != 1 {
+	if n, paper := apptest.PaperN(t, a.URL, "vt-p1"); n != 1 || paper != 1 {
 		t.Errorf("after refusals vt-p1 counts %d answers (%d paper), want 1", n, paper)
 	}
 
 	a.Stop()
-	stored := paperResponses(t, a.DB)
+	stored := apptest.PaperResponses(t, a.DB)
 	r, ok := stored[serials[0]]
 	if len(stored) != 1 || !ok {
 		t.Fatalf("stored paper responses %v, want only %s", stored, serials[0])
@@ -304,10 +253,10 @@ func TestPaperEnteredOnceUnderRace(t *testing.T) {
 	if got := race(double[0], 3); got[http.StatusSeeOther] != 2 || got[http.StatusConflict] != 1 {
 		t.Errorf("3 operators keying double-keyed %s at once: %v, want two 303 (first and second keying) and one 409", double[0], got)
 	}
-	waitPaperN(t, a.URL, "vt-p1", 2)
+	apptest.WaitPaperN(t, a.URL, "vt-p1", 2)
 
 	a.Stop()
-	stored := paperResponses(t, a.DB)
+	stored := apptest.PaperResponses(t, a.DB)
 	if len(stored) != 2 {
 		t.Errorf("%d paper responses stored, want 2", len(stored))
 	}

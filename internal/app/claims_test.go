@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,7 +28,7 @@ import (
 // holds the citizen's comment, a chosen answer or the client address.
 func TestRequestLogsKeepNoAnswerNorAddress(t *testing.T) {
 	const clientIP = "203.0.113.77" // believed through the trusted proxy
-	a := apptest.Start(t, apptest.Options{Config: func(c *app.Config) { c.TrustedProxies = cidrs(t, "127.0.0.0/8") }})
+	a := apptest.Start(t, apptest.Options{Config: func(c *app.Config) { c.TrustedProxies = apptest.CIDRs(t, "127.0.0.0/8") }})
 	desk := a.Desks(t)[0]
 	const comment = "Chị Lan ở quầy 3 rất tận tình, số điện thoại 0912345678"
 	c := apptest.Client(t)
@@ -234,21 +233,4 @@ func logLine(s string) (map[string]string, error) {
 		s = strings.TrimPrefix(rest, " ")
 	}
 	return out, nil
-}
-
-// cidrs parses a comma-separated list of CIDRs (HAILONG_TRUSTED_PROXIES).
-func cidrs(t *testing.T, list string) []*net.IPNet {
-	t.Helper()
-	var out []*net.IPNet
-	for _, s := range strings.Split(list, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		_, n, err := net.ParseCIDR(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, n)
-	}
-	return out
 }

@@ -15,33 +15,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"hailong/internal/metrics"
+	"hailong/internal/metrics/metricstest"
 	"hailong/internal/testdb"
 )
-
-// metricValue reads a counter (or the sum of a vector's matching series) from reg.
-func metricValue(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum float64
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-	metric:
-		for _, m := range mf.GetMetric() {
-			for _, lp := range m.GetLabel() {
-				if v, ok := labels[lp.GetName()]; ok && v != lp.GetValue() {
-					continue metric
-				}
-			}
-			sum += m.GetCounter().GetValue()
-		}
-	}
-	return sum
-}
 
 // uniqueKey keeps runs against a shared real redis-server apart.
 func uniqueKey(t *testing.T, k string) string {
@@ -70,10 +46,10 @@ func TestLimiterAllow(t *testing.T) {
 		if d := l.Allow(ctx, metrics.LimitIP, key, Rate{}); !d.Allowed {
 			t.Error("a limit of 0 (off) refused")
 		}
-		if got := metricValue(t, reg, "hailong_limiter_decisions_total", map[string]string{"limit": "ip", "decision": "deny"}); got != 1 {
+		if got := metricstest.Value(t, reg, "hailong_limiter_decisions_total", map[string]string{"limit": "ip", "decision": "deny"}); got != 1 {
 			t.Errorf("deny decisions = %v, want 1", got)
 		}
-		if got := metricValue(t, reg, "hailong_limiter_fallback_total", nil); got != 0 {
+		if got := metricstest.Value(t, reg, "hailong_limiter_fallback_total", nil); got != 0 {
 			t.Errorf("fallback = %v with Redis up", got)
 		}
 	})
@@ -216,16 +192,16 @@ func TestLimiterFallback(t *testing.T) {
 			if allowed != 3 {
 				t.Errorf("fallback allowed %d of 5 at 3/h, want 3", allowed)
 			}
-			if got := metricValue(t, reg, "hailong_limiter_fallback_total", nil); got != 5 {
+			if got := metricstest.Value(t, reg, "hailong_limiter_fallback_total", nil); got != 5 {
 				t.Errorf("fallback decisions = %v, want 5", got)
 			}
 			// Redis is left alone for a second after a failure.
-			if got := metricValue(t, reg, "hailong_redis_errors_total", nil); got != 1 {
+			if got := metricstest.Value(t, reg, "hailong_redis_errors_total", nil); got != 1 {
 				t.Errorf("Redis errors = %v, want 1 (then a rest)", got)
 			}
 			time.Sleep(redisRetryAfter + 50*time.Millisecond)
 			l.Allow(ctx, metrics.LimitIP, "k2", lim)
-			if got := metricValue(t, reg, "hailong_redis_errors_total", nil); got != 2 {
+			if got := metricstest.Value(t, reg, "hailong_redis_errors_total", nil); got != 2 {
 				t.Errorf("Redis errors after the rest = %v, want 2", got)
 			}
 			if n := strings.Count(logs.String(), "Redis limiter unavailable"); n != 1 {

@@ -2,11 +2,14 @@ package apptest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,4 +165,62 @@ func JSONCall(t testing.TB, c *http.Client, method, u string, body, out any, hea
 		_ = json.NewDecoder(res.Body).Decode(out)
 	}
 	return res.StatusCode
+}
+
+// AdminCall sends body as JSON to u as the admin (HTTP Basic), decodes
+// the answer into out (when not nil) and returns the status.
+func AdminCall(t testing.TB, method, u string, body, out any) int {
+	t.Helper()
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("admin:"+AdminPassword))
+	return JSONCall(t, http.DefaultClient, method, u, body, out, "Authorization", basic)
+}
+
+// Metric returns the sum of the /metrics samples of name whose labels
+// include every one of labels (`limit="device"`...).
+func Metric(t testing.TB, base, name string, labels ...string) float64 {
+	t.Helper()
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", res.StatusCode)
+	}
+	var sum float64
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, name+"{") && !strings.HasPrefix(line, name+" ") {
+			continue
+		}
+		ok := true
+		for _, l := range labels {
+			ok = ok && strings.Contains(line, l)
+		}
+		if ok {
+			f, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
+			if err != nil {
+				t.Fatalf("metric line %q: %v", line, err)
+			}
+			sum += f
+		}
+	}
+	return sum
+}
+
+// SessionCookie returns the session cookie c holds for the service at
+// base, or fails the test.
+func SessionCookie(t testing.TB, c *http.Client, base string) *http.Cookie {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "hl_session" {
+			return ck
+		}
+	}
+	t.Fatal("the signed-in client holds no hl_session cookie")
+	return nil
 }

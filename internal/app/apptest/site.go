@@ -9,6 +9,7 @@ package apptest
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -64,6 +65,24 @@ func Config() app.Config {
 		RedisTimeout: 50 * time.Millisecond, AlertSuspects: 10, MetricsOnMain: true,
 		EmbedOrigins: "https:", EmbedAncestors: "https:",
 	}
+}
+
+// CIDRs parses a comma-separated list of CIDRs, as HAILONG_TRUSTED_PROXIES
+// takes it, for Config.TrustedProxies.
+func CIDRs(t testing.TB, list string) []*net.IPNet {
+	t.Helper()
+	var out []*net.IPNet
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // Start starts a site and stops it when the test ends.

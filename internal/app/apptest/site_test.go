@@ -18,7 +18,7 @@ func TestSite(t *testing.T) {
 	if !strings.HasPrefix(d.SurveyURL, s.URL+"/s/") {
 		t.Errorf("survey URL %q does not start with the site's %q", d.SurveyURL, s.URL)
 	}
-	if code := Answer(t, Client(t), s.URL, d.SurveyURL); code != http.StatusSeeOther {
+	if code, _ := Answer(t, Client(t), s.URL, d.SurveyURL); code != http.StatusSeeOther {
 		t.Fatalf("answer: %d, want 303", code)
 	}
 	s.WaitIndicators(t, "desk="+d.ID, 1)

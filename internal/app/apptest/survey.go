@@ -70,6 +70,24 @@ func Post(t testing.TB, c *http.Client, u string, hidden, answers url.Values) *h
 	return res
 }
 
+// PortalPost sends the portal form with the pick (where: "desk:ID",
+// "field:CODE" or "unknown"; served: "in_person", "online_full"...; an
+// empty one is left out) and the answers; it returns the response and its
+// body.
+func PortalPost(t testing.TB, c *http.Client, base string, form SurveyForm, where, served string, answers url.Values) (*http.Response, string) {
+	t.Helper()
+	pick := url.Values{}
+	if where != "" {
+		pick.Set("where", where)
+	}
+	if served != "" {
+		pick.Set("served", served)
+	}
+	res := Post(t, c, base+form.Action, form.Hidden, MergeValues(pick, answers))
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
 // MergeValues joins form values; a key in several keeps every value.
 func MergeValues(vs ...url.Values) url.Values {
 	out := url.Values{}
@@ -111,8 +129,15 @@ type Desk struct {
 // Desks lists the desks through the API, as the admin.
 func (s *Site) Desks(t testing.TB) []Desk {
 	t.Helper()
+	return Desks(t, s.URL)
+}
+
+// Desks lists the desks of the service at base through the API, as the
+// admin (HTTP Basic).
+func Desks(t testing.TB, base string) []Desk {
+	t.Helper()
 	var desks []Desk
-	if code := GetJSON(t, s.URL+"/api/v1/desks", &desks); code != http.StatusOK {
+	if code := GetJSON(t, base+"/api/v1/desks", &desks); code != http.StatusOK {
 		t.Fatalf("GET /api/v1/desks: status %d", code)
 	}
 	return desks
@@ -131,11 +156,21 @@ func (s *Site) Desk(t testing.TB, id string) Desk {
 }
 
 // Answer opens a desk's form with c and sends valid answers; it returns
-// the status of the POST (303: stored).
-func Answer(t testing.TB, c *http.Client, base, surveyURL string) int {
+// the POST's status (303: stored) and the page it led to, or the GET's
+// when the form is not served (410: desk or unit closed...).
+func Answer(t testing.TB, c *http.Client, base, surveyURL string) (int, *http.Response) {
 	t.Helper()
-	f := GetForm(t, c, surveyURL)
-	return Post(t, c, base+f.Action, f.Hidden, ValidAnswers()).StatusCode
+	res, err := c.Get(surveyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return res.StatusCode, res
+	}
+	form := ParseForm(t, res.Body)
+	res.Body.Close()
+	res = Post(t, c, base+form.Action, form.Hidden, ValidAnswers())
+	return res.StatusCode, res
 }
 
 // Report is the part of GET /api/v1/indicators most tests read.
@@ -148,10 +183,16 @@ type Report struct {
 // rollups are written once a second), or fails after 15 s.
 func (s *Site) WaitIndicators(t testing.TB, query string, n int64) Report {
 	t.Helper()
+	return WaitIndicators(t, s.URL, query, n)
+}
+
+// WaitIndicators is Site.WaitIndicators for the service at base.
+func WaitIndicators(t testing.TB, base, query string, n int64) Report {
+	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		var rep Report
-		if code := GetJSON(t, s.URL+"/api/v1/indicators?"+query, &rep); code != http.StatusOK {
+		if code := GetJSON(t, base+"/api/v1/indicators?"+query, &rep); code != http.StatusOK {
 			t.Fatalf("GET indicators?%s: %d", query, code)
 		}
 		if rep.N == n {
